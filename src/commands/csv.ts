@@ -1,0 +1,147 @@
+// ct-csv: CSV (or TSV) of chosen fields that opens correctly in Excel. Cells that a spreadsheet
+// would run as a formula (=, +, -, @, tab, CR first) are prefixed with ' unless told otherwise.
+import type { Argv } from 'yargs';
+import { stringify } from 'csv-stringify/sync';
+import type { Command } from '../cli/main';
+import { EventView } from '../core/event';
+import { EventScanner } from '../core/event-scan';
+import { usageError } from '../core/errors';
+import { Many, parsePath, type FieldPath } from '../core/field-path';
+import { warn, type Io } from '../core/io';
+import { unknownFieldWarning } from '../core/suggest';
+import { eventTimeMs } from '../core/time';
+
+interface CsvOptions {
+  files: string[];
+  fields: string[];
+  tsv: boolean;
+  header: boolean;
+  excel: boolean;
+  'escape-formulas': boolean;
+  tz?: string;
+  strict: boolean;
+}
+
+export const DEFAULT_FIELDS = [
+  'eventTime', 'eventSource', 'eventName', 'awsRegion', 'sourceIPAddress', 'userIdentity.arn', 'user',
+  'errorCode', 'errorMessage', 'eventID', 'readOnly',
+];
+
+/** Fields holding instants, rendered in --tz. */
+const TIME_FIELDS = new Set(['eventTime', 'EventTime', 'creationDate']);
+
+export const csvCommand: Command<CsvOptions> = {
+  name: 'ct-csv',
+  options: (y: Argv) =>
+    y
+      .usage(
+        'Usage: ct-csv [options] [FILE|DIR...]\n\n' +
+          'Write events as CSV, one row per event. Fields are paths as in ct-where; on LookupEvents items,\n' +
+          `fields not on the item come from its CloudTrailEvent. Default fields:\n  ${DEFAULT_FIELDS.join(',')}\n` +
+          "('user' is the best short name of who acted.) Objects and arrays become compact JSON in the cell.",
+      )
+      .command('$0 [files..]', false)
+      .option('fields', { alias: 'f', type: 'string', array: true, describe: 'Columns, comma-separated or repeated' })
+      .option('tsv', { type: 'boolean', default: false, describe: 'Tab-separated instead of comma-separated' })
+      .option('header', { type: 'boolean', default: true, describe: 'Write a header row (--no-header to leave it out)' })
+      .option('excel', { type: 'boolean', default: false, describe: 'UTF-8 byte order mark and CRLF line ends, for Excel' })
+      .option('escape-formulas', { type: 'boolean', default: true, describe: "Prefix cells starting with = + - @ tab CR with ' (--no-escape-formulas to keep them)" })
+      .option('tz', { type: 'string', describe: "Render times in this zone: an IANA name (Asia/Tokyo), UTC or 'local'" })
+      .option('strict', { type: 'boolean', default: false, describe: 'Stop at the first unreadable line or document' })
+      .example([
+        ['ct-where errorCode~Denied -- events.ndjson | ct-csv --excel > denied.csv', 'denied calls for a spreadsheet'],
+        ['ct-csv -f eventTime,eventName,user,requestParameters --tz Asia/Tokyo', 'chosen columns, times in Tokyo'],
+        ["ct-csv -f 'resources[].ARN' -f errorCode --tsv --no-header", 'TSV without a header'],
+      ]) as unknown as Argv<CsvOptions>,
+  run: runCsv,
+};
+
+async function runCsv(options: CsvOptions, io: Io): Promise<number> {
+  const specs = options.fields?.length ? options.fields.flatMap(splitFields) : DEFAULT_FIELDS;
+  const columns = specs.map((text) => parsePath(text, '--fields'));
+  for (const path of columns) {
+    const message = unknownFieldWarning(path);
+    if (message) warn(io, message);
+  }
+  const renderTime = options.tz ? zoneRenderer(options.tz) : undefined;
+  const timeColumn = columns.map((p) => isTimeField(p));
+  const stringifyOptions = {
+    delimiter: options.tsv ? '\t' : ',',
+    record_delimiter: options.excel ? 'windows' : 'unix',
+    escape_formulas: options['escape-formulas'],
+    cast: { boolean: (b: boolean) => String(b) },
+  };
+  const scanner = new EventScanner(io, options.strict);
+  const out = scanner.out;
+  let rows: unknown[][] = options.header ? [specs] : [];
+  if (options.excel) out.write('\uFEFF');
+  return scanner.run((options.files ?? []).map(String), {
+    event(event: unknown) {
+      const view = new EventView(event);
+      const row = new Array<unknown>(columns.length);
+      for (let i = 0; i < columns.length; i++) {
+        const value = view.resolve(columns[i]);
+        row[i] = cell(timeColumn[i] && renderTime ? renderTime(value) : value);
+      }
+      rows.push(row);
+    },
+    endBatch() {
+      if (rows.length) out.write(stringify(rows, stringifyOptions));
+      rows = [];
+    },
+  });
+}
+
+/** Splits "a,b" into paths, leaving commas inside quoted keys alone. */
+function splitFields(spec: string): string[] {
+  const out: string[] = [];
+  let current = '';
+  let quoted = false;
+  for (let i = 0; i < spec.length; i++) {
+    const c = spec[i];
+    if (c === '"' && spec[i - 1] !== '\\') quoted = !quoted;
+    if (c === ',' && !quoted) {
+      out.push(current.trim());
+      current = '';
+    } else current += c;
+  }
+  out.push(current.trim());
+  const fields = out.filter((f) => f !== '');
+  if (fields.length === 0) throw usageError(`--fields: no field names in '${spec}'`);
+  return fields;
+}
+
+function isTimeField(path: FieldPath): boolean {
+  const last = path.steps[path.steps.length - 1];
+  return last.kind === 'key' && TIME_FIELDS.has(last.name);
+}
+
+function cell(value: unknown): unknown {
+  if (value === undefined || value === null) return '';
+  if (value instanceof Many) return value.values.length === 1 ? cell(value.values[0]) : JSON.stringify(value.values);
+  if (typeof value === 'object') return JSON.stringify(value);
+  return value;
+}
+
+/** Renders an instant as ISO 8601 with the zone's offset: 2024-07-22T09:00:00+09:00. */
+export function zoneRenderer(tz: string): (value: unknown) => unknown {
+  const timeZone = tz === 'local' ? Intl.DateTimeFormat().resolvedOptions().timeZone : tz;
+  let format: Intl.DateTimeFormat;
+  try {
+    format = new Intl.DateTimeFormat('en-US', {
+      timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit',
+      hour: '2-digit', minute: '2-digit', second: '2-digit', timeZoneName: 'longOffset',
+    });
+  } catch {
+    throw usageError(`--tz: unknown time zone '${tz}': use an IANA name such as Asia/Tokyo or Europe/Paris, UTC, or 'local'`);
+  }
+  return (value) => {
+    if (value instanceof Many) return value;
+    const ms = eventTimeMs(value);
+    if (ms === undefined) return value;
+    const p: Record<string, string> = {};
+    for (const part of format.formatToParts(ms)) p[part.type] = part.value;
+    const offset = p.timeZoneName === 'GMT' ? 'Z' : p.timeZoneName.replace('GMT', '');
+    return `${p.year}-${p.month}-${p.day}T${p.hour}:${p.minute}:${p.second}${offset}`;
+  };
+}

@@ -1,0 +1,66 @@
+// ct-explode: one CloudTrail record per line. LookupEvents items become the record parsed from
+// their CloudTrailEvent string; records pass through unchanged, so this is also how trail files
+// and `aws cloudtrail lookup-events` output become NDJSON.
+import type { Argv } from 'yargs';
+import type { Command } from '../cli/main';
+import { EventView } from '../core/event';
+import { EventScanner, lineBytes, type RawLine } from '../core/event-scan';
+import { ownValue } from '../core/field-path';
+import type { Io } from '../core/io';
+
+interface ExplodeOptions {
+  files: string[];
+  'keep-lookup': boolean;
+  strict: boolean;
+}
+
+export const explodeCommand: Command<ExplodeOptions> = {
+  name: 'ct-explode',
+  options: (y: Argv) =>
+    y
+      .usage(
+        'Usage: ct-explode [options] [FILE|DIR...]\n\n' +
+          'Write each event as its full CloudTrail record, one JSON object per line. Reads stdin, files and\n' +
+          'directories (walked for .json/.json.gz): NDJSON, lookup-events output, trail files, arrays, gzipped or not.',
+      )
+      .command('$0 [files..]', false)
+      .option('keep-lookup', { type: 'boolean', default: false, describe: 'Keep the lookup-only fields Username and Resources beside the record' })
+      .option('strict', { type: 'boolean', default: false, describe: 'Stop at the first unreadable line, document or CloudTrailEvent' })
+      .example([
+        ['ct-fetch --start-time -1d | ct-explode > records.ndjson', 'records from event history'],
+        ['aws cloudtrail lookup-events --max-items 500 | ct-explode', 'AWS CLI output, any number of pages'],
+        ['ct-explode AWSLogs/123456789012/CloudTrail/ > all.ndjson', 'a synced trail bucket (gzipped files)'],
+        ['ct-explode --keep-lookup page.json | jq .Username', 'keep the lookup fields'],
+      ]) as unknown as Argv<ExplodeOptions>,
+  run: runExplode,
+};
+
+async function runExplode(options: ExplodeOptions, io: Io): Promise<number> {
+  const scanner = new EventScanner(io, options.strict);
+  const out = scanner.out;
+  return scanner.run((options.files ?? []).map(String), {
+    event(event: unknown, raw: RawLine | null) {
+      const view = new EventView(event);
+      if (!view.isLookupItem) {
+        out.write(raw ? lineBytes(raw) : `${JSON.stringify(event)}\n`);
+        return;
+      }
+      const record = view.record();
+      if (options['keep-lookup']) {
+        out.write(`${JSON.stringify({ ...record, ...lookupOnly(event) })}\n`);
+        return;
+      }
+      const text = ownValue(event, 'CloudTrailEvent');
+      out.write(typeof text === 'string' && !/[\r\n]/.test(text) ? `${text}\n` : `${JSON.stringify(record)}\n`);
+    },
+  });
+}
+
+function lookupOnly(event: unknown): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const key of ['Username', 'Resources']) {
+    const v = ownValue(event, key);
+    if (v !== undefined) out[key] = v;
+  }
+  return out;
+}

@@ -1,0 +1,88 @@
+// ct-where: keeps the events that match an expression. NDJSON lines that match are written byte
+// for byte; events from JSON documents come out as compact JSON lines.
+import type { Argv } from 'yargs';
+import type { Command } from '../cli/main';
+import { EventView } from '../core/event';
+import { EventScanner, lineBytes, type RawLine } from '../core/event-scan';
+import { CtError, EXIT } from '../core/errors';
+import { warn, type Io } from '../core/io';
+import { unknownFieldWarning } from '../core/suggest';
+import { compileWhere } from '../expr/where-program';
+
+interface WhereOptions {
+  expression: string[];
+  input: string[];
+  'invert-match': boolean;
+  count: boolean;
+  strict: boolean;
+}
+
+const EXAMPLES: [string, string][] = [
+  ["ct-where 'errorCode~Denied' -- events.ndjson", 'errors whose code contains "Denied"'],
+  ["ct-where 'sourceIPAddress in 203.0.113.0/24'", 'calls from one address block (IPv4 or IPv6)'],
+  ["ct-where 'userIdentity.userName=alice and sourceIPAddress=198.51.100.7'", 'one user from one address'],
+  ["ct-where eventName=ConsoleLogin 'responseElements.ConsoleLogin=Failure'", 'failed console logins (arguments are joined by and)'],
+  ["ct-where 'eventName=SwitchRole and responseElements.SwitchRole=Failure'", 'failed role switches'],
+  ["ct-where 'eventTime >= -2h and readOnly=false'", 'writes in the last two hours'],
+  ["ct-where 'eventName in (CreateUser, CreateAccessKey) and not errorCode exists'", 'successful calls from a list'],
+  ["ct-where -c 'errorCode~*throttl'", 'count throttled calls, any case'],
+];
+
+const LANGUAGE = `Expression: TEST [and|or TEST]..., with not and parentheses. A TEST is FIELD OP VALUE:
+  =  !=            equal (exact; "true" equals true, numbers compare as numbers)
+  ~  !~  ~* !~*    regular expression, unanchored (plain text = contains); * = any case
+  ^=  $=           starts with / ends with
+  < <= > >=        numbers, or times: ISO 8601 with any zone, or relative (-2h, 3d, now)
+  in (A, B, ...)   one of a list; a CIDR block (10.0.0.0/8, 2001:db8::/32) matches addresses
+  exists, missing  the field is there (not null) / is not
+FIELD: dotted path (userIdentity.sessionContext.sessionIssuer.userName), any array element
+(resources[].ARN), quoted keys ("odd key"), and the computed 'user'. On LookupEvents items, fields
+that are not on the item are read from its CloudTrailEvent.
+Input: stdin, or files and directories after -- (or with -i): NDJSON, lookup-events output,
+trail files, JSON arrays, gzipped or not.`;
+
+export const whereCommand: Command<WhereOptions> = {
+  name: 'ct-where',
+  options: (y: Argv) =>
+    y
+      .usage(`Usage: ct-where [options] EXPRESSION... [-- FILE...]\n\nKeep the CloudTrail events that match.\n\n${LANGUAGE}`)
+      .positional('expression', { type: 'string', array: true })
+      .option('input', { alias: 'i', type: 'string', array: true, default: [], describe: 'Read this file or directory (repeatable)' })
+      .option('invert-match', { alias: 'v', type: 'boolean', default: false, describe: 'Keep the events that do NOT match' })
+      .option('count', { alias: 'c', type: 'boolean', default: false, describe: 'Print only the number of matching events' })
+      .option('strict', { type: 'boolean', default: false, describe: 'Stop at the first unreadable line or document' })
+      .example(EXAMPLES)
+      .parserConfiguration({ 'populate--': true, 'unknown-options-as-args': false })
+      .command('$0 [expression..]', false) as unknown as Argv<WhereOptions>,
+  run: runWhere,
+};
+
+async function runWhere(options: WhereOptions & { '--'?: string[] }, io: Io): Promise<number> {
+  const terms = (options.expression ?? []).map(String);
+  if (terms.length === 0) throw new CtError('usage', 'no expression given, e.g. ct-where errorCode~Denied', EXIT.usage);
+  const program = compileWhere(terms, { now: Date.now() });
+  for (const path of program.paths) {
+    const message = unknownFieldWarning(path);
+    if (message) warn(io, message);
+  }
+  const inputs = [...options.input, ...(options['--'] ?? []).map(String)];
+  const invert = options['invert-match'];
+  const scanner = new EventScanner(io, options.strict);
+  const out = scanner.out;
+  let count = 0;
+  const status = await scanner.run(inputs, {
+    lineFilter: invert ? undefined : program.lineFilter,
+    event(event: unknown, raw: RawLine | null) {
+      if (program.matches(new EventView(event)) === invert) return;
+      count++;
+      if (options.count) return;
+      if (raw) out.write(lineBytes(raw));
+      else out.write(`${JSON.stringify(event)}\n`);
+    },
+  });
+  if (options.count) {
+    out.write(`${count}\n`);
+    await out.flush();
+  }
+  return status;
+}

@@ -1,0 +1,169 @@
+// The loop every filter command shares: read batches, hand each event to the command, report
+// unreadable data with its place (file:line, or file: Records[3]) and keep going (or stop, with
+// --strict), flush output per batch, and stop reading once our reader has gone away.
+import { readBatches, countNewlines, type LinesBatch } from './input';
+import { CtError, EXIT, messageOf } from './errors';
+import { warn, type Io } from './io';
+import { OutputWriter } from './output';
+import type { LineFilter } from '../expr/prefilter';
+
+/** The bytes of the NDJSON line an event came from; one object, reused for every line. */
+export interface RawLine {
+  buf: Buffer;
+  start: number;
+  end: number;
+}
+
+const NEWLINE = Buffer.from('\n');
+
+/** The line's bytes with one "\n" at the end (a "\r\n" ending or a missing last newline becomes "\n"). */
+export function lineBytes(raw: RawLine): Buffer {
+  if (raw.buf[raw.end] === 10) return raw.buf.subarray(raw.start, raw.end + 1);
+  return Buffer.concat([raw.buf.subarray(raw.start, raw.end), NEWLINE]);
+}
+
+export interface EventHandler {
+  /** `raw` is set when the event is a whole NDJSON line, null when it came from a document. */
+  event(event: unknown, raw: RawLine | null): void;
+  /** Called after each batch, before output is flushed (ct-csv turns its rows into text here). */
+  endBatch?(): void;
+  /** Optional fast path: lines this filter rules out are never parsed. */
+  readonly lineFilter?: LineFilter;
+}
+
+export class EventScanner {
+  readonly out: OutputWriter;
+  problems = 0;
+  /** Where the event being handled came from: a line offset in a batch, or a document label. */
+  private at: { batch: { source: string } | null; label: string; offset: number; counter: ((at: number) => number) | null } = {
+    batch: null,
+    label: '',
+    offset: 0,
+    counter: null,
+  };
+  private readonly raw: RawLine = { buf: Buffer.alloc(0), start: 0, end: 0 };
+
+  constructor(
+    private readonly io: Io,
+    private readonly strict: boolean,
+  ) {
+    this.out = new OutputWriter(io.stdout);
+  }
+
+  /** Reports bad data at the current place; with --strict, stops the run. */
+  problem(message: string, place = this.placeNow()): void {
+    this.problems++;
+    warn(this.io, place ? `${place}: ${message}` : message);
+    if (this.strict) throw new CtError('strict', 'stopped at the first bad input (--strict)', EXIT.data);
+  }
+
+  private placeNow(): string {
+    const at = this.at;
+    if (!at.batch) return '';
+    return at.counter ? `${at.batch.source}:${at.counter(at.offset)}` : `${at.batch.source}: ${at.label}`;
+  }
+
+  /** Runs to the end of input; returns 1 if anything was skipped, else 0. */
+  async run(args: readonly string[], handler: EventHandler): Promise<number> {
+    for await (const batch of readBatches(args, this.io.stdin, (place, msg) => this.problem(msg, place))) {
+      if (batch.kind === 'lines') this.lines(batch, handler);
+      else {
+        this.at.batch = batch;
+        this.at.counter = null;
+        for (let i = 0; i < batch.values.length; i++) {
+          this.at.label = batch.labels[i];
+          this.guarded(handler, batch.values[i], null);
+        }
+      }
+      handler.endBatch?.();
+      await this.out.flush();
+      if (this.out.closed) break;
+    }
+    await this.out.flush();
+    return this.problems > 0 ? EXIT.data : EXIT.ok;
+  }
+
+  private lines(batch: LinesBatch, handler: EventHandler): void {
+    const { buf } = batch;
+    const filter = handler.lineFilter?.useful ? handler.lineFilter : undefined;
+    filter?.begin(buf);
+    this.at.batch = batch;
+    this.at.counter = lineCounter(batch);
+    this.raw.buf = buf;
+    let pos = 0;
+    while (pos < buf.length) {
+      let start = pos;
+      if (filter) {
+        const hit = filter.nextHit(pos);
+        if (hit < 0) break;
+        start = hit > pos ? buf.lastIndexOf(10, hit - 1) + 1 : pos;
+        if (start < pos) start = pos;
+      }
+      let end = buf.indexOf(10, start);
+      if (end < 0) end = buf.length;
+      pos = end + 1;
+      if (filter && !filter.mayMatch(start, end)) continue;
+      this.line(buf, handler, start, end);
+    }
+  }
+
+  private line(buf: Buffer, handler: EventHandler, start: number, end: number): void {
+    let stop = end;
+    if (stop > start && buf[stop - 1] === 13) stop--;
+    while (start < stop && (buf[start] === 32 || buf[start] === 9)) start++;
+    if (start === stop) return;
+    this.at.offset = start;
+    let value: unknown;
+    try {
+      value = JSON.parse(buf.toString('utf8', start, stop));
+    } catch (err) {
+      this.problem(`invalid JSON: ${messageOf(err)}`);
+      return;
+    }
+    const items = containerItems(value);
+    if (items) {
+      for (let i = 0; i < items.length; i++) this.guarded(handler, items[i], null);
+      return;
+    }
+    this.raw.start = start;
+    this.raw.end = stop;
+    this.guarded(handler, value, this.raw);
+  }
+
+  private guarded(handler: EventHandler, value: unknown, raw: RawLine | null): void {
+    if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+      this.problem('not an event: expected a JSON object');
+      return;
+    }
+    try {
+      handler.event(value, raw);
+    } catch (err) {
+      if (err instanceof CtError && err.code !== 'strict') this.problem(err.message);
+      else throw err;
+    }
+  }
+}
+
+/** A line holding a whole document (`{"Records":[...]}`, a `lookup-events` page) yields its events. */
+function containerItems(value: unknown): unknown[] | undefined {
+  if (value === null || typeof value !== 'object') return undefined;
+  const v = value as Record<string, unknown>;
+  if (Array.isArray(v.Records) && !('eventVersion' in v)) return v.Records;
+  if (Array.isArray(v.Events) && !('EventId' in v)) return v.Events;
+  return undefined;
+}
+
+/** Line numbers on demand: counts newlines forward from the last answer, never from the start. */
+function lineCounter(batch: LinesBatch): (at: number) => number {
+  let pos = 0;
+  let line = batch.firstLine;
+  return (at) => {
+    if (at < pos) {
+      pos = 0;
+      line = batch.firstLine;
+    }
+    line += countNewlines(batch.buf, pos, at);
+    pos = at;
+    return line;
+  };
+}

@@ -1,0 +1,86 @@
+// One event as read: a LookupEvents item (with its record in the `CloudTrailEvent` string) or a
+// plain CloudTrail record. Fields not on the item are looked up in the record, which is parsed
+// at most once per event and only when a field needs it.
+import { CtError } from './errors';
+import { ownValue, resolveSteps, type FieldPath } from './field-path';
+
+const NOT_PARSED = Symbol('not parsed');
+
+export class EventView {
+  private parsedRecord: unknown = NOT_PARSED;
+
+  constructor(readonly event: unknown) {}
+
+  /** A LookupEvents item carries its record in CloudTrailEvent (a string, or an object in some CLI output). */
+  get isLookupItem(): boolean {
+    return ownValue(this.event, 'CloudTrailEvent') !== undefined || ownValue(this.event, 'EventId') !== undefined;
+  }
+
+  /** The CloudTrail record: parsed from CloudTrailEvent, or the event itself. Throws CtError if malformed. */
+  record(): Record<string, unknown> {
+    if (this.parsedRecord === NOT_PARSED) this.parsedRecord = parseRecord(this.event);
+    return this.parsedRecord as Record<string, unknown>;
+  }
+
+  resolve(path: FieldPath): unknown {
+    const steps = path.steps;
+    const first = steps[0];
+    let value: unknown;
+    if (first.kind === 'key' && this.isLookupItem && ownValue(this.event, first.name) === undefined) {
+      value = resolveSteps(this.record(), steps);
+    } else {
+      value = resolveSteps(this.event, steps);
+    }
+    if (value === undefined && steps.length === 1 && first.kind === 'key' && first.name === VIRTUAL_USER) {
+      return bestUserName(this);
+    }
+    return value;
+  }
+}
+
+export function parseRecord(event: unknown): Record<string, unknown> {
+  const inner = ownValue(event, 'CloudTrailEvent');
+  if (inner === undefined) {
+    if (ownValue(event, 'EventId') !== undefined) {
+      throw new CtError('no-record', 'LookupEvents item has no CloudTrailEvent');
+    }
+    return event as Record<string, unknown>;
+  }
+  if (typeof inner === 'object' && inner !== null && !Array.isArray(inner)) return inner as Record<string, unknown>;
+  if (typeof inner !== 'string') throw new CtError('bad-record', 'CloudTrailEvent is not a string');
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(inner);
+  } catch (err) {
+    throw new CtError('bad-record', `CloudTrailEvent is not valid JSON: ${(err as Error).message}`);
+  }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
+    throw new CtError('bad-record', 'CloudTrailEvent is not a JSON object');
+  }
+  return parsed as Record<string, unknown>;
+}
+
+/** `user`: a field no record has, computed as the best short name for who acted. */
+export const VIRTUAL_USER = 'user';
+
+export function bestUserName(view: EventView): string | undefined {
+  const username = ownValue(view.event, 'Username');
+  if (typeof username === 'string' && username) return username;
+  const identity = ownValue(view.record(), 'userIdentity');
+  const str = (v: unknown): string | undefined => (typeof v === 'string' && v ? v : undefined);
+  const type = str(ownValue(identity, 'type'));
+  const direct = str(ownValue(identity, 'userName'));
+  if (direct) return direct;
+  if (type === 'Root') return 'root';
+  const principal = str(ownValue(identity, 'principalId'));
+  if (type === 'AssumedRole') {
+    const issuer = str(ownValue(ownValue(ownValue(identity, 'sessionContext'), 'sessionIssuer'), 'userName'));
+    const session = principal && principal.includes(':') ? principal.slice(principal.indexOf(':') + 1) : undefined;
+    if (issuer && session) return `${issuer}/${session}`;
+    return issuer ?? session;
+  }
+  if (type === 'AWSService') return str(ownValue(identity, 'invokedBy'));
+  const arn = str(ownValue(identity, 'arn'));
+  if (arn) return arn.slice(arn.lastIndexOf(':') + 1);
+  return principal;
+}

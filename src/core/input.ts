@@ -1,0 +1,224 @@
+// Owns reading input. Every source becomes batches: runs of whole NDJSON lines (kept as bytes so
+// a filter can skip lines without parsing them and echo matches byte for byte), or events
+// assembled by stream-json from JSON documents (`{"Records":[...]}`, `{"Events":[...]}` pages,
+// arrays, pretty-printed records), gzipped or not (told by magic bytes, not the name).
+import { createGunzip } from 'node:zlib';
+import type { Readable } from 'node:stream';
+import { expandSources, type Source } from './sources';
+import { DocumentEvents } from './document-events';
+
+export interface LinesBatch {
+  kind: 'lines';
+  source: string;
+  /** Whole lines; each ends in "\n" except perhaps the last line of the input. */
+  buf: Buffer;
+  firstLine: number;
+}
+
+export interface ValuesBatch {
+  kind: 'values';
+  source: string;
+  values: unknown[];
+  /** Where each value sat, for diagnostics: "Records[3]". */
+  labels: string[];
+}
+
+export type Batch = LinesBatch | ValuesBatch;
+
+/** Called for data that cannot be read; place is "file", "file:line" or "file: Records[3]". */
+export type ProblemSink = (place: string, message: string) => void;
+
+export async function* readBatches(args: readonly string[], stdin: Readable, problem: ProblemSink): AsyncGenerator<Batch> {
+  for await (const source of expandSources(args, stdin, problem)) {
+    yield* readSource(source, problem);
+  }
+}
+
+async function* readSource(source: Source, problem: ProblemSink): AsyncGenerator<Batch> {
+  const raw = source.open();
+  try {
+    const chunks = await decompressed(raw);
+    const head = await readHead(chunks);
+    if (head.bytes.length === 0) return;
+    if (head.shape === 'document') yield* documentBatches(source.name, head.bytes, chunks.iterator, problem);
+    else yield* lineBatches(source.name, head.bytes, chunks.iterator);
+  } catch (err) {
+    problem(source.name, readErrorMessage(err));
+  } finally {
+    if (source.name !== 'stdin') raw.destroy();
+  }
+}
+
+interface ChunkStream {
+  iterator: AsyncIterator<Buffer>;
+}
+
+const GZIP_MAGIC_0 = 0x1f;
+const GZIP_MAGIC_1 = 0x8b;
+
+/** Peeks at the first bytes and, for gzip, swaps the stream for its decompressed form. */
+async function decompressed(raw: Readable): Promise<ChunkStream> {
+  const it = raw[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+  const first = await it.next();
+  if (first.done) return { iterator: emptyIterator() };
+  const chunk = first.value;
+  if (chunk.length >= 2 && chunk[0] === GZIP_MAGIC_0 && chunk[1] === GZIP_MAGIC_1) {
+    const gunzip = createGunzip();
+    void pump(chunk, it, gunzip);
+    return { iterator: gunzip[Symbol.asyncIterator]() as AsyncIterator<Buffer> };
+  }
+  return { iterator: prepend(chunk, it) };
+}
+
+async function pump(first: Buffer, rest: AsyncIterator<Buffer>, gunzip: ReturnType<typeof createGunzip>): Promise<void> {
+  try {
+    if (!gunzip.write(first)) await waitDrain(gunzip);
+    for (let r = await rest.next(); !r.done; r = await rest.next()) {
+      if (gunzip.destroyed) return;
+      if (!gunzip.write(r.value)) await waitDrain(gunzip);
+    }
+    gunzip.end();
+  } catch (err) {
+    gunzip.destroy(err as Error);
+  }
+}
+
+function waitDrain(stream: NodeJS.WritableStream & { destroyed: boolean }): Promise<void> {
+  return new Promise((resolve) => {
+    if (stream.destroyed) return resolve();
+    stream.once('drain', resolve);
+    stream.once('close', resolve);
+  });
+}
+
+function emptyIterator(): AsyncIterator<Buffer> {
+  return { next: async () => ({ done: true, value: undefined }) };
+}
+
+function prepend(first: Buffer, rest: AsyncIterator<Buffer>): AsyncIterator<Buffer> {
+  let sent = false;
+  return {
+    next: async () => {
+      if (sent) return rest.next();
+      sent = true;
+      return { done: false, value: first };
+    },
+  };
+}
+
+type Shape = 'ndjson' | 'document';
+
+/**
+ * Reads until the shape is known. A document starts with `[`, or with `{` and a key of a
+ * container (Records, Events, NextToken), or is an object whose first line does not parse
+ * but opens a value (`{`, `"key": {`...), as pretty-printed JSON does.
+ */
+async function readHead(chunks: ChunkStream): Promise<{ bytes: Buffer; shape: Shape }> {
+  const parts: Buffer[] = [];
+  let bytes: Buffer = Buffer.alloc(0);
+  for (;;) {
+    const shape = classify(bytes, false);
+    if (shape) return { bytes, shape };
+    const r = await chunks.iterator.next();
+    if (r.done) return { bytes, shape: classify(bytes, true) ?? 'ndjson' };
+    parts.push(r.value);
+    bytes = parts.length === 1 ? r.value : Buffer.concat(parts);
+    if (parts.length > 1) parts.splice(0, parts.length, bytes);
+  }
+}
+
+const CONTAINER_START = /^\{\s*"(Records|Events|NextToken)"\s*:/;
+
+function classify(bytes: Buffer, atEnd: boolean): Shape | undefined {
+  let i = hasBom(bytes) ? 3 : 0;
+  while (i < bytes.length && isSpace(bytes[i])) i++;
+  if (i >= bytes.length) return atEnd ? 'ndjson' : undefined;
+  const c = bytes[i];
+  if (c === 0x5b /* [ */) return 'document';
+  if (c !== 0x7b /* { */) return 'ndjson';
+  const text = bytes.toString('utf8', i, Math.min(bytes.length, i + 64));
+  if (CONTAINER_START.test(text)) return 'document';
+  const nl = bytes.indexOf(10, i);
+  if (nl < 0) return atEnd ? 'ndjson' : undefined;
+  const firstLine = bytes.toString('utf8', i, nl).trim();
+  if (parses(firstLine)) return 'ndjson';
+  return /[{[,]$/.test(firstLine) ? 'document' : 'ndjson';
+}
+
+function parses(text: string): boolean {
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export function hasBom(b: Buffer): boolean {
+  return b.length >= 3 && b[0] === 0xef && b[1] === 0xbb && b[2] === 0xbf;
+}
+
+function isSpace(c: number): boolean {
+  return c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
+}
+
+async function* lineBatches(source: string, head: Buffer, rest: AsyncIterator<Buffer>): AsyncGenerator<LinesBatch> {
+  let line = 1;
+  let pending: Buffer[] = [hasBom(head) ? head.subarray(3) : head];
+  for (let chunk: Buffer | undefined = undefined; ; ) {
+    const tail = pending[pending.length - 1];
+    const nl = tail.lastIndexOf(10);
+    if (nl >= 0) {
+      const body = pending.length === 1 ? tail.subarray(0, nl + 1) : Buffer.concat([...pending.slice(0, -1), tail.subarray(0, nl + 1)]);
+      pending = nl + 1 < tail.length ? [tail.subarray(nl + 1)] : [];
+      yield { kind: 'lines', source, buf: body, firstLine: line };
+      line += countNewlines(body);
+    }
+    const r = await rest.next();
+    if (r.done) break;
+    chunk = r.value;
+    pending.push(chunk);
+  }
+  const last = pending.length === 1 ? pending[0] : Buffer.concat(pending);
+  if (last.length > 0) yield { kind: 'lines', source, buf: last, firstLine: line };
+}
+
+export function countNewlines(buf: Buffer, from = 0, to = buf.length): number {
+  let n = 0;
+  for (let i = buf.indexOf(10, from); i >= 0 && i < to; i = buf.indexOf(10, i + 1)) n++;
+  return n;
+}
+
+async function* documentBatches(
+  source: string,
+  head: Buffer,
+  rest: AsyncIterator<Buffer>,
+  problem: ProblemSink,
+): AsyncGenerator<ValuesBatch> {
+  const doc = new DocumentEvents((label, message) => problem(`${source}: ${label}`, message));
+  const feed = (chunk: Buffer): ValuesBatch | undefined => {
+    doc.write(chunk);
+    const { values, labels } = doc.take();
+    return values.length ? { kind: 'values', source, values, labels } : undefined;
+  };
+  let batch = feed(hasBom(head) ? head.subarray(3) : head);
+  if (batch) yield batch;
+  while (!doc.failed) {
+    const r = await rest.next();
+    if (r.done) break;
+    batch = feed(r.value);
+    if (batch) yield batch;
+  }
+  await doc.end();
+  const { values, labels } = doc.take();
+  if (values.length) yield { kind: 'values', source, values, labels };
+}
+
+function readErrorMessage(err: unknown): string {
+  const e = err as NodeJS.ErrnoException;
+  if (e && e.code === 'Z_BUF_ERROR') return 'gzip: unexpected end of file (truncated download?)';
+  if (e && typeof e.code === 'string' && e.code.startsWith('Z_')) return `gzip: ${e.message}`;
+  if (e && e.code === 'EISDIR') return 'is a directory';
+  if (e && e.code === 'EACCES') return 'permission denied';
+  return e && e.message ? e.message : String(err);
+}

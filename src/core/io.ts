@@ -1,0 +1,15 @@
+// The streams a command runs with: process streams in the bins, in-memory streams in tests.
+import type { Readable, Writable } from 'node:stream';
+
+export interface Io {
+  stdin: Readable;
+  stdout: Writable;
+  stderr: Writable;
+  /** The command name that prefixes every diagnostic, e.g. "ct-where". */
+  name: string;
+}
+
+/** Writes one diagnostic line: `ct-where: file:3: message`. */
+export function warn(io: Io, message: string): void {
+  io.stderr.write(`${io.name}: ${message}\n`);
+}

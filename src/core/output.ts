@@ -1,0 +1,66 @@
+// Owns writing to stdout: batches small writes, waits for 'drain' (backpressure) and turns a
+// closed pipe (EPIPE, as in `| head -1`) into a quiet stop instead of an error.
+import type { Writable } from 'node:stream';
+
+const FLUSH_BYTES = 256 * 1024;
+
+export class OutputWriter {
+  private parts: (Buffer | string)[] = [];
+  private pending = 0;
+  private broken = false;
+  private failure: Error | undefined;
+
+  constructor(private readonly stream: Writable) {
+    stream.on('error', (err: NodeJS.ErrnoException) => {
+      if (err.code === 'EPIPE' || err.code === 'ERR_STREAM_DESTROYED') this.broken = true;
+      else this.failure = err;
+    });
+  }
+
+  /** True once the reader of our output has gone away; callers stop reading input. */
+  get closed(): boolean {
+    return this.broken || this.stream.destroyed;
+  }
+
+  write(part: Buffer | string): void {
+    this.parts.push(part);
+    this.pending += part.length;
+  }
+
+  /** Writes out what is batched once enough has gathered; cheap to call per event. */
+  async maybeFlush(): Promise<void> {
+    if (this.pending >= FLUSH_BYTES) await this.flush();
+  }
+
+  async flush(): Promise<void> {
+    if (this.failure) throw this.failure;
+    if (this.parts.length === 0 || this.closed) {
+      this.parts = [];
+      this.pending = 0;
+      return;
+    }
+    const chunk = this.parts.length === 1 ? this.parts[0] : joinParts(this.parts);
+    this.parts = [];
+    this.pending = 0;
+    if (!this.stream.write(chunk)) await this.drained();
+  }
+
+  private drained(): Promise<void> {
+    return new Promise((resolve) => {
+      const done = (): void => {
+        this.stream.off('drain', done);
+        this.stream.off('close', done);
+        this.stream.off('error', done);
+        resolve();
+      };
+      this.stream.on('drain', done);
+      this.stream.on('close', done);
+      this.stream.on('error', done);
+    });
+  }
+}
+
+function joinParts(parts: (Buffer | string)[]): Buffer | string {
+  if (parts.every((p) => typeof p === 'string')) return (parts as string[]).join('');
+  return Buffer.concat(parts.map((p) => (typeof p === 'string' ? Buffer.from(p) : p)));
+}

@@ -1,0 +1,33 @@
+// Reading times as users write them and as events store them, as epoch milliseconds.
+
+const RELATIVE = /^[-+]?(\d+(?:\.\d+)?)\s*(s|sec|m|min|h|d|w)$/i;
+const UNIT_MS: Record<string, number> = { s: 1e3, sec: 1e3, m: 6e4, min: 6e4, h: 36e5, d: 864e5, w: 6048e5 };
+const ISO_LIKE = /^(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?))?\s*(Z|[+-]\d{2}(?::?\d{2})?)?$/i;
+
+/**
+ * A time literal: ISO 8601 with any zone or none (no zone = the local zone, as `date -d` reads
+ * it), `YYYY-MM-DD HH:MM[:SS]`, or relative to now: `now`, `2h`, `-2h` (both two hours ago),
+ * `3d`, `1w`. Returns undefined when the text is not a time.
+ */
+export function parseTimeLiteral(text: string, now: number): number | undefined {
+  const t = text.trim();
+  if (t.toLowerCase() === 'now') return now;
+  const rel = RELATIVE.exec(t);
+  if (rel) return now - Number(rel[1]) * UNIT_MS[rel[2].toLowerCase()];
+  const iso = ISO_LIKE.exec(t);
+  if (!iso) return undefined;
+  const [, date, clock = '00:00', zone] = iso;
+  let z = zone ?? '';
+  if (z && z.toUpperCase() !== 'Z' && !z.includes(':')) z = z.length === 3 ? `${z}:00` : `${z.slice(0, 3)}:${z.slice(3)}`;
+  const ms = Date.parse(`${date}T${clock}${z.toUpperCase() === 'Z' ? 'Z' : z}`);
+  return Number.isNaN(ms) ? undefined : ms;
+}
+
+/** An event's time: an ISO string, or epoch seconds as older AWS CLI output prints EventTime. */
+export function eventTimeMs(value: unknown): number | undefined {
+  if (typeof value === 'number') return value < 1e11 ? value * 1000 : value;
+  if (typeof value !== 'string') return undefined;
+  const ms = Date.parse(value);
+  if (!Number.isNaN(ms)) return ms;
+  return /^\d+(\.\d+)?$/.test(value) ? eventTimeMs(Number(value)) : undefined;
+}

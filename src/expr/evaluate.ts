@@ -1,0 +1,172 @@
+// Compiles a parsed expression into a predicate over an EventView. All literal checking (regular
+// expressions, times, numbers, CIDR blocks) happens here, once, with the literal's position for
+// the error caret. Evaluation goes through EventView.resolve, which reads own properties only.
+import { BlockList, isIP } from 'node:net';
+import type { EventView } from '../core/event';
+import { Many } from '../core/field-path';
+import { eventTimeMs, parseTimeLiteral } from '../core/time';
+import type { Expr, Test } from './parser';
+import { ExprSyntaxError, type Literal } from './tokens';
+
+export type Predicate = (view: EventView) => boolean;
+type ValueTest = (value: unknown) => boolean;
+
+export interface CompileOptions {
+  /** The clock for relative times (`-2h`); tests pass a fixed one. */
+  now: number;
+}
+
+export function compile(expr: Expr, options: CompileOptions): Predicate {
+  switch (expr.kind) {
+    case 'and': {
+      const l = compile(expr.left, options);
+      const r = compile(expr.right, options);
+      return (v) => l(v) && r(v);
+    }
+    case 'or': {
+      const l = compile(expr.left, options);
+      const r = compile(expr.right, options);
+      return (v) => l(v) || r(v);
+    }
+    case 'not': {
+      const inner = compile(expr.operand, options);
+      return (v) => !inner(v);
+    }
+    case 'test':
+      return compileTest(expr, options);
+  }
+}
+
+function compileTest(test: Test, options: CompileOptions): Predicate {
+  const path = test.path;
+  if (test.op === 'exists') return (v) => isPresent(v.resolve(path));
+  if (test.op === 'missing') return (v) => !isPresent(v.resolve(path));
+  const negated = test.op === '!=' || test.op === '!~' || test.op === '!~*' || test.op === 'not in';
+  const check = valueTest(test, options);
+  const positive = (v: EventView): boolean => anyValue(v.resolve(path), check);
+  return negated ? (v) => !positive(v) : positive;
+}
+
+function isPresent(value: unknown): boolean {
+  if (value instanceof Many) return value.values.some((x) => x !== null && x !== undefined);
+  return value !== null && value !== undefined;
+}
+
+function anyValue(value: unknown, check: ValueTest): boolean {
+  if (value instanceof Many) {
+    for (const x of value.values) if (check(x)) return true;
+    return false;
+  }
+  return value !== undefined && check(value);
+}
+
+/** The text a scalar compares as; objects, arrays and null compare as nothing. */
+export function scalarText(value: unknown): string | undefined {
+  switch (typeof value) {
+    case 'string':
+      return value;
+    case 'number':
+    case 'boolean':
+      return String(value);
+    default:
+      return undefined;
+  }
+}
+
+const NUMBER = /^-?\d+(\.\d+)?([eE][-+]?\d+)?$/;
+
+function valueTest(test: Test, options: CompileOptions): ValueTest {
+  const lit = test.values[0];
+  switch (test.op) {
+    case '=':
+    case '==':
+    case '!=':
+      return equalsTest(lit.text);
+    case '~':
+    case '!~':
+      return regexTest(lit, '');
+    case '~*':
+    case '!~*':
+      return regexTest(lit, 'i');
+    case '^=':
+      return (x) => scalarText(x)?.startsWith(lit.text) ?? false;
+    case '$=':
+      return (x) => scalarText(x)?.endsWith(lit.text) ?? false;
+    case 'in':
+    case 'not in': {
+      const tests = test.values.map(memberTest);
+      return (x) => tests.some((t) => t(x));
+    }
+    default:
+      return orderTest(test.op, lit, options);
+  }
+}
+
+function equalsTest(text: string): ValueTest {
+  const asNumber = NUMBER.test(text) ? Number(text) : undefined;
+  return (x) => (typeof x === 'number' && asNumber !== undefined ? x === asNumber : scalarText(x) === text);
+}
+
+function regexTest(lit: Literal, flags: string): ValueTest {
+  let re: RegExp;
+  try {
+    re = new RegExp(lit.text, flags);
+  } catch (err) {
+    throw new ExprSyntaxError(`bad regular expression: ${(err as Error).message.replace(/^Invalid regular expression: /, '')}`, lit.pos);
+  }
+  return (x) => {
+    const s = scalarText(x);
+    return s !== undefined && re.test(s);
+  };
+}
+
+function memberTest(lit: Literal): ValueTest {
+  const block = cidrBlock(lit);
+  if (!block) return equalsTest(lit.text);
+  return (x) => {
+    const s = scalarText(x);
+    if (s === undefined) return false;
+    const family = isIP(s);
+    return family !== 0 && block.check(s, family === 4 ? 'ipv4' : 'ipv6');
+  };
+}
+
+/** A CIDR block (`10.0.0.0/8`, `2001:db8::/32`), or undefined when the literal is not one. */
+export function cidrBlock(lit: Literal): BlockList | undefined {
+  const slash = lit.text.lastIndexOf('/');
+  if (slash < 0) return undefined;
+  const address = lit.text.slice(0, slash);
+  const family = isIP(address);
+  if (family === 0) return undefined;
+  const bits = Number(lit.text.slice(slash + 1));
+  const max = family === 4 ? 32 : 128;
+  if (!/^\d+$/.test(lit.text.slice(slash + 1)) || bits > max) {
+    throw new ExprSyntaxError(`bad CIDR prefix length: expected 0 to ${max}`, lit.pos + slash + 1);
+  }
+  const list = new BlockList();
+  list.addSubnet(address, bits, family === 4 ? 'ipv4' : 'ipv6');
+  return list;
+}
+
+function orderTest(op: string, lit: Literal, options: CompileOptions): ValueTest {
+  const cmp = (a: number | string, b: number | string): boolean =>
+    op === '<' ? a < b : op === '<=' ? a <= b : op === '>' ? a > b : a >= b;
+  if (NUMBER.test(lit.text) && !lit.quoted) {
+    const n = Number(lit.text);
+    return (x) => {
+      const v = typeof x === 'number' ? x : typeof x === 'string' && NUMBER.test(x) ? Number(x) : NaN;
+      return !Number.isNaN(v) && cmp(v, n);
+    };
+  }
+  const time = parseTimeLiteral(lit.text, options.now);
+  if (time !== undefined) {
+    return (x) => {
+      const t = eventTimeMs(x);
+      return t !== undefined && cmp(t, time);
+    };
+  }
+  return (x) => {
+    const s = scalarText(x);
+    return s !== undefined && cmp(s, lit.text);
+  };
+}

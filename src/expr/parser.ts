@@ -1,0 +1,95 @@
+// Parser for ct-where expressions.
+//
+//   expr     := prefix ( ("and" | "or") prefix )*        binding power: or 1 < and 2 < not 3
+//   prefix   := "not" prefix | "(" expr ")" | test
+//   test     := path op value
+//             | path ("in" | "not in") list
+//             | path ("exists" | "missing")
+//   op       := "=" | "==" | "!=" | "~" | "!~" | "~*" | "!~*" | "^=" | "$=" | "<" | "<=" | ">" | ">="
+//   list     := "(" value ("," value)* ")" | "[" value ("," value)* "]" | value
+//   value    := quoted string | bare word (ends at space, or an unbalanced ")")
+//
+// Keywords are case-insensitive. Paths are described in core/field-path.ts.
+import type { FieldPath } from '../core/field-path';
+import { ExprSyntaxError, Scanner, type Literal, type Operator } from './tokens';
+
+export type Expr =
+  | { readonly kind: 'and' | 'or'; readonly left: Expr; readonly right: Expr }
+  | { readonly kind: 'not'; readonly operand: Expr }
+  | Test;
+
+export interface Test {
+  readonly kind: 'test';
+  readonly path: FieldPath;
+  readonly pathPos: number;
+  readonly op: Operator;
+  readonly opPos: number;
+  /** One literal for comparisons, several for `in`, none for exists/missing. */
+  readonly values: readonly Literal[];
+}
+
+const BINDING_POWER: Record<'or' | 'and', number> = { or: 1, and: 2 };
+
+export function parseExpression(text: string): Expr {
+  const scanner = new Scanner(text);
+  const start = scanner.peekStructural();
+  if (start.kind === 'eof') throw new ExprSyntaxError('empty expression', start.pos);
+  const expr = parseExpr(scanner, 0);
+  const rest = scanner.peekStructural();
+  if (rest.kind !== 'eof') {
+    const what = rest.kind === ')' ? "unmatched ')'" : "expected 'and', 'or' or the end";
+    throw new ExprSyntaxError(what, rest.pos);
+  }
+  return expr;
+}
+
+function parseExpr(scanner: Scanner, minPower: number): Expr {
+  let left = parsePrefix(scanner);
+  for (;;) {
+    const t = scanner.peekStructural();
+    if (t.kind !== 'and' && t.kind !== 'or') return left;
+    const power = BINDING_POWER[t.kind];
+    if (power <= minPower) return left;
+    scanner.consume(t);
+    const right = parseExpr(scanner, power);
+    left = { kind: t.kind, left, right };
+  }
+}
+
+function parsePrefix(scanner: Scanner): Expr {
+  const t = scanner.peekStructural();
+  switch (t.kind) {
+    case 'not':
+      scanner.consume(t);
+      return { kind: 'not', operand: parsePrefixOperand(scanner) };
+    case '(': {
+      scanner.consume(t);
+      const inner = parseExpr(scanner, 0);
+      const close = scanner.peekStructural();
+      if (close.kind !== ')') throw new ExprSyntaxError("expected ')'", close.pos);
+      scanner.consume(close);
+      return inner;
+    }
+    case 'path':
+      return parseTest(scanner);
+    case 'eof':
+      throw new ExprSyntaxError('expected a field name, "not" or "(" but the expression ended', t.pos);
+    default:
+      throw new ExprSyntaxError(`expected a field name, "not" or "(", not '${t.kind}'`, t.pos);
+  }
+}
+
+/** `not` binds tighter than `and`/`or`: `not a=1 and b=2` is `(not a=1) and b=2`. */
+function parsePrefixOperand(scanner: Scanner): Expr {
+  return parsePrefix(scanner);
+}
+
+function parseTest(scanner: Scanner): Test {
+  const pathPos = scanner.pos;
+  const path = scanner.readPath();
+  const { op, pos: opPos } = scanner.readOperator();
+  let values: Literal[] = [];
+  if (op === 'in' || op === 'not in') values = scanner.readList();
+  else if (op !== 'exists' && op !== 'missing') values = [scanner.readValue()];
+  return { kind: 'test', path, pathPos, op, opPos, values };
+}

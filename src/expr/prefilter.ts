@@ -1,0 +1,236 @@
+// Decides from a compiled expression which raw text a line must contain to possibly match, so
+// ct-where can skip most lines without parsing them. It must never lose a match:
+//  - a needle is a run of "plain" characters (no `"`, `\`, `/` or control characters): JSON can
+//    only write those as themselves or as a \uXXXX escape, also inside the escaped
+//    CloudTrailEvent string, so any line containing `\u` is always a candidate;
+//  - number-like needles are dropped (1e2 is 100 once parsed), as are non-ASCII case-insensitive
+//    ones; the computed `user` field has no raw text;
+//  - `not`, `!=`, comparisons, exists/missing require nothing.
+import type { Expr, Test } from './parser';
+import { cidrBlock } from './evaluate';
+
+export type Need =
+  | { readonly kind: 'any' }
+  | { readonly kind: 'text'; readonly text: string; readonly caseless: boolean }
+  | { readonly kind: 'all' | 'some'; readonly parts: readonly Need[] };
+
+const ANY: Need = { kind: 'any' };
+
+export function requirement(expr: Expr): Need {
+  switch (expr.kind) {
+    case 'and':
+    case 'or':
+      return { kind: expr.kind === 'and' ? 'all' : 'some', parts: [requirement(expr.left), requirement(expr.right)] };
+    case 'not':
+      return ANY;
+    case 'test':
+      return testRequirement(expr);
+  }
+}
+
+function testRequirement(test: Test): Need {
+  const first = test.path.steps[0];
+  if (test.path.steps.length === 1 && first.kind === 'key' && first.name === 'user') return ANY;
+  const lit = test.values[0];
+  switch (test.op) {
+    case '=':
+    case '==':
+    case '^=':
+    case '$=':
+      return needle(lit.text, false);
+    case '~':
+      return needle(requiredLiteral(lit.text) ?? '', false);
+    case '~*':
+      return needle(requiredLiteral(lit.text) ?? '', true);
+    case 'in':
+      return { kind: 'some', parts: test.values.map((v) => (cidrBlock(v) ? cidrNeedle(v.text) : needle(v.text, false))) };
+    default:
+      return ANY;
+  }
+}
+
+function needle(text: string, caseless: boolean): Need {
+  let best = '';
+  for (const run of text.split(/["\\/\x00-\x1f\x7f]/)) if (run.length > best.length) best = run;
+  if (!best || /^[0-9.eE+-]+$/.test(best)) return ANY;
+  if (caseless && /[^\x00-\x7f]/.test(best)) return ANY;
+  return { kind: 'text', text: caseless ? best.toLowerCase() : best, caseless };
+}
+
+/** `203.0.113.0/24` -> addresses in it start with `203.0.113.`; IPv6 and short prefixes -> nothing. */
+function cidrNeedle(cidr: string): Need {
+  const [address, bits] = cidr.split('/');
+  const octets = Math.floor(Number(bits) / 8);
+  if (!/^\d+\.\d+\.\d+\.\d+$/.test(address) || octets < 1) return ANY;
+  const parts = address.split('.').slice(0, octets);
+  return { kind: 'text', text: parts.join('.') + (octets < 4 ? '.' : ''), caseless: false };
+}
+
+/**
+ * The longest literal text every match of the regular expression contains, or undefined.
+ * Conservative: alternation gives up; only characters outside groups and classes count; a
+ * character followed by ?, * or {..} is optional and breaks the run.
+ */
+export function requiredLiteral(pattern: string): string | undefined {
+  if (pattern.includes('|')) return undefined;
+  const runs: string[] = [];
+  let run = '';
+  let depth = 0;
+  const breakRun = (): void => {
+    if (run) runs.push(run);
+    run = '';
+  };
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern[i];
+    let literal: string | undefined;
+    if (c === '\\') {
+      const next = pattern[++i] ?? '';
+      if (/[A-Za-z0-9]/.test(next) || next === '') breakRun();
+      else literal = next;
+    } else if (c === '[') {
+      i = classEnd(pattern, i);
+      breakRun();
+    } else if (c === '(') {
+      depth++;
+      breakRun();
+    } else if (c === ')') {
+      depth--;
+      breakRun();
+    } else if ('.^$'.includes(c)) {
+      breakRun();
+    } else if ('?*{'.includes(c)) {
+      run = run.slice(0, -1);
+      breakRun();
+    } else if (c === '+') {
+      breakRun();
+    } else {
+      literal = c;
+    }
+    if (literal !== undefined) {
+      if (depth > 0) continue;
+      const q = pattern[i + 1];
+      if (q === '?' || q === '*' || q === '{') breakRun();
+      else run += literal;
+    }
+  }
+  breakRun();
+  let best: string | undefined;
+  for (const r of runs) if (!best || r.length > best.length) best = r;
+  return best;
+}
+
+function classEnd(pattern: string, open: number): number {
+  let i = open + 1;
+  if (pattern[i] === '^') i++;
+  if (pattern[i] === ']') i++;
+  for (; i < pattern.length && pattern[i] !== ']'; i++) if (pattern[i] === '\\') i++;
+  return i;
+}
+
+interface Needle {
+  readonly bytes: Buffer;
+  readonly text: string;
+  readonly caseless: boolean;
+}
+
+/** The needles of which every matching line contains at least one, or null if there are none. */
+function cover(need: Need): Needle[] | null {
+  switch (need.kind) {
+    case 'any':
+      return null;
+    case 'text':
+      return [{ bytes: Buffer.from(need.text, 'utf8'), text: need.text, caseless: need.caseless }];
+    case 'some': {
+      const out: Needle[] = [];
+      for (const p of need.parts) {
+        const c = cover(p);
+        if (!c) return null;
+        out.push(...c);
+      }
+      return out;
+    }
+    case 'all': {
+      let best: Needle[] | null = null;
+      for (const p of need.parts) {
+        const c = cover(p);
+        if (c && (!best || score(c) > score(best))) best = c;
+      }
+      return best;
+    }
+  }
+}
+
+function score(needles: Needle[]): number {
+  return Math.min(...needles.map((n) => n.bytes.length)) - 4 * (needles.length - 1);
+}
+
+const ESCAPE = Buffer.from('\\u');
+
+/**
+ * Finds candidate lines in a batch of NDJSON lines. `nextHit` jumps to the next place where a
+ * needle (or a \u escape) occurs; `mayMatch` checks the whole requirement on one line.
+ */
+export class LineFilter {
+  private readonly needles: Needle[] | null;
+  private readonly caseless: boolean;
+  private buf: Buffer = Buffer.alloc(0);
+  private lowered = '';
+  private next: number[] = [];
+
+  constructor(private readonly need: Need) {
+    this.needles = cover(need);
+    this.caseless = JSON.stringify(need).includes('"caseless":true');
+  }
+
+  /** False when the expression requires no text, so every line must be parsed. */
+  get useful(): boolean {
+    return this.needles !== null;
+  }
+
+  begin(buf: Buffer): void {
+    this.buf = buf;
+    this.lowered = this.caseless ? buf.toString('latin1').toLowerCase() : '';
+    this.next = new Array((this.needles?.length ?? 0) + 1).fill(-2);
+  }
+
+  /** The offset of the next needle or escape at or after `from`, or -1. */
+  nextHit(from: number): number {
+    const needles = this.needles!;
+    let best = -1;
+    for (let i = 0; i <= needles.length; i++) {
+      let at = this.next[i];
+      if (at !== -1 && at < from) {
+        at = i === needles.length ? this.buf.indexOf(ESCAPE, from) : this.find(needles[i], from);
+        this.next[i] = at;
+      }
+      if (at >= 0 && (best < 0 || at < best)) best = at;
+    }
+    return best;
+  }
+
+  private find(n: Needle, from: number): number {
+    return n.caseless ? this.lowered.indexOf(n.text, from) : this.buf.indexOf(n.bytes, from);
+  }
+
+  /** Whether the line [start, end) can satisfy the requirement. */
+  mayMatch(start: number, end: number): boolean {
+    const line = this.buf.subarray(start, end);
+    if (line.indexOf(ESCAPE) >= 0) return true;
+    return this.holds(this.need, line, start, end);
+  }
+
+  private holds(need: Need, line: Buffer, start: number, end: number): boolean {
+    switch (need.kind) {
+      case 'any':
+        return true;
+      case 'text': {
+        if (!need.caseless) return line.indexOf(need.text) >= 0;
+        return this.lowered.slice(start, end).includes(need.text);
+      }
+      case 'all':
+        return need.parts.every((p) => this.holds(p, line, start, end));
+      case 'some':
+        return need.parts.some((p) => this.holds(p, line, start, end));
+    }
+  }
+}
