@@ -64,3 +64,9 @@ export function main<O>(command: Command<O>): void {
     process.stdin.destroy();
   });
 }
+
+/** For repeatable options that take one value each (so they never swallow file arguments). */
+export function toList(value: unknown): string[] {
+  if (value === undefined) return [];
+  return (Array.isArray(value) ? value : [value]).map(String);
+}

@@ -2,7 +2,7 @@
 // would run as a formula (=, +, -, @, tab, CR first) are prefixed with ' unless told otherwise.
 import type { Argv } from 'yargs';
 import { stringify } from 'csv-stringify/sync';
-import type { Command } from '../cli/main';
+import { toList, type Command } from '../cli/main';
 import { EventView } from '../core/event';
 import { EventScanner } from '../core/event-scan';
 import { usageError } from '../core/errors';
@@ -41,7 +41,7 @@ export const csvCommand: Command<CsvOptions> = {
           "('user' is the best short name of who acted.) Objects and arrays become compact JSON in the cell.",
       )
       .command('$0 [files..]', false)
-      .option('fields', { alias: 'f', type: 'string', array: true, describe: 'Columns, comma-separated or repeated' })
+      .option('fields', { alias: 'f', type: 'string', coerce: toList, describe: 'Columns, comma-separated or repeated' })
       .option('tsv', { type: 'boolean', default: false, describe: 'Tab-separated instead of comma-separated' })
       .option('header', { type: 'boolean', default: true, describe: 'Write a header row (--no-header to leave it out)' })
       .option('excel', { type: 'boolean', default: false, describe: 'UTF-8 byte order mark and CRLF line ends, for Excel' })

@@ -1,7 +1,7 @@
 // ct-where: keeps the events that match an expression. NDJSON lines that match are written byte
 // for byte; events from JSON documents come out as compact JSON lines.
 import type { Argv } from 'yargs';
-import type { Command } from '../cli/main';
+import { toList, type Command } from '../cli/main';
 import { EventView } from '../core/event';
 import { EventScanner, lineBytes, type RawLine } from '../core/event-scan';
 import { CtError, EXIT } from '../core/errors';
@@ -47,7 +47,7 @@ export const whereCommand: Command<WhereOptions> = {
     y
       .usage(`Usage: ct-where [options] EXPRESSION... [-- FILE...]\n\nKeep the CloudTrail events that match.\n\n${LANGUAGE}`)
       .positional('expression', { type: 'string', array: true })
-      .option('input', { alias: 'i', type: 'string', array: true, default: [], describe: 'Read this file or directory (repeatable)' })
+      .option('input', { alias: 'i', type: 'string', default: [], coerce: toList, describe: 'Read this file or directory (repeatable)' })
       .option('invert-match', { alias: 'v', type: 'boolean', default: false, describe: 'Keep the events that do NOT match' })
       .option('count', { alias: 'c', type: 'boolean', default: false, describe: 'Print only the number of matching events' })
       .option('strict', { type: 'boolean', default: false, describe: 'Stop at the first unreadable line or document' })

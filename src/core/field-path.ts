@@ -2,7 +2,7 @@
 //
 //   path    := step ( "." step | "[]" | "[" digits "]" )*
 //   step    := name | '"' any text, \" and \\ escaped '"' | "[]" | "[" digits "]"
-//   name    := [A-Za-z_$@] [A-Za-z0-9_$@:-]*
+//   name    := [A-Za-z_@] [A-Za-z0-9_@:-]*
 //
 // A key step applied to an array applies to every element ("resources.ARN" = "resources[].ARN").
 // Resolution reads own properties only: `__proto__` or `constructor` reach nothing that the
@@ -30,8 +30,8 @@ export class PathSyntaxError extends Error {
   }
 }
 
-const NAME_START = /[A-Za-z_$@]/;
-const NAME_CHAR = /[A-Za-z0-9_$@:-]/;
+const NAME_START = /[A-Za-z_@]/;
+const NAME_CHAR = /[A-Za-z0-9_@:-]/;
 
 /** Reads a path starting at `pos`; stops at the first character that cannot continue it. */
 export function scanPath(text: string, pos: number): { path: FieldPath; end: number } {

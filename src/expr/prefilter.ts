@@ -101,6 +101,8 @@ export function requiredLiteral(pattern: string): string | undefined {
     } else if ('?*{'.includes(c)) {
       run = run.slice(0, -1);
       breakRun();
+      const quantifier = c === '{' ? /^\{\d*(,\d*)?\}/.exec(pattern.slice(i)) : null;
+      if (quantifier) i += quantifier[0].length - 1;
     } else if (c === '+') {
       breakRun();
     } else {

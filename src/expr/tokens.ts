@@ -26,7 +26,7 @@ const WORD_OPERATORS = ['in', 'exists', 'missing'] as const;
 export type Operator = (typeof SYMBOL_OPERATORS)[number] | (typeof WORD_OPERATORS)[number] | 'not in';
 
 const KEYWORDS = new Set(['and', 'or', 'not']);
-const WORD_CHAR = /[A-Za-z0-9_$@:-]/;
+const WORD_CHAR = /[A-Za-z0-9_@:-]/;
 
 export class Scanner {
   pos = 0;

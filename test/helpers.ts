@@ -1,0 +1,73 @@
+// Shared by the tests: run the built bins in a real shell, and in-memory streams.
+import { spawn } from 'node:child_process';
+import { mkdirSync, symlinkSync, existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { PassThrough, Readable } from 'node:stream';
+import type { Io } from '../src/core/io';
+
+export const ROOT = path.resolve(__dirname, '..');
+export const CORPUS = path.resolve(ROOT, '../shared/corpus');
+export const LOOKUP = path.join(CORPUS, 'converted/lookup-events.ndjson');
+export const RECORDS = path.join(CORPUS, 'converted/records.ndjson');
+export const SAMPLE = path.join(ROOT, 'data/sample-events.ndjson.gz');
+
+const BIN_DIR = path.join(ROOT, 'dist/.path');
+/** A PATH directory holding ct-* as plain command names, as after `npm link`. */
+function binDir(): string {
+  mkdirSync(BIN_DIR, { recursive: true });
+  for (const name of ['ct-where', 'ct-explode', 'ct-csv']) {
+    const link = path.join(BIN_DIR, name);
+    if (!existsSync(link)) {
+      try {
+        symlinkSync(path.join(ROOT, 'dist/bin', `${name}.js`), link);
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      }
+    }
+  }
+  return BIN_DIR;
+}
+
+export interface ShellResult {
+  stdout: string;
+  stderr: string;
+  code: number | null;
+}
+
+/** Runs `script` with `sh -c`, ct-* on the PATH, in `cwd` (default: the corpus). */
+export function sh(script: string, options: { input?: string | Buffer; cwd?: string } = {}): Promise<ShellResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('sh', ['-c', script], {
+      cwd: options.cwd ?? CORPUS,
+      env: { ...process.env, PATH: `${binDir()}:${process.env.PATH}` },
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ stdout, stderr, code }));
+    child.stdin.on('error', () => undefined);
+    child.stdin.end(options.input ?? '');
+  });
+}
+
+export function lines(text: string): string[] {
+  return text.split('\n').filter((l) => l !== '');
+}
+
+export function tempDir(): string {
+  return mkdtempSync(path.join(tmpdir(), 'ctpipe-'));
+}
+
+/** In-memory streams for driving a command's run() without a process. */
+export function memoryIo(input: string | Buffer, name = 'ct-test'): Io & { out(): string; err(): string } {
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  let out = '';
+  let err = '';
+  stdout.on('data', (d: Buffer) => (out += d.toString('utf8')));
+  stderr.on('data', (d: Buffer) => (err += d.toString('utf8')));
+  return { stdin: Readable.from([Buffer.from(input)]), stdout, stderr, name, out: () => out, err: () => err };
+}

@@ -1,0 +1,105 @@
+import { describe, expect, test } from 'vitest';
+import fc from 'fast-check';
+import { EventView } from '../../src/core/event';
+import { EventScanner, lineBytes } from '../../src/core/event-scan';
+import { requiredLiteral } from '../../src/expr/prefilter';
+import { compileWhere } from '../../src/expr/where-program';
+import { memoryIo } from '../helpers';
+
+describe('the literal every regular-expression match must contain', () => {
+  test.each([
+    ['Denied', 'Denied'],
+    ['^Access.*Denied$', 'Access'],
+    ['Client\\.Unauthorized', 'Client.Unauthorized'],
+    ['colou?r', 'colo'],
+    ['ab*cdef', 'cdef'],
+    ['x{2}yz', 'yz'],
+    ['(Denied|Forbidden)', undefined],
+    ['Denied|Forbidden', undefined],
+    ['(opt)?ional', 'ional'],
+    ['[A-Z]+rror', 'rror'],
+    ['\\d+ items', ' items'],
+    ['.', undefined],
+  ])('%s requires %s', (pattern, expected) => {
+    expect(requiredLiteral(pattern)).toBe(expected);
+  });
+});
+
+/** Runs ct-where's scanner over NDJSON text; with or without the raw-text fast path. */
+async function selected(ndjson: string, expression: string, fast: boolean): Promise<string> {
+  const io = memoryIo(ndjson);
+  const program = compileWhere([expression], { now: Date.parse('2024-07-22T12:00:00Z') });
+  const scanner = new EventScanner(io, false);
+  await scanner.run([], {
+    lineFilter: fast ? program.lineFilter : undefined,
+    event(event, raw) {
+      if (program.matches(new EventView(event))) scanner.out.write(raw ? lineBytes(raw) : `${JSON.stringify(event)}\n`);
+    },
+  });
+  return io.out();
+}
+
+/** JSON text where some characters are written as \uXXXX escapes, as some producers do. */
+function escapedJson(value: unknown, escapeEvery: number): string {
+  let n = 0;
+  return JSON.stringify(value, null, 0).replace(/"(?:[^"\\]|\\.)*"/g, (s) =>
+    s.replace(/[A-Za-zé田/]/g, (c) => (++n % escapeEvery === 0 ? `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}` : c)),
+  );
+}
+
+const WORDS = ['Denied', 'denied', 'AccessDenied', 'DENIED', 'Dénied', 'Throttling', 'alice', 'Alice', '田中', 'a/b', 'x"y', '1e2', '100', 'true', 'false'];
+const word = fc.constantFrom(...WORDS);
+const value = fc.oneof(word, fc.constantFrom(100, 1e2, 2.5, true, false, null), fc.string({ maxLength: 6 }));
+const record = fc.record(
+  {
+    errorCode: value,
+    eventName: word,
+    readOnly: fc.constantFrom(true, false, 'true'),
+    sourceIPAddress: fc.constantFrom('203.0.113.9', '198.51.100.2', '2001:db8::5', 'ec2.amazonaws.com'),
+    userIdentity: fc.record({ userName: word, type: fc.constantFrom('IAMUser', 'Root', 'AssumedRole') }, { requiredKeys: [] }),
+    requestParameters: fc.dictionary(word, value, { maxKeys: 2 }),
+  },
+  { requiredKeys: [] },
+);
+const event = fc.tuple(record, fc.boolean()).map(([rec, asLookup]) =>
+  asLookup ? { EventId: 'id', EventName: rec.eventName, ReadOnly: String(rec.readOnly), CloudTrailEvent: JSON.stringify(rec) } : rec,
+);
+const field = fc.constantFrom('errorCode', 'eventName', 'readOnly', 'ReadOnly', 'userIdentity.userName', 'requestParameters.Denied', 'user', 'sourceIPAddress');
+const literal = fc.constantFrom(...WORDS, 'Deni', 'enied$', '^Acc', 'ali', '\\u0044');
+const regexLiteral = fc.constantFrom('De{1,2}nied', 'x{2}yz', 'D(en)?ied', 'Den?ied', 'Acc[eE]ss', 'Deni+ed', '\\.amazonaws', 'a\\/b', 'en.ed$', '(?:De)nied');
+const quote = (s: string): string => `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+const leaf = fc.oneof(
+  fc.tuple(field, fc.constantFrom('=', '!=', '~', '!~', '~*', '!~*', '^=', '$='), fc.oneof(literal, regexLiteral)).map(([f, op, l]) => `${f}${op}${quote(l)}`),
+  fc.tuple(field, fc.array(literal, { minLength: 1, maxLength: 3 })).map(([f, ls]) => `${f} in (${ls.map(quote).join(', ')})`),
+  field.map((f) => `sourceIPAddress in 203.0.113.0/24 or ${f} exists`),
+);
+const expression: fc.Arbitrary<string> = fc.letrec((tie) => ({
+  expr: fc.oneof(
+    { depthSize: 'small', withCrossShrink: true },
+    leaf,
+    fc.tuple(tie('expr'), fc.constantFrom('and', 'or'), tie('expr')).map(([a, op, b]) => `(${a} ${op} ${b})`),
+    tie('expr').map((e) => `not ${e}`),
+  ),
+})).expr as fc.Arbitrary<string>;
+
+describe('the fast path', () => {
+  test('selects exactly the lines a parse-everything evaluation selects', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(event, { minLength: 1, maxLength: 12 }), fc.integer({ min: 1, max: 9 }), expression, async (events, every, expr) => {
+        const ndjson = events.map((e) => `${escapedJson(e, every)}\n`).join('');
+        expect(await selected(ndjson, expr, true)).toBe(await selected(ndjson, expr, false));
+      }),
+      { numRuns: 1500 },
+    );
+  });
+
+  test('still finds a match written only as \\u escapes', async () => {
+    const line = '{"errorCode":"Access\\u0044enied"}\n{"errorCode":"Other"}\n';
+    expect(await selected(line, 'errorCode~Denied', true)).toBe('{"errorCode":"Access\\u0044enied"}\n');
+  });
+
+  test('finds a case-insensitive match whatever the case in the data', async () => {
+    const line = '{"errorCode":"ACCESSDENIED"}\n{"errorCode":"x"}\n';
+    expect(await selected(line, 'errorCode~*accessdenied', true)).toBe('{"errorCode":"ACCESSDENIED"}\n');
+  });
+});
