@@ -14,20 +14,28 @@ export function parseTimeLiteral(text: string, now: number): number | undefined 
   if (t.toLowerCase() === 'now') return now;
   const rel = RELATIVE.exec(t);
   if (rel) return now - Number(rel[1]) * UNIT_MS[rel[2].toLowerCase()];
-  const iso = ISO_LIKE.exec(t);
+  return parseIso(t, 'local');
+}
+
+/** ISO 8601 (date, optional time with any fraction, optional zone); no zone means `defaultZone`. */
+function parseIso(text: string, defaultZone: 'local' | 'utc'): number | undefined {
+  const iso = ISO_LIKE.exec(text);
   if (!iso) return undefined;
   const [, date, clock = '00:00', zone] = iso;
-  let z = zone ?? '';
+  let z = zone ?? (defaultZone === 'utc' ? 'Z' : '');
   if (z && z.toUpperCase() !== 'Z' && !z.includes(':')) z = z.length === 3 ? `${z}:00` : `${z.slice(0, 3)}:${z.slice(3)}`;
-  const ms = Date.parse(`${date}T${clock}${z.toUpperCase() === 'Z' ? 'Z' : z}`);
+  const ms = Date.parse(`${date}T${clock.replace(/(\.\d{3})\d+$/, '$1')}${z.toUpperCase() === 'Z' ? 'Z' : z}`);
   return Number.isNaN(ms) ? undefined : ms;
 }
 
-/** An event's time: an ISO string, or epoch seconds as older AWS CLI output prints EventTime. */
+/**
+ * An event's time: an ISO string (no zone = UTC, as CloudTrail and tools that copy it mean), or
+ * epoch seconds as older AWS CLI output prints EventTime.
+ */
 export function eventTimeMs(value: unknown): number | undefined {
   if (typeof value === 'number') return value < 1e11 ? value * 1000 : value;
   if (typeof value !== 'string') return undefined;
-  const ms = Date.parse(value);
+  const ms = parseIso(value, 'utc') ?? Date.parse(value);
   if (!Number.isNaN(ms)) return ms;
   return /^\d+(\.\d+)?$/.test(value) ? eventTimeMs(Number(value)) : undefined;
 }

@@ -1,0 +1,98 @@
+import { describe, expect, test } from 'vitest';
+import { writeFileSync, mkdirSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
+import path from 'node:path';
+import { Readable } from 'node:stream';
+import { readBatches, type Batch } from '../../src/core/input';
+import { tempDir } from '../helpers';
+
+interface Read {
+  events: unknown[];
+  problems: string[];
+}
+
+/** Reads like every command does; NDJSON lines are parsed here only to compare. */
+async function read(args: string[], stdin: string | Buffer = ''): Promise<Read> {
+  const events: unknown[] = [];
+  const problems: string[] = [];
+  const batches: AsyncGenerator<Batch> = readBatches(args, Readable.from([Buffer.from(stdin)]), (place, msg) => problems.push(`${place}: ${msg}`));
+  for await (const b of batches) {
+    if (b.kind === 'values') events.push(...b.values);
+    else for (const l of b.buf.toString('utf8').split('\n')) if (l.trim()) events.push(JSON.parse(l));
+  }
+  return { events, problems };
+}
+
+const rec = (n: number): object => ({ eventName: `E${n}`, eventTime: '2024-07-22T00:00:00Z' });
+
+describe('the reader', () => {
+  test('reads NDJSON with a BOM, CRLF line ends and blank lines', async () => {
+    const text = `\uFEFF${JSON.stringify(rec(1))}\r\n\r\n${JSON.stringify(rec(2))}\r\n`;
+    const { events } = await read([], text);
+    expect(events).toHaveLength(2);
+  });
+
+  test('reads a trail file document and streams its Records', async () => {
+    const { events, problems } = await read([], JSON.stringify({ Records: [rec(1), rec(2), rec(3)] }, null, 2));
+    expect(events.map((e) => (e as { eventName: string }).eventName)).toEqual(['E1', 'E2', 'E3']);
+    expect(problems).toEqual([]);
+  });
+
+  test('reads several concatenated lookup-events pages and skips NextToken', async () => {
+    const page = (ids: string[]): string => JSON.stringify({ Events: ids.map((EventId) => ({ EventId, CloudTrailEvent: '{}' })), NextToken: 'abc' }, null, 4);
+    const { events } = await read([], `${page(['a', 'b'])}\n${page(['c'])}`);
+    expect(events.map((e) => (e as { EventId: string }).EventId)).toEqual(['a', 'b', 'c']);
+  });
+
+  test('reads a JSON array of records and a pretty-printed single record', async () => {
+    expect((await read([], JSON.stringify([rec(1), rec(2)], null, 2))).events).toHaveLength(2);
+    expect((await read([], JSON.stringify(rec(7), null, 2))).events).toEqual([rec(7)]);
+  });
+
+  test('detects gzip by its magic bytes, not the file name', async () => {
+    const dir = tempDir();
+    const file = path.join(dir, 'no-extension');
+    writeFileSync(file, gzipSync(`${JSON.stringify({ Records: [rec(1), rec(2)] })}`));
+    expect((await read([file])).events).toHaveLength(2);
+  });
+
+  test('walks a directory for .json and .json.gz files as aws s3 sync leaves a trail bucket', async () => {
+    const dir = tempDir();
+    const day = path.join(dir, 'AWSLogs/123456789012/CloudTrail/us-east-1/2024/07/22');
+    mkdirSync(day, { recursive: true });
+    writeFileSync(path.join(day, 'a_CloudTrail_us-east-1_20240722T0000Z_x.json.gz'), gzipSync(JSON.stringify({ Records: [rec(1)] })));
+    writeFileSync(path.join(day, 'b.json'), JSON.stringify({ Records: [rec(2), rec(3)] }));
+    writeFileSync(path.join(day, 'notes.txt'), 'not data');
+    expect((await read([dir])).events).toHaveLength(3);
+  });
+
+  test('names the byte offset of a broken document and goes on with the next file', async () => {
+    const dir = tempDir();
+    writeFileSync(path.join(dir, 'bad.json'), '{"Records": [{"eventName": "A"}, {"eventName": ]}');
+    writeFileSync(path.join(dir, 'good.json'), JSON.stringify({ Records: [rec(1)] }));
+    const { events, problems } = await read([path.join(dir, 'bad.json'), path.join(dir, 'good.json')]);
+    expect(events).toEqual([{ eventName: 'A' }, rec(1)]);
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(/bad\.json: byte \d+: invalid JSON/);
+  });
+
+  test('reports a truncated gzip file', async () => {
+    const dir = tempDir();
+    const file = path.join(dir, 'cut.json.gz');
+    writeFileSync(file, gzipSync(JSON.stringify({ Records: [rec(1)] })).subarray(0, 20));
+    const { problems } = await read([file]);
+    expect(problems.join('\n')).toMatch(/cut\.json\.gz: gzip: /);
+  });
+
+  test('reports a missing file by name', async () => {
+    const { problems } = await read(['/nonexistent/x.json']);
+    expect(problems).toEqual(['/nonexistent/x.json: no such file or directory']);
+  });
+
+  test('reads a single 10 MB event', async () => {
+    const big = { eventName: 'Big', requestParameters: { blob: 'x'.repeat(10 * 1024 * 1024) } };
+    const { events } = await read([], `${JSON.stringify(rec(1))}\n${JSON.stringify(big)}\n${JSON.stringify(rec(2))}\n`);
+    expect(events).toHaveLength(3);
+    expect((events[1] as typeof big).requestParameters.blob).toHaveLength(10 * 1024 * 1024);
+  });
+});
