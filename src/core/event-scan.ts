@@ -65,21 +65,26 @@ export class EventScanner {
 
   /** Runs to the end of input; returns 1 if anything was skipped, else 0. */
   async run(args: readonly string[], handler: EventHandler): Promise<number> {
-    for await (const batch of readBatches(args, this.io.stdin, (place, msg) => this.problem(msg, place))) {
-      if (batch.kind === 'lines') this.lines(batch, handler);
-      else {
-        this.at.batch = batch;
-        this.at.counter = null;
-        for (let i = 0; i < batch.values.length; i++) {
-          this.at.label = batch.labels[i];
-          this.guarded(handler, batch.values[i], null);
+    try {
+      for await (const batch of readBatches(args, this.io.stdin, (place, msg) => this.problem(msg, place))) {
+        if (batch.kind === 'lines') this.lines(batch, handler);
+        else {
+          this.at.batch = batch;
+          this.at.counter = null;
+          for (let i = 0; i < batch.values.length; i++) {
+            this.at.label = batch.labels[i];
+            this.guarded(handler, batch.values[i], null);
+          }
         }
+        handler.endBatch?.();
+        await this.out.flush();
+        if (this.out.closed) break;
       }
+    } finally {
+      // What was read before a stop (--strict) is still written.
       handler.endBatch?.();
       await this.out.flush();
-      if (this.out.closed) break;
     }
-    await this.out.flush();
     return this.problems > 0 ? EXIT.data : EXIT.ok;
   }
 
