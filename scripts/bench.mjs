@@ -1,0 +1,98 @@
+// npm run bench: ctpipe against jq on the same input, in the same run.
+// Generates BENCH_EVENTS (default 200,000) LookupEvents items with scripts/lib/synth.mjs into
+// bench-data/, then times each command (best of BENCH_RUNS, default 2) and records peak RSS per
+// process with GNU time. Prints a Markdown table (the README's) and writes bench-data/results.md.
+import { createWriteStream, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { lookupLines } from './lib/synth.mjs';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const dataDir = path.join(root, 'bench-data');
+const events = Number(process.env.BENCH_EVENTS ?? 200_000);
+const runs = Number(process.env.BENCH_RUNS ?? 2);
+const lookup = path.join(dataDir, `lookup-${events}.ndjson`);
+const records = path.join(dataDir, `records-${events}.ndjson`);
+const bin = (name) => `node ${path.join(root, 'dist/bin', `${name}.js`)}`;
+
+for (const tool of ['jq', '/usr/bin/time']) {
+  if (spawnSync('sh', ['-c', `command -v ${tool}`]).status !== 0) {
+    console.error(`bench: needs ${tool} (apt-get install jq time)`);
+    process.exit(2);
+  }
+}
+
+async function generate() {
+  mkdirSync(dataDir, { recursive: true });
+  if (existsSync(lookup) && existsSync(records)) return;
+  console.error(`bench: writing ${events} events to ${lookup}`);
+  const out = createWriteStream(lookup);
+  for (const line of lookupLines(1, events)) if (!out.write(line)) await new Promise((r) => out.once('drain', r));
+  await new Promise((r) => out.end(r));
+  execFileSync('sh', ['-c', `${bin('ct-explode')} ${lookup} > ${records}`]);
+}
+
+/** Runs `script` with every stage under GNU time; returns seconds and the largest peak RSS. */
+function measure(script) {
+  const rssFiles = [];
+  const timed = script.replace(/\{\{(.+?)\}\}/g, (_, cmd) => {
+    const file = path.join(dataDir, `rss-${rssFiles.length}`);
+    rssFiles.push(file);
+    return `/usr/bin/time -f %M -o ${file} ${cmd}`;
+  });
+  let best = Infinity;
+  let rss = 0;
+  for (let i = 0; i < runs; i++) {
+    const start = process.hrtime.bigint();
+    const r = spawnSync('sh', ['-c', timed], { stdio: ['ignore', 'ignore', 'inherit'] });
+    const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+    if (r.status !== 0) throw new Error(`failed: ${script}`);
+    best = Math.min(best, seconds);
+    for (const f of rssFiles) rss = Math.max(rss, Number(readFileSync(f, 'utf8').trim().split('\n').pop()));
+  }
+  return { seconds: best, rssMb: rss / 1024 };
+}
+
+function startup(cmd) {
+  const n = 20;
+  const start = process.hrtime.bigint();
+  for (let i = 0; i < n; i++) spawnSync('sh', ['-c', `${cmd} < /dev/null > /dev/null`]);
+  return Number(process.hrtime.bigint() - start) / 1e6 / n;
+}
+
+const CSV_FIELDS = 'eventTime,eventSource,eventName,awsRegion,sourceIPAddress,errorCode';
+const JQ_CSV = '[.eventTime, .eventSource, .eventName, .awsRegion, .sourceIPAddress, .errorCode] | @csv';
+const cases = [
+  ['ct-where errorCode~Denied (items)', `{{${bin('ct-where')} errorCode~Denied}} < ${lookup} > /dev/null`,
+    `{{jq -c 'select((.CloudTrailEvent|fromjson|.errorCode // "")|test("Denied"))'}} < ${lookup} > /dev/null`, lookup],
+  ['ct-where readOnly=true (items)', `{{${bin('ct-where')} readOnly=true}} < ${lookup} > /dev/null`,
+    `{{jq -c 'select((.CloudTrailEvent|fromjson|.readOnly)==true)'}} < ${lookup} > /dev/null`, lookup],
+  ['ct-explode (items)', `{{${bin('ct-explode')}}} < ${lookup} > /dev/null`, `{{jq -c '.CloudTrailEvent|fromjson'}} < ${lookup} > /dev/null`, lookup],
+  ['ct-csv 6 fields (records)', `{{${bin('ct-csv')} -f ${CSV_FIELDS}}} < ${records} > /dev/null`, `{{jq -r '${JQ_CSV}'}} < ${records} > /dev/null`, records],
+  ['explode \\| where \\| csv (items)',
+    `{{${bin('ct-explode')}}} < ${lookup} | {{${bin('ct-where')} errorCode~Denied}} | {{${bin('ct-csv')} -f ${CSV_FIELDS}}} > /dev/null`,
+    `{{jq -r '.CloudTrailEvent|fromjson|select((.errorCode // "")|test("Denied"))|${JQ_CSV}'}} < ${lookup} > /dev/null`, lookup],
+];
+
+await generate();
+const rows = [];
+for (const [name, ours, theirs, input] of cases) {
+  const mb = statSync(input).size / 1e6;
+  console.error(`bench: ${name}`);
+  const a = measure(ours);
+  const b = measure(theirs);
+  rows.push(`| ${name} | ${(mb / a.seconds).toFixed(0)} MB/s, ${(events / a.seconds / 1000).toFixed(0)}k ev/s | ${a.rssMb.toFixed(0)} MB | ${(mb / b.seconds).toFixed(0)} MB/s, ${(events / b.seconds / 1000).toFixed(0)}k ev/s | ${b.rssMb.toFixed(0)} MB | **${(b.seconds / a.seconds).toFixed(1)}x** |`);
+}
+const s = { where: startup(bin('ct-where') + ' x=1'), node: startup('node -e 0'), jq: startup('jq .') };
+const table = [
+  `${events.toLocaleString('en')} LookupEvents items (${(statSync(lookup).size / 1e6).toFixed(0)} MB; records ${(statSync(records).size / 1e6).toFixed(0)} MB), ${runs} runs, best; jq ${execFileSync('jq', ['--version']).toString().trim()}, node ${process.version}, ${(await import('node:os')).cpus().length} cores`,
+  '',
+  '| case | ctpipe | ctpipe peak RSS | jq | jq peak RSS | speed-up |',
+  '|---|---|---|---|---|---|',
+  ...rows,
+  '',
+  `Start-up on empty input: ct-where ${s.where.toFixed(0)} ms, \`node -e 0\` ${s.node.toFixed(0)} ms, jq ${s.jq.toFixed(0)} ms.`,
+].join('\n');
+writeFileSync(path.join(dataDir, 'results.md'), `${table}\n`);
+console.log(table);
