@@ -51,7 +51,8 @@ async function runExplode(options: ExplodeOptions, io: Io): Promise<number> {
         return;
       }
       const text = ownValue(event, 'CloudTrailEvent');
-      out.write(typeof text === 'string' && !/[\r\n]/.test(text) ? `${text}\n` : `${JSON.stringify(record)}\n`);
+      const oneLine = typeof text === 'string' && text.indexOf('\n') < 0 && text.indexOf('\r') < 0;
+      out.write(oneLine ? `${text}\n` : `${JSON.stringify(record)}\n`);
     },
   });
 }
