@@ -1,0 +1,108 @@
+// npm run catalog: generates data/catalog.json, the values ct-catalog lists and ct-where /
+// ct-csv / ct-fetch check against. Inputs are pinned devDependencies only (their versions are
+// recorded in the output) plus data/catalog-overrides.json; same inputs, same bytes.
+//   EventSource   aws-sdk v2 apis/*.min.json: <signingName>.amazonaws.com, <endpointPrefix>.amazonaws.com
+//   EventName     the operations of those APIs, per EventSource
+//   ResourceType  @aws-cdk/aws-service-spec (CloudFormation), @aws-sdk/client-config-service ResourceType enum
+//   Region        the partitions table in @aws-sdk/core
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gunzipSync } from 'node:zlib';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const require = createRequire(path.join(root, 'package.json'));
+const pkgDir = (name) => path.dirname(require.resolve(`${name}/package.json`));
+const version = (name) => JSON.parse(readFileSync(path.join(pkgDir(name), 'package.json'), 'utf8')).version;
+
+const TIER_ORDER = ['documented', 'sdk-signing-name', 'sdk-endpoint-prefix', 'cloudformation', 'aws-config'];
+
+/** value -> { sources: Set, tier } */
+function addValue(map, value, source, tier) {
+  const entry = map.get(value) ?? { sources: new Set(), tiers: new Set() };
+  entry.sources.add(source);
+  entry.tiers.add(tier);
+  map.set(value, entry);
+}
+
+function eventSourcesAndNames() {
+  const sources = new Map();
+  const names = new Map();
+  const apis = path.join(pkgDir('aws-sdk'), 'apis');
+  for (const file of readdirSync(apis).filter((f) => f.endsWith('.min.json')).sort()) {
+    const model = JSON.parse(readFileSync(path.join(apis, file), 'utf8'));
+    const { signingName, endpointPrefix } = model.metadata;
+    const uid = file.replace('.min.json', '');
+    const primary = `${signingName ?? endpointPrefix}.amazonaws.com`;
+    addValue(sources, primary, `aws-sdk ${uid} signingName`, 'sdk-signing-name');
+    if (endpointPrefix && `${endpointPrefix}.amazonaws.com` !== primary) {
+      addValue(sources, `${endpointPrefix}.amazonaws.com`, `aws-sdk ${uid} endpointPrefix`, 'sdk-endpoint-prefix');
+    }
+    const set = names.get(primary) ?? new Set();
+    for (const op of Object.keys(model.operations ?? {})) set.add(op);
+    names.set(primary, set);
+  }
+  return { sources, names };
+}
+
+function resourceTypes() {
+  const types = new Map();
+  const db = JSON.parse(gunzipSync(readFileSync(path.join(pkgDir('@aws-cdk/aws-service-spec'), 'db.json.gz'))).toString('utf8'));
+  for (const r of Object.values(db.schema.resource.entities)) addValue(types, r.cloudFormationType, '@aws-cdk/aws-service-spec', 'cloudformation');
+  const { ResourceType } = require('@aws-sdk/client-config-service');
+  for (const t of Object.values(ResourceType)) addValue(types, t, '@aws-sdk/client-config-service ResourceType', 'aws-config');
+  return types;
+}
+
+function regions() {
+  const file = path.join(pkgDir('@aws-sdk/core'), 'dist-es/submodules/client/util-endpoints/lib/aws/partitions.js');
+  const text = readFileSync(file, 'utf8');
+  const info = JSON.parse(text.slice(text.indexOf('{'), text.lastIndexOf('}') + 1));
+  const out = [];
+  for (const p of info.partitions) {
+    for (const [name, r] of Object.entries(p.regions)) {
+      if (!name.startsWith('aws-')) out.push({ value: name, partition: p.id, description: r.description ?? '' });
+    }
+  }
+  return out.sort((a, b) => (a.value < b.value ? -1 : 1));
+}
+
+function listOf(map) {
+  return [...map.entries()]
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([value, e]) => ({
+      value,
+      tier: TIER_ORDER.find((t) => e.tiers.has(t)),
+      sources: [...e.sources].sort(),
+    }));
+}
+
+const overrides = JSON.parse(readFileSync(path.join(root, 'data/catalog-overrides.json'), 'utf8'));
+const { sources, names } = eventSourcesAndNames();
+for (const o of overrides.eventSources) addValue(sources, o.value, `documented: ${o.cite}`, 'documented');
+const types = resourceTypes();
+for (const o of overrides.resourceTypes) addValue(types, o.value, `documented: ${o.cite}`, 'documented');
+
+const { LOOKUP_ATTRIBUTE_KEYS } = require(path.join(root, 'dist/catalog/lookup-keys.js'));
+const { fieldPaths } = require(path.join(root, 'dist/catalog/record-fields.js'));
+
+const catalog = {
+  generatedBy: 'scripts/catalog.mjs (npm run catalog)',
+  inputs: {
+    'aws-sdk': version('aws-sdk'),
+    '@aws-cdk/aws-service-spec': version('@aws-cdk/aws-service-spec'),
+    '@aws-sdk/client-config-service': version('@aws-sdk/client-config-service'),
+    '@aws-sdk/core': version('@aws-sdk/core'),
+    overrides: 'data/catalog-overrides.json',
+  },
+  eventSources: listOf(sources),
+  resourceTypes: listOf(types),
+  eventNames: Object.fromEntries([...names.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([s, set]) => [s, [...set].sort()])),
+  attributeKeys: LOOKUP_ATTRIBUTE_KEYS,
+  fields: fieldPaths(),
+  regions: regions(),
+};
+const out = path.join(root, 'data/catalog.json');
+writeFileSync(out, `${JSON.stringify(catalog, null, 1)}\n`);
+console.error(`wrote ${path.relative(root, out)}: ${catalog.eventSources.length} event sources, ${catalog.resourceTypes.length} resource types, ${Object.keys(catalog.eventNames).length} services' event names, ${catalog.regions.length} regions`);

@@ -1,0 +1,51 @@
+import { describe, expect, test } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import path from 'node:path';
+import { RECORDS, LOOKUP, ROOT } from '../helpers';
+
+const CATALOG = path.join(ROOT, 'data/catalog.json');
+const catalog = JSON.parse(readFileSync(CATALOG, 'utf8'));
+const eventSources = new Set<string>(catalog.eventSources.map((e: { value: string }) => e.value));
+const resourceTypes = new Set<string>(catalog.resourceTypes.map((e: { value: string }) => e.value));
+
+function corpusLines(file: string): Record<string, unknown>[] {
+  return readFileSync(file, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l));
+}
+
+describe('the generated catalogue', () => {
+  test('running the generator again reproduces the committed file byte for byte', () => {
+    const before = readFileSync(CATALOG);
+    execFileSync('node', [path.join(ROOT, 'scripts/catalog.mjs')], { stdio: 'ignore' });
+    expect(readFileSync(CATALOG).equals(before)).toBe(true);
+  }, 60000);
+
+  test('records the package versions it came from', () => {
+    expect(Object.keys(catalog.inputs)).toEqual(['aws-sdk', '@aws-cdk/aws-service-spec', '@aws-sdk/client-config-service', '@aws-sdk/core', 'overrides']);
+  });
+
+  test('holds every eventSource of the corpus', () => {
+    const missing = corpusLines(RECORDS)
+      .map((r) => (r.eventSource ?? (r.insightDetails as { eventSource?: string } | undefined)?.eventSource) as string | undefined)
+      .filter((s): s is string => typeof s === 'string' && !eventSources.has(s));
+    expect([...new Set(missing)]).toEqual([]);
+  });
+
+  test('holds every resource type of the corpus, in records and in lookup items', () => {
+    const fromRecords = corpusLines(RECORDS).flatMap((r) => (Array.isArray(r.resources) ? r.resources : []).map((x: { type?: string }) => x?.type));
+    const fromItems = corpusLines(LOOKUP).flatMap((r) => ((r.Resources as { ResourceType?: string }[]) ?? []).map((x) => x.ResourceType));
+    const missing = [...fromRecords, ...fromItems].filter((t): t is string => typeof t === 'string' && !resourceTypes.has(t));
+    expect([...new Set(missing)]).toEqual([]);
+  });
+
+  test('knows the documented exceptions and gives each value its sources and tier', () => {
+    const byValue = new Map(catalog.eventSources.map((e: { value: string }) => [e.value, e]));
+    expect(byValue.get('monitoring.amazonaws.com')).toMatchObject({ tier: 'documented' });
+    expect(byValue.get('ec2.amazonaws.com')).toMatchObject({ tier: 'sdk-signing-name' });
+    expect(resourceTypes.has('AWS::STS::AssumedRole')).toBe(true);
+    expect(resourceTypes.has('AWS::EC2::Instance')).toBe(true);
+    expect(catalog.eventNames['ec2.amazonaws.com']).toContain('RunInstances');
+    expect(catalog.attributeKeys.map((k: { key: string }) => k.key)).toHaveLength(8);
+    expect(catalog.regions.map((r: { value: string }) => r.value)).toContain('ap-northeast-1');
+  });
+});
