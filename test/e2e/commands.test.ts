@@ -173,7 +173,7 @@ describe('ct-csv', () => {
 });
 
 describe('every command', () => {
-  test.each(['ct-where', 'ct-explode', 'ct-csv'])('%s --help shows examples and the exit codes', async (name) => {
+  test.each(['ct-where', 'ct-explode', 'ct-csv', 'ct-catalog'])('%s --help shows examples and the exit codes', async (name) => {
     const r = await sh(`${name} --help`);
     expect(r.stdout).toContain('Examples:');
     expect(r.stdout).toContain('Exit status: 0 ok; 1 bad data');

@@ -1,0 +1,91 @@
+// ct-catalog: lists the values LookupEvents accepts that AWS publishes nowhere in one place:
+// event sources, resource types, event names per source, the attribute keys, record fields, Regions.
+import type { Argv } from 'yargs';
+import type { Command } from '../cli/main';
+import { catalog, type CatalogValue } from '../catalog/catalog';
+import { usageError } from '../core/errors';
+import type { Io } from '../core/io';
+import { nearest } from '../core/suggest';
+
+const LISTS = ['event-sources', 'resource-types', 'event-names', 'attribute-keys', 'fields', 'regions'] as const;
+type List = (typeof LISTS)[number];
+
+interface CatalogOptions {
+  list: List;
+  pattern?: string;
+  source?: string;
+  json: boolean;
+  long: boolean;
+}
+
+export const catalogCommand: Command<CatalogOptions> = {
+  name: 'ct-catalog',
+  options: (y: Argv) =>
+    y
+      .usage(
+        'Usage: ct-catalog LIST [PATTERN] [options]\n\n' +
+          `List valid values, one per line. LIST is one of: ${LISTS.join(', ')}.\n` +
+          'PATTERN matches case-insensitively anywhere in the value. Values come from the AWS SDKs\n' +
+          'and CloudFormation, plus documented exceptions (see -l); the API accepts any string, so\n' +
+          'a value missing here may still exist.',
+      )
+      .command('$0 <list> [pattern]', false, (c) =>
+        c.positional('list', { choices: LISTS }).positional('pattern', { type: 'string' }),
+      )
+      .option('source', { type: 'string', describe: 'With event-names: the event source (ec2 or ec2.amazonaws.com)' })
+      .option('json', { type: 'boolean', default: false, describe: 'One JSON array, for tools' })
+      .option('long', { alias: 'l', type: 'boolean', default: false, describe: 'Show confidence tier and sources (or meaning and example)' })
+      .example([
+        ['ct-catalog event-sources ec2', 'event sources containing "ec2"'],
+        ['ct-catalog resource-types s3::', 'resource types of S3'],
+        ['ct-catalog event-names --source iam | grep -i accesskey', 'IAM event names about access keys'],
+        ['ct-catalog -l event-sources monitoring', 'where a value comes from'],
+        ['ct-catalog attribute-keys -l', 'the eight lookup keys with examples'],
+      ]) as unknown as Argv<CatalogOptions>,
+  run: runCatalog,
+};
+
+async function runCatalog(options: CatalogOptions, io: Io): Promise<number> {
+  const rows = select(options);
+  const text = options.json ? `${JSON.stringify(rows.map((r) => r.json))}\n` : rows.map((r) => `${options.long ? r.long : r.value}\n`).join('');
+  io.stdout.write(text);
+  return rows.length > 0 || options.json ? 0 : 1;
+}
+
+interface Row {
+  value: string;
+  long: string;
+  json: unknown;
+}
+
+function select(options: CatalogOptions): Row[] {
+  const c = catalog();
+  const match = (v: string): boolean => !options.pattern || v.toLowerCase().includes(options.pattern.toLowerCase());
+  const plain = (v: string): Row => ({ value: v, long: v, json: v });
+  const tiered = (v: CatalogValue): Row => ({ value: v.value, long: `${v.value}\t${v.tier}\t${v.sources.join('; ')}`, json: v });
+  switch (options.list) {
+    case 'event-sources':
+      return c.eventSources.filter((v) => match(v.value)).map(tiered);
+    case 'resource-types':
+      return c.resourceTypes.filter((v) => match(v.value)).map(tiered);
+    case 'event-names':
+      return eventNames(options.source).filter(match).map(plain);
+    case 'attribute-keys':
+      return c.attributeKeys
+        .filter((k) => match(k.key))
+        .map((k) => ({ value: k.key, long: `${k.key}\t${k.meaning}\te.g. ${k.example}`, json: k }));
+    case 'fields':
+      return c.fields.filter(match).map(plain);
+    case 'regions':
+      return c.regions.filter((r) => match(r.value)).map((r) => ({ value: r.value, long: `${r.value}\t${r.partition}\t${r.description}`, json: r }));
+  }
+}
+
+function eventNames(source: string | undefined): string[] {
+  const names = catalog().eventNames;
+  if (!source) throw usageError('event-names needs --source, e.g. --source ec2.amazonaws.com');
+  const full = source.includes('.') ? source : `${source}.amazonaws.com`;
+  if (names[full]) return names[full];
+  const near = nearest(full, Object.keys(names));
+  throw usageError(`--source: no event names known for '${source}'${near.length ? `; did you mean ${near.join(' or ')}?` : ''}`);
+}

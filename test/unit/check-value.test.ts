@@ -1,0 +1,19 @@
+import { describe, expect, test } from 'vitest';
+import { unknownValueWarning } from '../../src/catalog/check-value';
+
+describe('lookup values the catalogue does not know', () => {
+  test('a near miss gets the right value', () => {
+    expect(unknownValueWarning('EventSource', 'ec2.amazonaws.co')).toContain("did you mean 'ec2.amazonaws.com'");
+  });
+  test('a bare service name gets its event source', () => {
+    expect(unknownValueWarning('EventSource', 's3')).toContain("did you mean 's3.amazonaws.com'?");
+  });
+  test('a resource type in the wrong case is caught', () => {
+    expect(unknownValueWarning('ResourceType', 'AWS::EC2::instance')).toContain("'AWS::EC2::Instance'");
+  });
+  test('known values and other keys pass silently', () => {
+    expect(unknownValueWarning('EventSource', 'signin.amazonaws.com')).toBeUndefined();
+    expect(unknownValueWarning('ResourceType', 'AWS::STS::AssumedRole')).toBeUndefined();
+    expect(unknownValueWarning('Username', 'anything')).toBeUndefined();
+  });
+});
