@@ -81,6 +81,10 @@ function listOf(map) {
 const overrides = JSON.parse(readFileSync(path.join(root, 'data/catalog-overrides.json'), 'utf8'));
 const { sources, names } = eventSourcesAndNames();
 for (const o of overrides.eventSources) addValue(sources, o.value, `documented: ${o.cite}`, 'documented');
+for (const [source, o] of Object.entries(overrides.eventNames)) {
+  addValue(sources, source, `documented: ${o.cite}`, 'documented');
+  names.set(source, new Set([...(names.get(source) ?? []), ...o.names]));
+}
 const types = resourceTypes();
 for (const o of overrides.resourceTypes) addValue(types, o.value, `documented: ${o.cite}`, 'documented');
 

@@ -14,7 +14,7 @@ export const SAMPLE = path.join(ROOT, 'data/sample-events.ndjson.gz');
 
 const BIN_DIR = path.join(ROOT, 'dist/.path');
 /** A PATH directory holding ct-* as plain command names, as after `npm link`. */
-function binDir(): string {
+export function binDir(): string {
   mkdirSync(BIN_DIR, { recursive: true });
   for (const name of ['ct-where', 'ct-explode', 'ct-csv', 'ct-catalog']) {
     const link = path.join(BIN_DIR, name);

@@ -3,11 +3,12 @@
 import type { Argv } from 'yargs';
 import type { Command } from '../cli/main';
 import { catalog, type CatalogValue } from '../catalog/catalog';
+import { completionScript } from '../catalog/complete';
 import { usageError } from '../core/errors';
 import type { Io } from '../core/io';
 import { nearest } from '../core/suggest';
 
-const LISTS = ['event-sources', 'resource-types', 'event-names', 'attribute-keys', 'fields', 'regions'] as const;
+const LISTS = ['event-sources', 'resource-types', 'event-names', 'attribute-keys', 'fields', 'regions', 'completion'] as const;
 type List = (typeof LISTS)[number];
 
 interface CatalogOptions {
@@ -24,7 +25,7 @@ export const catalogCommand: Command<CatalogOptions> = {
     y
       .usage(
         'Usage: ct-catalog LIST [PATTERN] [options]\n\n' +
-          `List valid values, one per line. LIST is one of: ${LISTS.join(', ')}.\n` +
+          `List valid values, one per line. LIST is one of: ${LISTS.join(', ')}\n(completion SHELL prints a completion script for bash, zsh or fish).\n` +
           'PATTERN matches case-insensitively anywhere in the value. Values come from the AWS SDKs\n' +
           'and CloudFormation, plus documented exceptions (see -l); the API accepts any string, so\n' +
           'a value missing here may still exist.',
@@ -41,11 +42,18 @@ export const catalogCommand: Command<CatalogOptions> = {
         ['ct-catalog event-names --source iam | grep -i accesskey', 'IAM event names about access keys'],
         ['ct-catalog -l event-sources monitoring', 'where a value comes from'],
         ['ct-catalog attribute-keys -l', 'the eight lookup keys with examples'],
+        ['eval "$(ct-catalog completion bash)"', 'shell completion (bash, zsh, or: ct-catalog completion fish | source)'],
       ]) as unknown as Argv<CatalogOptions>,
   run: runCatalog,
 };
 
 async function runCatalog(options: CatalogOptions, io: Io): Promise<number> {
+  if (options.list === 'completion') {
+    const script = completionScript(options.pattern ?? '');
+    if (!script) throw usageError(`completion: name a shell: bash, zsh or fish (e.g. eval "$(ct-catalog completion bash)")`);
+    io.stdout.write(script);
+    return 0;
+  }
   const rows = select(options);
   const text = options.json ? `${JSON.stringify(rows.map((r) => r.json))}\n` : rows.map((r) => `${options.long ? r.long : r.value}\n`).join('');
   io.stdout.write(text);
@@ -76,6 +84,8 @@ function select(options: CatalogOptions): Row[] {
         .map((k) => ({ value: k.key, long: `${k.key}\t${k.meaning}\te.g. ${k.example}`, json: k }));
     case 'fields':
       return c.fields.filter(match).map(plain);
+    case 'completion':
+      return [];
     case 'regions':
       return c.regions.filter((r) => match(r.value)).map((r) => ({ value: r.value, long: `${r.value}\t${r.partition}\t${r.description}`, json: r }));
   }

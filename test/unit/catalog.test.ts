@@ -38,6 +38,15 @@ describe('the generated catalogue', () => {
     expect([...new Set(missing)]).toEqual([]);
   });
 
+  test('holds every console sign-in event name of the corpus', () => {
+    const names = new Set(catalog.eventNames['signin.amazonaws.com']);
+    const missing = corpusLines(RECORDS)
+      .filter((r) => r.eventSource === 'signin.amazonaws.com' && r.eventName !== 'AssumeRole')
+      .map((r) => r.eventName as string)
+      .filter((n) => !names.has(n));
+    expect(missing).toEqual([]);
+  });
+
   test('knows the documented exceptions and gives each value its sources and tier', () => {
     const byValue = new Map(catalog.eventSources.map((e: { value: string }) => [e.value, e]));
     expect(byValue.get('monitoring.amazonaws.com')).toMatchObject({ tier: 'documented' });
