@@ -19,9 +19,11 @@ describe('ct-catalog', () => {
   });
 
   test('event names per source, by full or short name', async () => {
-    const full = await sh('ct-catalog event-names --source signin.amazonaws.com; ct-catalog event-names --source iam CreateAccessKey');
-    expect(full.stdout).toBe('CreateAccessKey\n');
-    expect(full.stderr).toContain("ct-catalog: --source: no event names known for 'signin.amazonaws.com'");
+    const full = await sh('ct-catalog event-names --source signin.amazonaws.com ConsoleLogin; ct-catalog event-names --source iam CreateAccessKey');
+    expect(full.stdout).toBe('ConsoleLogin\nCreateAccessKey\n');
+    const unknown = await sh('ct-catalog event-names --source ec2.amazonaws.co');
+    expect(unknown.stderr).toContain("ct-catalog: --source: no event names known for 'ec2.amazonaws.co'; did you mean ec2.amazonaws.com");
+    expect(unknown.code).toBe(2);
   });
 
   test('the eight attribute keys, fields and regions', async () => {
