@@ -54,6 +54,7 @@ function measure(script) {
   return { seconds: best, rssMb: rss / 1024 };
 }
 
+/** Mean wall time of `cmd` on empty input, over 20 runs. */
 function startup(cmd) {
   const n = 20;
   const start = process.hrtime.bigint();
@@ -85,6 +86,12 @@ for (const [name, ours, theirs, input] of cases) {
   rows.push(`| ${name} | ${(mb / a.seconds).toFixed(0)} MB/s, ${(events / a.seconds / 1000).toFixed(0)}k ev/s | ${a.rssMb.toFixed(0)} MB | ${(mb / b.seconds).toFixed(0)} MB/s, ${(events / b.seconds / 1000).toFixed(0)}k ev/s | ${b.rssMb.toFixed(0)} MB | **${(b.seconds / a.seconds).toFixed(1)}x** |`);
 }
 const s = { where: startup(bin('ct-where') + ' x=1'), node: startup('node -e 0'), jq: startup('jq .') };
+const completion = [
+  'ct-fetch -a EventSource=ec2',
+  'ct-fetch -a EventName=Describe',
+  'ct-fetch -a ResourceType=AWS::EC2::',
+  'ct-where userIdentity.session',
+].map((line) => [line, startup(`${bin('ct-catalog')} __complete '${line}'`)]);
 const table = [
   `${events.toLocaleString('en')} LookupEvents items (${(statSync(lookup).size / 1e6).toFixed(0)} MB; records ${(statSync(records).size / 1e6).toFixed(0)} MB), ${runs} runs, best; jq ${execFileSync('jq', ['--version']).toString().trim()}, node ${process.version}, ${(await import('node:os')).cpus().length} cores`,
   '',
@@ -93,6 +100,7 @@ const table = [
   ...rows,
   '',
   `Start-up on empty input: ct-where ${s.where.toFixed(0)} ms, \`node -e 0\` ${s.node.toFixed(0)} ms, jq ${s.jq.toFixed(0)} ms.`,
+  `Shell completion (\`ct-catalog __complete LINE\`, mean of 20): ${completion.map(([l, ms]) => `\`${l}<Tab>\` ${ms.toFixed(0)} ms`).join(', ')}.`,
 ].join('\n');
 writeFileSync(path.join(dataDir, 'results.md'), `${table}\n`);
 console.log(table);

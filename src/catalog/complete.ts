@@ -66,11 +66,18 @@ function attributeCompletions(current: string): string[] {
   const prefix = current.slice(eq + 1);
   const c = catalog();
   let values: string[] = [];
-  if (key === 'EventSource') values = c.eventSources.map((v) => v.value);
-  else if (key === 'ResourceType') values = c.resourceTypes.map((v) => v.value);
-  else if (key === 'EventName') values = [...new Set(Object.values(c.eventNames).flat())].sort();
-  else if (key === 'ReadOnly') values = ['true', 'false'];
-  return values.filter((v) => v.startsWith(prefix)).map((v) => `${key}=${v}`);
+  if (key === 'EventSource') values = c.eventSources.map((v) => v.value).filter((v) => v.startsWith(prefix));
+  else if (key === 'ResourceType') values = c.resourceTypes.map((v) => v.value).filter((v) => v.startsWith(prefix));
+  else if (key === 'EventName') values = eventNamesStarting(prefix);
+  else if (key === 'ReadOnly') values = ['true', 'false'].filter((v) => v.startsWith(prefix));
+  return values.map((v) => `${key}=${v}`);
+}
+
+/** Event names of every source that start with `prefix`, once each, sorted. */
+function eventNamesStarting(prefix: string): string[] {
+  const found = new Set<string>();
+  for (const names of Object.values(catalog().eventNames)) for (const n of names) if (n.startsWith(prefix)) found.add(n);
+  return [...found].sort();
 }
 
 /** Field paths for a word that is still a field name (no operator typed yet). */
