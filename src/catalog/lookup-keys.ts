@@ -17,3 +17,15 @@ export const LOOKUP_ATTRIBUTE_KEYS: readonly AttributeKey[] = [
   { key: 'ResourceType', meaning: 'the type of a resource the event names', example: 'AWS::IAM::Role' },
   { key: 'Username', meaning: 'the user or role session name', example: 'alice' },
 ];
+
+export const ATTRIBUTE_KEYS: readonly string[] = LOOKUP_ATTRIBUTE_KEYS.map((k) => k.key);
+
+/** The keys an Insights lookup accepts. */
+export const INSIGHT_KEYS: readonly string[] = ['EventId', 'EventName', 'EventSource'];
+
+/** Length as LookupEvents counts it: `_`, space, `,` and newline count two. */
+export function attributeValueLength(value: string): number {
+  let n = 0;
+  for (const c of value) n += c === '_' || c === ' ' || c === ',' || c === '\n' ? 2 : 1;
+  return n;
+}

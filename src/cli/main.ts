@@ -40,7 +40,7 @@ export async function runCommand<O>(command: Command<O>, argv: string[], io: Io)
   }
   if (helpShown) return EXIT.ok;
   try {
-    return await command.run(options, io);
+    return await command.run(options, { ...io, argv });
   } catch (err) {
     return report(err, io, '');
   }

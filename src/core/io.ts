@@ -7,6 +7,8 @@ export interface Io {
   stderr: Writable;
   /** The command name that prefixes every diagnostic, e.g. "ct-where". */
   name: string;
+  /** The arguments as given, for commands that print a command to run again (ct-fetch's resume). */
+  argv?: readonly string[];
 }
 
 /** Writes one diagnostic line: `ct-where: file:3: message`. */

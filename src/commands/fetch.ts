@@ -1,0 +1,179 @@
+// ct-fetch: LookupEvents with every option the API has, at the API's speed limit, streamed as
+// NDJSON items. Several Regions run in parallel, each with its own budget. On failure or Ctrl-C,
+// everything fetched is already on stdout and stderr shows the command that resumes.
+import type { Argv } from 'yargs';
+import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
+import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
+import { toList, type Command } from '../cli/main';
+import { catalog } from '../catalog/catalog';
+import { CtError, EXIT, usageError } from '../core/errors';
+import { warn, type Io } from '../core/io';
+import { OutputWriter } from '../core/output';
+import { describeAwsError } from '../fetch/aws-errors';
+import { lookupParams, windowText } from '../fetch/lookup-options';
+import { Progress } from '../fetch/progress';
+import { fetchRegion, type FetchRun, type RegionStats } from '../fetch/region-fetch';
+import { decodeResume, encodeResume, type RegionPosition } from '../fetch/resume-token';
+import { ThrottleBudget } from '../fetch/throttle-budget';
+
+interface FetchOptions {
+  'start-time'?: string;
+  'end-time'?: string;
+  'lookup-attributes': string[];
+  'event-category'?: string;
+  'max-items'?: number;
+  'page-size': number;
+  'starting-token'?: string;
+  region: string[];
+  profile?: string;
+  'endpoint-url'?: string;
+  rate: number;
+  'max-attempts': number;
+  progress?: boolean;
+}
+
+export const fetchCommand: Command<FetchOptions> = {
+  name: 'ct-fetch',
+  options: (y: Argv) =>
+    y
+      .usage(
+        'Usage: ct-fetch [options]\n\n' +
+          'Fetch CloudTrail event history (LookupEvents) as NDJSON, one API item per line, EventTime in ISO 8601\n' +
+          'UTC. Pages stream out as they arrive, at the API limit of 2 requests/s per Region, with retries.\n' +
+          'Times: ISO 8601 (any zone; none = local), "2024-07-22 09:00" (local), epoch seconds, 2h, 3d, now.\n' +
+          'One lookup attribute per call (exact, case-sensitive); filter the rest with ct-where.',
+      )
+      .option('start-time', { type: 'string', describe: 'Oldest event (inclusive)' })
+      .option('end-time', { type: 'string', describe: 'Newest event (inclusive)' })
+      .option('lookup-attributes', { alias: 'a', type: 'string', coerce: toList, default: [], describe: 'KEY=VALUE or AttributeKey=K,AttributeValue=V' })
+      .option('event-category', { type: 'string', describe: "'insight' for Insights events" })
+      .option('max-items', { type: 'number', describe: 'Stop after this many events' })
+      .option('page-size', { type: 'number', default: 50, describe: 'Events per call, 1 to 50' })
+      .option('starting-token', { type: 'string', describe: 'Resume where a previous run stopped' })
+      .option('region', { type: 'string', coerce: toList, default: [], describe: "Region(s): repeat, comma-separate, or 'all'" })
+      .option('profile', { type: 'string', describe: 'Credentials profile (default: the SDK chain: env, profiles, SSO, instance role)' })
+      .option('endpoint-url', { type: 'string', describe: 'Another endpoint, e.g. a ct-serve URL' })
+      .option('rate', { type: 'number', default: 2, describe: 'Requests per second per Region' })
+      .option('max-attempts', { type: 'number', default: 8, describe: 'Tries per call before giving up' })
+      .option('progress', { type: 'boolean', describe: 'Live progress on stderr (default: when stderr is a terminal)' })
+      .example([
+        ["ct-fetch --start-time '2024-07-22 00:00' -a EventSource=ec2.amazonaws.com", 'EC2 events since a local time'],
+        ['ct-fetch --start-time 2h -a EventName=ConsoleLogin | ct-where responseElements.ConsoleLogin=Failure', 'failed logins, last 2 hours'],
+        ['ct-fetch --region us-east-1,eu-west-1 --start-time 1d | ct-where errorCode~Denied | ct-csv', 'two Regions in parallel'],
+        ['ct-fetch --event-category insight --start-time 7d', 'Insights events'],
+        ['ct-fetch --endpoint-url "$(ct-serve data/sample-events.ndjson.gz | head -1)"', 'against a local ct-serve'],
+      ]) as unknown as Argv<FetchOptions>,
+  run: runFetch,
+};
+
+async function runFetch(options: FetchOptions, io: Io): Promise<number> {
+  // The SDK's notice about future Node versions is not the user's business mid-pipeline.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+  const notes: string[] = [];
+  const params = lookupParams(
+    { attributes: options['lookup-attributes'], startTime: options['start-time'], endTime: options['end-time'], eventCategory: options['event-category'] },
+    Date.now(),
+    notes,
+  );
+  const pageSize = options['page-size'];
+  if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > 50) throw usageError(`--page-size: 1 to 50, not ${pageSize}`);
+  const maxItems = options['max-items'];
+  if (maxItems !== undefined && !(Number.isInteger(maxItems) && maxItems >= 1)) throw usageError(`--max-items: a whole number from 1, not ${maxItems}`);
+  for (const n of notes) warn(io, n);
+  const regions = await resolveRegions(options.region, options.profile);
+  const positions = startingPositions(options['starting-token'], regions);
+  warn(io, `${windowText(params)}; ${regions.length === 1 ? `Region ${regions[0]}` : `${regions.length} Regions`}`);
+
+  const credentials = options.profile ? fromNodeProviderChain({ profile: options.profile }) : undefined;
+  const run: FetchRun = {
+    out: new OutputWriter(io.stdout),
+    remaining: maxItems ?? Infinity,
+    stopped: false,
+    abort: new AbortController(),
+    maxAttempts: Math.max(1, options['max-attempts']),
+    pageSize,
+    sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
+  };
+  const stats = new Map<string, RegionStats>(regions.map((r) => [r, { events: 0, pages: 0, retries: 0 }]));
+  const progress = new Progress(io.stderr, stats, options.progress ?? Boolean((io.stderr as { isTTY?: boolean }).isTTY));
+  let interrupted = false;
+  const onInterrupt = (): void => {
+    interrupted = true;
+    run.stopped = true;
+    run.abort.abort();
+  };
+  process.once('SIGINT', onInterrupt);
+  const failures: string[] = [];
+  try {
+    await Promise.all(
+      regions.map(async (region) => {
+        const client = new CloudTrailClient({ region, endpoint: options['endpoint-url'], credentials, maxAttempts: 1 });
+        try {
+          await fetchRegion(client, params, positions.get(region)!, run, new ThrottleBudget(options.rate), stats.get(region)!);
+        } catch (err) {
+          if (!run.stopped || !interrupted) failures.push(describeAwsError(err, region, options['endpoint-url']));
+        } finally {
+          client.destroy();
+        }
+      }),
+    );
+  } finally {
+    process.off('SIGINT', onInterrupt);
+    progress.stop();
+    await run.out.flush();
+  }
+  return finish(io, { failures, interrupted, positions, maxItems, run });
+}
+
+function finish(
+  io: Io,
+  s: { failures: string[]; interrupted: boolean; positions: Map<string, RegionPosition>; maxItems?: number; run: FetchRun },
+): number {
+  for (const f of s.failures) warn(io, f);
+  const unfinished = [...s.positions.values()].some((p) => !p.done);
+  if (s.run.out.closed) return EXIT.ok;
+  if (!unfinished) return s.failures.length ? EXIT.data : EXIT.ok;
+  const resume = resumeCommand(io.argv ?? [], encodeResume(s.positions));
+  if (s.failures.length || s.interrupted) {
+    warn(io, `${s.interrupted ? 'interrupted' : 'stopped'}; what was fetched is on stdout. To resume:\n  ${resume}`);
+    return s.interrupted ? 130 : EXIT.data;
+  }
+  warn(io, `stopped at --max-items ${s.maxItems}; to go on:\n  ${resume}`);
+  return EXIT.ok;
+}
+
+async function resolveRegions(given: string[], profile?: string): Promise<string[]> {
+  const names = given.flatMap((r) => r.split(',')).map((r) => r.trim()).filter(Boolean);
+  if (names.includes('all')) return catalog().regions.filter((r) => r.partition === 'aws').map((r) => r.value);
+  if (names.length) return [...new Set(names)];
+  try {
+    const probe = new CloudTrailClient(profile ? { profile } : {});
+    const region = await probe.config.region();
+    probe.destroy();
+    if (region) return [region];
+  } catch {
+    // fall through
+  }
+  throw usageError('no Region: pass --region (or set AWS_REGION, or a region in your profile)');
+}
+
+function startingPositions(token: string | undefined, regions: string[]): Map<string, RegionPosition> {
+  if (token === undefined) return new Map(regions.map((r) => [r, { token: null, skip: 0, done: false }]));
+  const decoded = decodeResume(token, regions);
+  if (typeof decoded === 'string') throw new CtError('usage', `--starting-token: ${decoded}`, EXIT.usage);
+  return decoded;
+}
+
+/** The same command with --starting-token set to where it stopped. */
+export function resumeCommand(argv: readonly string[], token: string): string {
+  const kept: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === '--starting-token') i++;
+    else if (!argv[i].startsWith('--starting-token=')) kept.push(argv[i]);
+  }
+  return ['ct-fetch', ...kept, '--starting-token', token].map(shellQuote).join(' ');
+}
+
+function shellQuote(arg: string): string {
+  return /^[A-Za-z0-9_@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, "'\\''")}'`;
+}

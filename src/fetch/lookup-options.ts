@@ -1,0 +1,107 @@
+// Turns ct-fetch's options into LookupEvents parameters, checking everything the API would
+// reject before any call, with one line that says the fix. Warnings never block.
+import { usageError } from '../core/errors';
+import { parseTimeLiteral } from '../core/time';
+import { nearest } from '../core/suggest';
+import { unknownValueWarning } from '../catalog/check-value';
+import { ATTRIBUTE_KEYS, INSIGHT_KEYS, attributeValueLength } from '../catalog/lookup-keys';
+
+export interface LookupAttribute {
+  key: string;
+  value: string;
+}
+
+export interface LookupParams {
+  attribute?: LookupAttribute;
+  startMs?: number;
+  endMs?: number;
+  insight: boolean;
+}
+
+const HISTORY_MS = 90 * 864e5;
+
+/** `K=V` (from -a) or the AWS CLI's `AttributeKey=K,AttributeValue=V`. */
+export function parseAttribute(text: string, notes: string[]): LookupAttribute {
+  const cli = /^AttributeKey=([^,]*),AttributeValue=([\s\S]*)$/.exec(text);
+  const eq = text.indexOf('=');
+  if (!cli && eq < 1) throw usageError(`--lookup-attributes: expected KEY=VALUE or AttributeKey=KEY,AttributeValue=VALUE, got '${text}'`);
+  const rawKey = cli ? cli[1] : text.slice(0, eq);
+  const value = cli ? cli[2] : text.slice(eq + 1);
+  const key = checkKey(rawKey, notes);
+  if (value === '') throw usageError(`--lookup-attributes: ${key} needs a value, e.g. ${key}=${exampleFor(key)}`);
+  const length = attributeValueLength(value);
+  if (length > 2000) throw usageError(`--lookup-attributes: the ${key} value counts ${length} of at most 2000 characters ('_', space, ',' and newline count two)`);
+  if (key === 'ReadOnly' && value !== 'true' && value !== 'false') throw usageError(`--lookup-attributes: ReadOnly takes true or false, not '${value}'`);
+  const warning = unknownValueWarning(key, value);
+  if (warning) notes.push(warning);
+  return { key, value };
+}
+
+function checkKey(raw: string, notes: string[]): string {
+  if (ATTRIBUTE_KEYS.includes(raw)) return raw;
+  const sameButCase = ATTRIBUTE_KEYS.find((k) => k.toLowerCase() === raw.toLowerCase());
+  if (sameButCase) {
+    notes.push(`note: attribute key '${raw}' read as '${sameButCase}' (keys are case-sensitive)`);
+    return sameButCase;
+  }
+  const near = nearest(raw, ATTRIBUTE_KEYS);
+  const hint = near.length ? `did you mean ${near.join(' or ')}? ` : '';
+  throw usageError(`--lookup-attributes: unknown key '${raw}'; ${hint}Keys: ${ATTRIBUTE_KEYS.join(', ')}`);
+}
+
+function exampleFor(key: string): string {
+  return { EventSource: 'signin.amazonaws.com', EventName: 'ConsoleLogin', ReadOnly: 'false', ResourceType: 'AWS::IAM::Role' }[key] ?? 'VALUE';
+}
+
+/** --start-time/--end-time: ISO 8601 (no zone = local), `2024-07-22 00:00`, epoch seconds, `2h`, `3d`, `now`. */
+export function parseTimeOption(text: string, option: string, now: number): number {
+  if (/^\d{9,11}(\.\d+)?$/.test(text.trim())) return Math.round(Number(text) * 1000);
+  const ms = parseTimeLiteral(text, now);
+  if (ms === undefined) {
+    throw usageError(`${option}: cannot read '${text}' as a time: use ISO 8601 (2024-07-22T09:00:00+09:00), '2024-07-22 09:00' (local), epoch seconds, or relative (2h, 3d, now)`);
+  }
+  return ms;
+}
+
+export interface RawLookupOptions {
+  attributes: string[];
+  startTime?: string;
+  endTime?: string;
+  eventCategory?: string;
+}
+
+export function lookupParams(raw: RawLookupOptions, now: number, notes: string[]): LookupParams {
+  if (raw.attributes.length > 1) {
+    throw usageError(
+      'LookupEvents takes one lookup attribute per call. Fetch by the most selective one and filter the rest with ct-where, e.g.\n' +
+        "  ct-fetch -a EventName=ConsoleLogin | ct-where 'userIdentity.userName=alice and sourceIPAddress=198.51.100.7'",
+    );
+  }
+  const attribute = raw.attributes.length ? parseAttribute(raw.attributes[0], notes) : undefined;
+  if (raw.eventCategory !== undefined && raw.eventCategory !== 'insight') {
+    throw usageError(`--event-category: the only category is 'insight' (lower case), not '${raw.eventCategory}'`);
+  }
+  const insight = raw.eventCategory === 'insight';
+  if (insight && attribute && !INSIGHT_KEYS.includes(attribute.key)) {
+    throw usageError(`--event-category insight: look up Insights events by ${INSIGHT_KEYS.join(', ')} only, not ${attribute.key}`);
+  }
+  const startMs = raw.startTime === undefined ? undefined : parseTimeOption(raw.startTime, '--start-time', now);
+  const endMs = raw.endTime === undefined ? undefined : parseTimeOption(raw.endTime, '--end-time', now);
+  if (startMs !== undefined && endMs !== undefined && startMs > endMs) {
+    throw usageError(`--start-time (${iso(startMs)}) is after --end-time (${iso(endMs)}); swap them`);
+  }
+  if (startMs !== undefined && startMs < now - HISTORY_MS) {
+    notes.push(`warning: --start-time ${iso(startMs)} is more than 90 days ago; event history keeps 90 days, so AWS returns nothing older`);
+  }
+  return { attribute, startMs, endMs, insight };
+}
+
+export function iso(ms: number): string {
+  return new Date(ms).toISOString().replace('.000Z', 'Z');
+}
+
+export function windowText(p: LookupParams): string {
+  const from = p.startMs === undefined ? 'the start of event history' : iso(p.startMs);
+  const to = p.endMs === undefined ? 'now' : iso(p.endMs);
+  return `time window (UTC): ${from} to ${to}`;
+}

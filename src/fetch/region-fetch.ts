@@ -1,0 +1,100 @@
+// Pages through LookupEvents in one Region: paced by the Region's budget, retried with backoff
+// and jitter on throttling, 5xx and network errors, each page written as soon as it arrives.
+// The position (page token + events of that page written) is kept for the resume command.
+import { LookupEventsCommand, type CloudTrailClient, type LookupEventsCommandOutput } from '@aws-sdk/client-cloudtrail';
+import type { OutputWriter } from '../core/output';
+import type { LookupParams } from './lookup-options';
+import type { RegionPosition } from './resume-token';
+import { backoffMs, isRetryable, ThrottleBudget } from './throttle-budget';
+
+export interface RegionStats {
+  events: number;
+  pages: number;
+  retries: number;
+}
+
+/** What all Regions share: the output, the --max-items allowance, and the stop signal. */
+export interface FetchRun {
+  out: OutputWriter;
+  remaining: number;
+  stopped: boolean;
+  abort: AbortController;
+  maxAttempts: number;
+  pageSize: number;
+  sleep: (ms: number) => Promise<void>;
+}
+
+export async function fetchRegion(
+  client: CloudTrailClient,
+  params: LookupParams,
+  position: RegionPosition,
+  run: FetchRun,
+  budget: ThrottleBudget,
+  stats: RegionStats,
+): Promise<void> {
+  while (!position.done && !run.stopped && run.remaining > 0) {
+    const page = await callWithRetries(client, params, position.token, run, budget, stats);
+    if (run.stopped) return;
+    stats.pages++;
+    const events = page.Events ?? [];
+    const fresh = events.slice(position.skip, position.skip + run.remaining);
+    for (const e of fresh) run.out.write(`${itemLine(e)}\n`);
+    stats.events += fresh.length;
+    run.remaining -= fresh.length;
+    await run.out.flush();
+    if (run.out.closed) {
+      run.stopped = true;
+      return;
+    }
+    if (position.skip + fresh.length < events.length) {
+      position.skip += fresh.length;
+      return;
+    }
+    if (page.NextToken) Object.assign(position, { token: page.NextToken, skip: 0 });
+    else position.done = true;
+  }
+}
+
+async function callWithRetries(
+  client: CloudTrailClient,
+  params: LookupParams,
+  token: string | null,
+  run: FetchRun,
+  budget: ThrottleBudget,
+  stats: RegionStats,
+): Promise<LookupEventsCommandOutput> {
+  const command = new LookupEventsCommand({
+    LookupAttributes: params.attribute ? [{ AttributeKey: params.attribute.key as never, AttributeValue: params.attribute.value }] : undefined,
+    StartTime: params.startMs === undefined ? undefined : new Date(params.startMs),
+    EndTime: params.endMs === undefined ? undefined : new Date(params.endMs),
+    EventCategory: params.insight ? 'insight' : undefined,
+    MaxResults: run.pageSize,
+    NextToken: token ?? undefined,
+  });
+  for (let attempt = 1; ; attempt++) {
+    await budget.take();
+    try {
+      return await client.send(command, { abortSignal: run.abort.signal });
+    } catch (err) {
+      if (run.stopped || !isRetryable(err) || attempt >= run.maxAttempts) throw err;
+      stats.retries++;
+      await run.sleep(backoffMs(attempt));
+    }
+  }
+}
+
+/** The API's item with EventTime as ISO 8601 UTC, keys in the API's order. */
+function itemLine(e: NonNullable<LookupEventsCommandOutput['Events']>[number]): string {
+  const time = e.EventTime instanceof Date ? e.EventTime.toISOString().replace('.000Z', 'Z') : e.EventTime;
+  return JSON.stringify({
+    EventId: e.EventId,
+    EventName: e.EventName,
+    ReadOnly: e.ReadOnly,
+    AccessKeyId: e.AccessKeyId,
+    EventTime: time,
+    EventSource: e.EventSource,
+    Username: e.Username,
+    Resources: e.Resources,
+    CloudTrailEvent: e.CloudTrailEvent,
+  });
+}

@@ -1,0 +1,41 @@
+// --starting-token: where each Region stopped. `ct1:` + base64url JSON {region: [token|null, skip] | "done"};
+// a bare token (a NextToken printed by the AWS CLI) applies to a single Region.
+
+export interface RegionPosition {
+  /** The NextToken of the page to ask for next (null: the first page). */
+  token: string | null;
+  /** Events of that page already written. */
+  skip: number;
+  done: boolean;
+}
+
+const PREFIX = 'ct1:';
+
+export function encodeResume(positions: Map<string, RegionPosition>): string {
+  const body: Record<string, [string | null, number] | 'done'> = {};
+  for (const [region, p] of positions) body[region] = p.done ? 'done' : [p.token, p.skip];
+  return PREFIX + Buffer.from(JSON.stringify(body)).toString('base64url');
+}
+
+export function decodeResume(text: string, regions: string[]): Map<string, RegionPosition> | string {
+  const out = new Map<string, RegionPosition>();
+  if (!text.startsWith(PREFIX)) {
+    if (regions.length !== 1) return 'a bare NextToken applies to one Region; pass exactly one --region';
+    out.set(regions[0], { token: text, skip: 0, done: false });
+    return out;
+  }
+  let body: unknown;
+  try {
+    body = JSON.parse(Buffer.from(text.slice(PREFIX.length), 'base64url').toString('utf8'));
+  } catch {
+    return 'the token is damaged; copy it whole from the resume command';
+  }
+  for (const region of regions) {
+    const v = (body as Record<string, unknown>)?.[region];
+    if (v === 'done') out.set(region, { token: null, skip: 0, done: true });
+    else if (Array.isArray(v) && (typeof v[0] === 'string' || v[0] === null) && Number.isInteger(v[1])) {
+      out.set(region, { token: v[0], skip: v[1], done: false });
+    } else return `the token has no position for Region ${region}; use the same --region as the command that printed it`;
+  }
+  return out;
+}

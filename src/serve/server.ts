@@ -1,0 +1,171 @@
+// A local CloudTrail endpoint speaking AWS JSON 1.1: `POST /` with X-Amz-Target
+// CloudTrail_20131101.LookupEvents, epoch-second timestamps, `{"__type","message"}` errors. Any
+// SigV4 signature is accepted; the Region is the signing Region (or the host's). Each Region has
+// its own events and its own rate limit. GET /__ctpipe/stats reports what was asked, for tests.
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { randomUUID } from 'node:crypto';
+import type { EventStore, StoredEvent } from './event-store';
+import { ApiError, makeToken, matches, parseLookupRequest } from './lookup-request';
+
+export interface ServeOptions {
+  /** Requests per second per Region; 0 turns the limit off. */
+  rate: number;
+  /** Share of requests answered 500/503. */
+  failRate: number;
+  /** Share of requests whose connection is reset. */
+  resetRate: number;
+  /** Milliseconds to wait before answering. */
+  delayMs: number;
+  /** Answer every call with AccessDeniedException. */
+  deny: boolean;
+  defaultRegion: string;
+  random: () => number;
+}
+
+export interface ServeStats {
+  requests: number;
+  byRegion: Record<string, number>;
+  throttled: number;
+  failed: number;
+  reset: number;
+  events: number;
+}
+
+const TARGET = 'CloudTrail_20131101.LookupEvents';
+
+export class LookupServer {
+  readonly stats: ServeStats = { requests: 0, byRegion: {}, throttled: 0, failed: 0, reset: 0, events: 0 };
+  private readonly buckets = new Map<string, { tokens: number; at: number }>();
+  private readonly server: Server;
+
+  constructor(
+    private readonly store: EventStore,
+    private readonly options: ServeOptions,
+  ) {
+    this.server = createServer((req, res) => void this.handle(req, res));
+    this.server.keepAliveTimeout = 5000;
+  }
+
+  listen(port: number, host = '127.0.0.1'): Promise<string> {
+    return new Promise((resolve, reject) => {
+      this.server.once('error', reject);
+      this.server.listen(port, host, () => {
+        const { port: actual } = this.server.address() as AddressInfo;
+        resolve(`http://${host}:${actual}`);
+      });
+    });
+  }
+
+  close(): Promise<void> {
+    return new Promise((resolve) => {
+      this.server.closeAllConnections();
+      this.server.close(() => resolve());
+    });
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const body = await readBody(req);
+    if (req.method === 'GET' && req.url === '/__ctpipe/stats') return send(res, 200, this.stats, 'application/json');
+    const region = requestRegion(req, this.options.defaultRegion);
+    this.stats.requests++;
+    this.stats.byRegion[region] = (this.stats.byRegion[region] ?? 0) + 1;
+    try {
+      if (req.method !== 'POST') throw new ApiError('UnknownOperationException', 'Use POST /.', 404);
+      const target = String(req.headers['x-amz-target'] ?? '');
+      if (!target.endsWith(TARGET)) throw new ApiError('UnknownOperationException', `Unknown operation ${target || '(no X-Amz-Target)'}.`);
+      if (this.overLimit(region)) {
+        this.stats.throttled++;
+        throw new ApiError('ThrottlingException', 'Rate exceeded');
+      }
+      if (this.options.random() < this.options.resetRate) {
+        this.stats.reset++;
+        req.socket.destroy();
+        return;
+      }
+      if (this.options.random() < this.options.failRate) {
+        this.stats.failed++;
+        throw this.options.random() < 0.5
+          ? new ApiError('InternalFailure', 'We encountered an internal error. Please try again.', 500)
+          : new ApiError('ServiceUnavailableException', 'Service is unavailable. Please try again.', 503);
+      }
+      if (this.options.deny) {
+        throw new ApiError('AccessDeniedException', 'User: arn:aws:iam::123456789012:user/ct-serve is not authorized to perform: cloudtrail:LookupEvents because no identity-based policy allows the cloudtrail:LookupEvents action');
+      }
+      if (this.options.delayMs > 0) await new Promise((r) => setTimeout(r, this.options.delayMs));
+      send(res, 200, this.lookup(parseBody(body), region));
+    } catch (err) {
+      if (err instanceof ApiError) send(res, err.status, { __type: err.type, message: err.message });
+      else send(res, 500, { __type: 'InternalFailure', message: (err as Error).message }, undefined);
+    }
+  }
+
+  private lookup(body: Record<string, unknown>, region: string): unknown {
+    const request = parseLookupRequest(body, region);
+    const page: StoredEvent[] = [];
+    let seen = 0;
+    let next: number | undefined;
+    for (const e of this.store.events(region)) {
+      if (!matches(e, request)) continue;
+      if (seen++ < request.offset) continue;
+      if (page.length === request.maxResults) {
+        next = request.offset + page.length;
+        break;
+      }
+      page.push(e);
+    }
+    this.stats.events += page.length;
+    const Events = page.map((e) => ({ ...e.item, EventTime: e.timeMs / 1000 }));
+    return next === undefined ? { Events } : { Events, NextToken: makeToken(request, region, next) };
+  }
+
+  /**
+   * A token bucket per Region: `rate` tokens a second, holding at most `rate`, like the
+   * service's 2 requests per second (a paced client is never throttled, a burst is).
+   */
+  private overLimit(region: string): boolean {
+    if (this.options.rate <= 0) return false;
+    const now = Date.now();
+    const bucket = this.buckets.get(region) ?? { tokens: this.options.rate, at: now };
+    bucket.tokens = Math.min(this.options.rate, bucket.tokens + ((now - bucket.at) / 1000) * this.options.rate);
+    bucket.at = now;
+    this.buckets.set(region, bucket);
+    if (bucket.tokens < 1) return true;
+    bucket.tokens -= 1;
+    return false;
+  }
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve) => {
+    const parts: Buffer[] = [];
+    req.on('data', (d: Buffer) => parts.push(d));
+    req.on('end', () => resolve(Buffer.concat(parts).toString('utf8')));
+    req.on('error', () => resolve(''));
+  });
+}
+
+function parseBody(text: string): Record<string, unknown> {
+  try {
+    const v = JSON.parse(text || '{}');
+    if (v && typeof v === 'object' && !Array.isArray(v)) return v as Record<string, unknown>;
+  } catch {
+    // fall through
+  }
+  throw new ApiError('SerializationException', 'The request body is not a JSON object.');
+}
+
+/** The Region of the SigV4 credential scope, else of a `cloudtrail.<region>.` host. */
+export function requestRegion(req: IncomingMessage, fallback: string): string {
+  const auth = String(req.headers.authorization ?? '');
+  const scope = /Credential=[^/,\s]+\/\d{8}\/([a-z0-9-]+)\/cloudtrail\//.exec(auth);
+  if (scope) return scope[1];
+  const host = /^cloudtrail\.([a-z0-9-]+)\./.exec(String(req.headers.host ?? ''));
+  return host ? host[1] : fallback;
+}
+
+function send(res: ServerResponse, status: number, body: unknown, type = 'application/x-amz-json-1.1'): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'Content-Type': type, 'Content-Length': Buffer.byteLength(text), 'x-amzn-RequestId': randomUUID() });
+  res.end(text);
+}
