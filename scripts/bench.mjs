@@ -54,6 +54,36 @@ function measure(script) {
   return { seconds: best, rssMb: rss / 1024 };
 }
 
+/**
+ * ct-fetch against ct-serve with the 2 requests/s limit on, over the bundled sample (~750 events
+ * per Region, so 15 pages each): one Region, then four in parallel.
+ */
+async function fetchBench() {
+  const { spawn } = await import('node:child_process');
+  const server = spawn(process.execPath, [path.join(root, 'dist/bin/ct-serve.js'), path.join(root, 'data/sample-events.ndjson.gz')], { stdio: ['ignore', 'pipe', 'ignore'] });
+  const url = await new Promise((resolve) => {
+    let text = '';
+    server.stdout.setEncoding('utf8').on('data', (d) => {
+      text += d;
+      if (text.includes('\n')) resolve(text.slice(0, text.indexOf('\n')));
+    });
+  });
+  const env = { ...process.env, AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE', AWS_SECRET_ACCESS_KEY: 'bench', AWS_EC2_METADATA_DISABLED: 'true' };
+  const rows = ['| fetch against ct-serve (limit 2 requests/s per Region) | events | seconds | events/s | throttled |', '|---|---|---|---|---|'];
+  for (const regions of ['us-east-1', 'us-east-1,eu-west-1,us-west-2,ap-northeast-1']) {
+    console.error(`bench: ct-fetch --region ${regions}`);
+    const before = await (await fetch(`${url}/__ctpipe/stats`)).json();
+    const start = process.hrtime.bigint();
+    const r = spawnSync('sh', ['-c', `node ${path.join(root, 'dist/bin/ct-fetch.js')} --endpoint-url ${url} --region ${regions} | wc -l`], { env, encoding: 'utf8' });
+    const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+    const after = await (await fetch(`${url}/__ctpipe/stats`)).json();
+    const n = Number(r.stdout.trim());
+    rows.push(`| ${regions.split(',').length} Region${regions.includes(',') ? 's' : ''} | ${n} | ${seconds.toFixed(2)} | **${(n / seconds).toFixed(0)}** | ${after.throttled - before.throttled} |`);
+  }
+  server.kill('SIGTERM');
+  return rows;
+}
+
 /** Mean wall time of `cmd` on empty input, over 20 runs. */
 function startup(cmd) {
   const n = 20;
@@ -92,6 +122,7 @@ const completion = [
   'ct-fetch -a ResourceType=AWS::EC2::',
   'ct-where userIdentity.session',
 ].map((line) => [line, startup(`${bin('ct-catalog')} __complete '${line}'`)]);
+const fetchRows = await fetchBench();
 const table = [
   `${events.toLocaleString('en')} LookupEvents items (${(statSync(lookup).size / 1e6).toFixed(0)} MB; records ${(statSync(records).size / 1e6).toFixed(0)} MB), ${runs} runs, best; jq ${execFileSync('jq', ['--version']).toString().trim()}, node ${process.version}, ${(await import('node:os')).cpus().length} cores`,
   '',
@@ -100,6 +131,9 @@ const table = [
   ...rows,
   '',
   `Start-up on empty input: ct-where ${s.where.toFixed(0)} ms, \`node -e 0\` ${s.node.toFixed(0)} ms, jq ${s.jq.toFixed(0)} ms.`,
+  '',
+  ...fetchRows,
+  '',
   `Shell completion (\`ct-catalog __complete LINE\`, mean of 20): ${completion.map(([l, ms]) => `\`${l}<Tab>\` ${ms.toFixed(0)} ms`).join(', ')}.`,
 ].join('\n');
 writeFileSync(path.join(dataDir, 'results.md'), `${table}\n`);

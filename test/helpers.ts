@@ -16,7 +16,7 @@ const BIN_DIR = path.join(ROOT, 'dist/.path');
 /** A PATH directory holding ct-* as plain command names, as after `npm link`. */
 export function binDir(): string {
   mkdirSync(BIN_DIR, { recursive: true });
-  for (const name of ['ct-where', 'ct-explode', 'ct-csv', 'ct-catalog']) {
+  for (const name of ['ct-where', 'ct-explode', 'ct-csv', 'ct-catalog', 'ct-fetch', 'ct-serve']) {
     const link = path.join(BIN_DIR, name);
     if (!existsSync(link)) {
       try {
@@ -70,4 +70,40 @@ export function memoryIo(input: string | Buffer, name = 'ct-test'): Io & { out()
   stdout.on('data', (d: Buffer) => (out += d.toString('utf8')));
   stderr.on('data', (d: Buffer) => (err += d.toString('utf8')));
   return { stdin: Readable.from([Buffer.from(input)]), stdout, stderr, name, out: () => out, err: () => err };
+}
+
+export interface Served {
+  url: string;
+  stats(): Promise<{ requests: number; byRegion: Record<string, number>; throttled: number; failed: number; reset: number }>;
+  stop(): void;
+}
+
+/** Starts the built ct-serve with `args` and waits for the URL on its first line. */
+export function serve(args: string[]): Promise<Served> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(path.join(ROOT, 'dist/bin/ct-serve.js'), args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (err += d));
+    child.stdout.setEncoding('utf8').on('data', (d: string) => {
+      out += d;
+      const nl = out.indexOf('\n');
+      if (nl < 0) return;
+      const url = out.slice(0, nl);
+      resolve({
+        url,
+        stats: async () => (await fetch(`${url}/__ctpipe/stats`)).json() as never,
+        stop: () => child.kill('SIGTERM'),
+      });
+    });
+    child.on('exit', (code) => reject(new Error(`ct-serve exited ${code}: ${err}`)));
+  });
+}
+
+/** Environment for ct-fetch against a local endpoint: dummy credentials, nothing from the host. */
+export const FETCH_ENV = 'env -u AWS_PROFILE AWS_ACCESS_KEY_ID=AKIDEXAMPLE AWS_SECRET_ACCESS_KEY=ct-test-secret-value AWS_EC2_METADATA_DISABLED=true';
+
+/** The EventIds of NDJSON items, sorted. */
+export function eventIds(ndjson: string): string[] {
+  return lines(ndjson).map((l) => JSON.parse(l).EventId as string).sort();
 }

@@ -131,8 +131,9 @@ function finish(
 ): number {
   for (const f of s.failures) warn(io, f);
   const unfinished = [...s.positions.values()].some((p) => !p.done);
+  const progressed = [...s.positions.values()].some((p) => p.done || p.token !== null || p.skip > 0);
   if (s.run.out.closed) return EXIT.ok;
-  if (!unfinished) return s.failures.length ? EXIT.data : EXIT.ok;
+  if (!unfinished || (!progressed && !s.interrupted)) return s.failures.length ? EXIT.data : EXIT.ok;
   const resume = resumeCommand(io.argv ?? [], encodeResume(s.positions));
   if (s.failures.length || s.interrupted) {
     warn(io, `${s.interrupted ? 'interrupted' : 'stopped'}; what was fetched is on stdout. To resume:\n  ${resume}`);

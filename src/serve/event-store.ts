@@ -3,6 +3,7 @@
 import { ownValue } from '../core/field-path';
 import { parseRecord } from '../core/event';
 import { eventTimeMs } from '../core/time';
+import { CtError } from '../core/errors';
 
 export interface StoredEvent {
   item: Record<string, unknown>;
@@ -57,7 +58,7 @@ export class EventStore {
     const record = parseRecord(event);
     const item = record === event ? toLookupItem(record) : (event as Record<string, unknown>);
     const timeMs = eventTimeMs(ownValue(item, 'EventTime') ?? ownValue(record, 'eventTime'));
-    if (timeMs === undefined) throw new Error('event has no readable EventTime/eventTime');
+    if (timeMs === undefined) throw new CtError('no-time', 'skipped: the event has no readable EventTime or eventTime');
     const insight = ownValue(record, 'eventCategory') === 'Insight' || ownValue(record, 'eventType') === 'AwsCloudTrailInsight';
     const region = str(ownValue(record, 'awsRegion')) ?? this.defaultRegion;
     const list = this.byRegion.get(region) ?? [];

@@ -66,7 +66,10 @@ export class LookupServer {
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const body = await readBody(req);
-    if (req.method === 'GET' && req.url === '/__ctpipe/stats') return send(res, 200, this.stats, 'application/json');
+    if (req.method === 'GET' && req.url === '/__ctpipe/stats') {
+      res.setHeader('Connection', 'close');
+      return send(res, 200, this.stats, 'application/json');
+    }
     const region = requestRegion(req, this.options.defaultRegion);
     this.stats.requests++;
     this.stats.byRegion[region] = (this.stats.byRegion[region] ?? 0) + 1;

@@ -180,9 +180,11 @@ describe('every command', () => {
     expect(r.code).toBe(0);
   });
 
-  test('the demo runs the pipeline over the sample and prints a CSV', async () => {
+  test('the demo serves the sample, fetches from it through the pipeline and prints a CSV', async () => {
     const r = await sh('npm run --silent demo', { cwd: ROOT });
-    expect(lines(r.stdout)[0]).toBe('eventTime,eventName,user,sourceIPAddress,errorCode');
+    expect(lines(r.stdout)[0]).toBe('eventTime,awsRegion,eventName,user,sourceIPAddress,errorMessage');
+    expect(r.stdout).toContain(',ConsoleLogin,');
+    expect(r.stdout).toContain(',SwitchRole,');
     expect(lines(r.stdout).length).toBeGreaterThan(1);
     expect(r.code).toBe(0);
   }, 20000);

@@ -1,0 +1,222 @@
+// ct-fetch when things go wrong: a throttling, flaky or denying endpoint, a closed pipe, Ctrl-C,
+// bad options. Every event must arrive exactly once, and nothing secret may be printed.
+import { describe, expect, test } from 'vitest';
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import { eventIds, FETCH_ENV, lines, ROOT, SAMPLE, serve, sh, tempDir } from '../helpers';
+
+const items = gunzipSync(readFileSync(SAMPLE)).toString('utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l));
+const idsIn = (region: string): string[] => items.filter((i) => JSON.parse(i.CloudTrailEvent).awsRegion === region).map((i) => i.EventId).sort();
+const SECRET = 'ct-test-secret-value';
+
+/** Runs a printed resume command again and again until it finishes; returns all stdout. */
+async function runToEnd(first: { stdout: string; stderr: string; code: number | null }): Promise<{ stdout: string; runs: number }> {
+  let stdout = first.stdout;
+  let last = first;
+  let runs = 1;
+  while (last.code !== 0 && runs < 60) {
+    const resume = /To resume:\n {2}(ct-fetch .*)/.exec(last.stderr);
+    expect(resume, last.stderr).not.toBeNull();
+    last = await sh(`${FETCH_ENV} ${resume![1]}`);
+    stdout += last.stdout;
+    runs++;
+  }
+  expect(last.code).toBe(0);
+  return { stdout, runs };
+}
+
+describe('against the 2 requests/s limit', () => {
+  test('a client pacing itself at the limit is never throttled and gets every event once', async () => {
+    const s = await serve([SAMPLE]);
+    try {
+      const r = await sh(`${FETCH_ENV} ct-fetch --endpoint-url ${s.url} --region us-east-1`);
+      expect(eventIds(r.stdout)).toEqual(idsIn('us-east-1'));
+      expect((await s.stats()).throttled).toBe(0);
+    } finally {
+      s.stop();
+    }
+  }, 30000);
+
+  test('a client asking twice as fast is throttled, backs off, and still gets every event once', async () => {
+    const s = await serve([SAMPLE]);
+    try {
+      const r = await sh(`${FETCH_ENV} ct-fetch --endpoint-url ${s.url} --region eu-west-1 --rate 4 --max-attempts 20`);
+      expect(r.code).toBe(0);
+      expect(eventIds(r.stdout)).toEqual(idsIn('eu-west-1'));
+      expect((await s.stats()).throttled).toBeGreaterThan(0);
+    } finally {
+      s.stop();
+    }
+  }, 60000);
+});
+
+describe('a flaky endpoint', () => {
+  test('injected 500s, 503s and connection resets are retried with no event lost or doubled', async () => {
+    const s = await serve(['--rate', '0', '--fail-rate', '0.3', '--reset-rate', '0.1', '--seed', '3', SAMPLE]);
+    try {
+      const r = await sh(`${FETCH_ENV} ct-fetch --endpoint-url ${s.url} --region us-west-2 --rate 0 --page-size 25 --max-attempts 15`);
+      expect(r.stderr).not.toContain('gave up');
+      expect(eventIds(r.stdout)).toEqual(idsIn('us-west-2'));
+      const stats = await s.stats();
+      expect(stats.failed).toBeGreaterThan(0);
+      expect(stats.reset).toBeGreaterThan(0);
+    } finally {
+      s.stop();
+    }
+  }, 60000);
+
+  test('when retries run out, the printed command resumes exactly where it stopped', async () => {
+    const s = await serve(['--rate', '0', '--fail-rate', '0.4', '--seed', '11', SAMPLE]);
+    try {
+      const first = await sh(`${FETCH_ENV} ct-fetch --endpoint-url ${s.url} --region ap-northeast-1 --rate 0 --page-size 20 --max-attempts 1`);
+      expect(first.code).toBe(1);
+      expect(first.stderr).toMatch(/ct-fetch: ap-northeast-1: gave up: (InternalFailure|ServiceUnavailableException)/);
+      const all = await runToEnd(first);
+      expect(all.runs).toBeGreaterThan(1);
+      const got = eventIds(all.stdout);
+      expect(got).toEqual(idsIn('ap-northeast-1'));
+    } finally {
+      s.stop();
+    }
+  }, 60000);
+
+  test('--max-items stops calling mid-page and the resume command continues with the next event', async () => {
+    const s = await serve(['--rate', '0', SAMPLE]);
+    try {
+      const first = await sh(`${FETCH_ENV} ct-fetch --endpoint-url ${s.url} --region us-east-1 --rate 0 --max-items 70`);
+      expect(lines(first.stdout)).toHaveLength(70);
+      expect((await s.stats()).requests).toBe(2);
+      const resume = /to go on:\n {2}(ct-fetch .*)/.exec(first.stderr)![1];
+      const rest = await sh(`${FETCH_ENV} ${resume.replace('--max-items 70', '--max-items 100000')}`);
+      expect(eventIds(first.stdout + rest.stdout)).toEqual(idsIn('us-east-1'));
+    } finally {
+      s.stop();
+    }
+  }, 30000);
+});
+
+describe('stopping early', () => {
+  test('| head -1 exits quietly and makes no further calls', async () => {
+    const s = await serve(['--rate', '0', SAMPLE]);
+    try {
+      const r = await sh(`${FETCH_ENV} ct-fetch --endpoint-url ${s.url} --region us-east-1 --rate 0 2>/dev/null | head -1`);
+      expect(lines(r.stdout)).toHaveLength(1);
+      await new Promise((res) => setTimeout(res, 500));
+      expect((await s.stats()).requests).toBe(1);
+    } finally {
+      s.stop();
+    }
+  });
+
+  test('Ctrl-C leaves what was fetched on stdout and prints the command that resumes', async () => {
+    const s = await serve(['--rate', '0', '--delay', '300', SAMPLE]);
+    try {
+      const child = spawn(path.join(ROOT, 'dist/bin/ct-fetch.js'), ['--endpoint-url', s.url, '--region', 'eu-west-1', '--rate', '0', '--page-size', '30'], {
+        env: { ...process.env, AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE', AWS_SECRET_ACCESS_KEY: SECRET, AWS_EC2_METADATA_DISABLED: 'true' },
+      });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+      child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+      await new Promise((res) => setTimeout(res, 1500));
+      child.kill('SIGINT');
+      const code = await new Promise((res) => child.on('close', res));
+      expect(code).toBe(130);
+      expect(stderr).toContain('ct-fetch: interrupted; what was fetched is on stdout. To resume:');
+      expect(lines(stdout).length).toBeGreaterThan(0);
+      const all = await runToEnd({ stdout, stderr, code: 1 });
+      expect(eventIds(all.stdout)).toEqual(idsIn('eu-west-1'));
+    } finally {
+      s.stop();
+    }
+  }, 60000);
+});
+
+describe('checks before any call', () => {
+  const cases: [string, string][] = [
+    ['-a EventSorce=ec2.amazonaws.com', "unknown key 'EventSorce'; did you mean EventSource?"],
+    ['-a EventName=A -a Username=b', 'LookupEvents takes one lookup attribute per call'],
+    ['-a ReadOnly=yes', "ReadOnly takes true or false, not 'yes'"],
+    ['-a Username=', 'Username needs a value'],
+    [`-a 'Username=${'a_'.repeat(700)}'`, 'counts 2100 of at most 2000 characters'],
+    ['--event-category insight -a Username=x', 'look up Insights events by EventId, EventName, EventSource only'],
+    ['--event-category Insight', "the only category is 'insight'"],
+    ['--start-time 2024-07-23 --end-time 2024-07-22', 'is after --end-time'],
+    ['--start-time yesterday', "cannot read 'yesterday' as a time"],
+    ['--page-size 51', '--page-size: 1 to 50'],
+    ['--starting-token ct1:!!!', '--starting-token: the token is damaged'],
+  ];
+  test.each(cases)('%s', async (args, message) => {
+    const s = await serve(['--rate', '0', SAMPLE]);
+    try {
+      const r = await sh(`${FETCH_ENV} ct-fetch --endpoint-url ${s.url} --region us-east-1 ${args}`);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain(message);
+      expect((await s.stats()).requests).toBe(0);
+    } finally {
+      s.stop();
+    }
+  });
+
+  test('warnings never block: a case slip is corrected, an unknown source and an old start are flagged', async () => {
+    const s = await serve(['--rate', '0', SAMPLE]);
+    try {
+      const r = await sh(`${FETCH_ENV} ct-fetch --endpoint-url ${s.url} --region us-east-1 -a eventname=SwitchRole --start-time 2024-07-01`);
+      expect(r.stderr).toContain("ct-fetch: note: attribute key 'eventname' read as 'EventName' (keys are case-sensitive)");
+      expect(r.stderr).toContain('is more than 90 days ago');
+      expect(lines(r.stdout).length).toBeGreaterThan(0);
+      const typo = await sh(`${FETCH_ENV} ct-fetch --endpoint-url ${s.url} --region us-east-1 -a EventSource=s3`);
+      expect(typo.stderr).toContain("did you mean 's3.amazonaws.com'?");
+      expect(typo.code).toBe(0);
+    } finally {
+      s.stop();
+    }
+  });
+});
+
+describe('credentials and permissions', () => {
+  test('no credentials anywhere: one clear line, exit 1', async () => {
+    const s = await serve(['--rate', '0', SAMPLE]);
+    try {
+      const home = tempDir();
+      const r = await sh(`env -i PATH="$PATH" HOME=${home} AWS_EC2_METADATA_DISABLED=true ct-fetch --endpoint-url ${s.url} --region us-east-1`);
+      expect(r.code).toBe(1);
+      expect(lines(r.stderr).at(-1)).toBe(
+        "ct-fetch: no AWS credentials found (environment, ~/.aws profiles, SSO, instance role): run 'aws configure' or 'aws sso login', or pass --profile",
+      );
+    } finally {
+      s.stop();
+    }
+  });
+
+  test('AccessDenied on cloudtrail:LookupEvents: one clear line, and no secret or signature anywhere, even when debugging', async () => {
+    const s = await serve(['--rate', '0', '--deny', SAMPLE]);
+    try {
+      const r = await sh(`CTPIPE_DEBUG=1 ${FETCH_ENV} ct-fetch --endpoint-url ${s.url} --region us-east-1`);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toContain('ct-fetch: us-east-1: access denied: these credentials may not call cloudtrail:LookupEvents');
+      for (const text of [r.stdout, r.stderr]) {
+        expect(text).not.toContain(SECRET);
+        expect(text).not.toContain('Signature=');
+        expect(text).not.toContain('AKIDEXAMPLE');
+      }
+    } finally {
+      s.stop();
+    }
+  });
+
+  test('--profile reads the named profile', async () => {
+    const s = await serve(['--rate', '0', SAMPLE]);
+    try {
+      const home = tempDir();
+      const setup = `mkdir -p ${home}/.aws && printf '[audit]\\naws_access_key_id = AKIDPROFILE\\naws_secret_access_key = ${SECRET}\\n' > ${home}/.aws/credentials`;
+      const r = await sh(`${setup}; env -i PATH="$PATH" HOME=${home} AWS_EC2_METADATA_DISABLED=true ct-fetch --profile audit --endpoint-url ${s.url} --region us-east-1 -a EventName=SwitchRole`);
+      expect(r.code).toBe(0);
+      expect(lines(r.stdout).length).toBeGreaterThan(0);
+    } finally {
+      s.stop();
+    }
+  });
+});

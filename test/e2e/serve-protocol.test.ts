@@ -1,0 +1,101 @@
+// ct-serve speaks the real protocol: the AWS SDK's own error classes and the AWS CLI work unchanged.
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import {
+  CloudTrailClient,
+  InvalidEventCategoryException,
+  InvalidLookupAttributesException,
+  InvalidMaxResultsException,
+  InvalidNextTokenException,
+  InvalidTimeRangeException,
+  LookupEventsCommand,
+  type LookupEventsCommandInput,
+} from '@aws-sdk/client-cloudtrail';
+import { lines, SAMPLE, serve, sh, type Served } from '../helpers';
+
+let server: Served;
+let client: CloudTrailClient;
+beforeAll(async () => {
+  server = await serve(['--rate', '0', SAMPLE]);
+  client = new CloudTrailClient({
+    region: 'us-east-1',
+    endpoint: server.url,
+    credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'dummy' },
+    maxAttempts: 1,
+  });
+});
+afterAll(() => {
+  client.destroy();
+  server.stop();
+});
+
+const lookup = (input: LookupEventsCommandInput): Promise<unknown> => client.send(new LookupEventsCommand(input));
+
+describe('the AWS SDK against ct-serve', () => {
+  test('reads pages with Date EventTimes and an opaque NextToken', async () => {
+    const page = (await lookup({ MaxResults: 5 })) as { Events: { EventTime: Date }[]; NextToken: string };
+    expect(page.Events).toHaveLength(5);
+    expect(page.Events[0].EventTime).toBeInstanceOf(Date);
+    expect(typeof page.NextToken).toBe('string');
+  });
+
+  test.each([
+    ['two attributes', { LookupAttributes: [{ AttributeKey: 'EventName', AttributeValue: 'a' }, { AttributeKey: 'Username', AttributeValue: 'b' }] }, InvalidLookupAttributesException],
+    ['an unknown key', { LookupAttributes: [{ AttributeKey: 'Bogus', AttributeValue: 'a' }] }, InvalidLookupAttributesException],
+    ['an empty value', { LookupAttributes: [{ AttributeKey: 'EventName', AttributeValue: '' }] }, InvalidLookupAttributesException],
+    ['a value over 2000 (underscores count two)', { LookupAttributes: [{ AttributeKey: 'EventName', AttributeValue: '_'.repeat(1001) }] }, InvalidLookupAttributesException],
+    ['start after end', { StartTime: new Date('2024-07-23'), EndTime: new Date('2024-07-22') }, InvalidTimeRangeException],
+    ['MaxResults 0', { MaxResults: 0 }, InvalidMaxResultsException],
+    ['MaxResults 51', { MaxResults: 51 }, InvalidMaxResultsException],
+    ['a made-up token', { NextToken: 'nope' }, InvalidNextTokenException],
+    ['a bad category', { EventCategory: 'Insight' }, InvalidEventCategoryException],
+    ['insight with Username', { EventCategory: 'insight', LookupAttributes: [{ AttributeKey: 'Username', AttributeValue: 'a' }] }, InvalidLookupAttributesException],
+  ] as [string, LookupEventsCommandInput, new (...a: never[]) => Error][])('%s raises the SDK error class', async (_name, input, errorClass) => {
+    await expect(lookup(input)).rejects.toBeInstanceOf(errorClass);
+  });
+
+  test('a NextToken is valid only with the same parameters', async () => {
+    const page = (await lookup({ MaxResults: 5 })) as { NextToken: string };
+    await expect(lookup({ MaxResults: 5, NextToken: page.NextToken, LookupAttributes: [{ AttributeKey: 'ReadOnly', AttributeValue: 'true' }] })).rejects.toBeInstanceOf(
+      InvalidNextTokenException,
+    );
+    await expect(lookup({ MaxResults: 5, NextToken: page.NextToken })).resolves.toBeTruthy();
+  });
+
+  test('throttling answers ThrottlingException like AWS, per Region', async () => {
+    const limited = await serve([SAMPLE]);
+    const c = new CloudTrailClient({ region: 'eu-west-1', endpoint: limited.url, credentials: { accessKeyId: 'a', secretAccessKey: 'b' }, maxAttempts: 1 });
+    try {
+      const results = await Promise.allSettled([1, 2, 3, 4].map(() => c.send(new LookupEventsCommand({ MaxResults: 1 }))));
+      const names = results.map((r) => (r.status === 'rejected' ? (r.reason as Error).name : 'ok'));
+      expect(names.filter((n) => n === 'ok')).toHaveLength(2);
+      expect(names.filter((n) => n === 'ThrottlingException')).toHaveLength(2);
+    } finally {
+      c.destroy();
+      limited.stop();
+    }
+  });
+});
+
+describe('the AWS CLI against ct-serve', () => {
+  const aws = (args: string): string =>
+    `env AWS_ACCESS_KEY_ID=AKIDEXAMPLE AWS_SECRET_ACCESS_KEY=dummy AWS_EC2_METADATA_DISABLED=true aws cloudtrail lookup-events --endpoint-url ${server.url} --region us-east-1 --output json ${args}`;
+
+  test('paginates a lookup to the same events ct-fetch gets', async () => {
+    const cli = await sh(`${aws('--lookup-attributes AttributeKey=EventName,AttributeValue=ConsoleLogin --page-size 7')} | jq -r '.Events[].EventId' | sort`);
+    const ours = await sh(`env AWS_ACCESS_KEY_ID=a AWS_SECRET_ACCESS_KEY=b ct-fetch --endpoint-url ${server.url} --region us-east-1 --rate 0 -a EventName=ConsoleLogin | jq -r .EventId | sort`);
+    expect(cli.stderr).toBe('');
+    expect(lines(cli.stdout).length).toBeGreaterThan(7);
+    expect(cli.stdout).toBe(ours.stdout);
+  }, 30000);
+
+  test('shows the service error for a bad request', async () => {
+    const r = await sh(aws('--max-results 60'));
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toContain('(InvalidMaxResultsException) when calling the LookupEvents operation: MaxResults must be from 1 to 50.');
+  });
+
+  test('its output feeds ct-explode', async () => {
+    const r = await sh(`${aws('--max-items 3')} | ct-explode | jq -r .eventVersion`);
+    expect(lines(r.stdout)).toEqual(['1.09', '1.09', '1.09']);
+  });
+});
