@@ -16,7 +16,7 @@ const require = createRequire(path.join(root, 'package.json'));
 const pkgDir = (name) => path.dirname(require.resolve(`${name}/package.json`));
 const version = (name) => JSON.parse(readFileSync(path.join(pkgDir(name), 'package.json'), 'utf8')).version;
 
-const TIER_ORDER = ['documented', 'sdk-signing-name', 'sdk-endpoint-prefix', 'cloudformation', 'aws-config'];
+const TIER_ORDER = ['documented', 'observed', 'sdk-signing-name', 'sdk-endpoint-prefix', 'cloudformation', 'aws-config'];
 
 /** value -> { sources: Set, tier } */
 function addValue(map, value, source, tier) {
@@ -80,13 +80,13 @@ function listOf(map) {
 
 const overrides = JSON.parse(readFileSync(path.join(root, 'data/catalog-overrides.json'), 'utf8'));
 const { sources, names } = eventSourcesAndNames();
-for (const o of overrides.eventSources) addValue(sources, o.value, `documented: ${o.cite}`, 'documented');
+for (const o of overrides.eventSources) addValue(sources, o.value, `${o.tier ?? 'documented'}: ${o.cite}`, o.tier ?? 'documented');
 for (const [source, o] of Object.entries(overrides.eventNames)) {
   addValue(sources, source, `documented: ${o.cite}`, 'documented');
   names.set(source, new Set([...(names.get(source) ?? []), ...o.names]));
 }
 const types = resourceTypes();
-for (const o of overrides.resourceTypes) addValue(types, o.value, `documented: ${o.cite}`, 'documented');
+for (const o of overrides.resourceTypes) addValue(types, o.value, `${o.tier ?? 'documented'}: ${o.cite}`, o.tier ?? 'documented');
 
 const { LOOKUP_ATTRIBUTE_KEYS } = require(path.join(root, 'dist/catalog/lookup-keys.js'));
 const { fieldPaths } = require(path.join(root, 'dist/catalog/record-fields.js'));

@@ -1,6 +1,8 @@
 // Runs one command: parses argv with yargs, runs the command with the process streams, turns
 // errors into one line on stderr and an exit status. No stack trace reaches a user unless
 // CTPIPE_DEBUG is set.
+import { createReadStream, fstatSync } from 'node:fs';
+import type { Readable } from 'node:stream';
 import yargs, { type Argv } from 'yargs';
 import { CtError, EXIT, EXIT_CODES_HELP, messageOf, usageError } from '../core/errors';
 import { warn, type Io } from '../core/io';
@@ -56,9 +58,22 @@ function report(err: unknown, io: Io, hint: string): number {
   return EXIT.data;
 }
 
+/**
+ * A redirected file (`< events.ndjson`) is read in 1 MiB chunks (process.stdin reads 64 KiB);
+ * pipes and terminals keep process.stdin, whose reads never hold the process open at exit.
+ */
+function standardInput(): Readable {
+  try {
+    if (fstatSync(0).isFile()) return createReadStream('', { fd: 0, highWaterMark: 1 << 20 });
+  } catch {
+    // no fd 0: fall back
+  }
+  return process.stdin;
+}
+
 /** The bin entry points call this. */
 export function main<O>(command: Command<O>): void {
-  const io: Io = { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, name: command.name };
+  const io: Io = { stdin: standardInput(), stdout: process.stdout, stderr: process.stderr, name: command.name };
   void runCommand(command, process.argv.slice(2), io).then((status) => {
     process.exitCode = status;
     process.stdin.destroy();

@@ -51,6 +51,7 @@ describe('the generated catalogue', () => {
     const byValue = new Map(catalog.eventSources.map((e: { value: string }) => [e.value, e]));
     expect(byValue.get('monitoring.amazonaws.com')).toMatchObject({ tier: 'documented' });
     expect(byValue.get('ec2.amazonaws.com')).toMatchObject({ tier: 'sdk-signing-name' });
+    expect(byValue.get('billingconsole.amazonaws.com')).toMatchObject({ tier: 'observed' });
     expect(resourceTypes.has('AWS::STS::AssumedRole')).toBe(true);
     expect(resourceTypes.has('AWS::EC2::Instance')).toBe(true);
     expect(catalog.eventNames['ec2.amazonaws.com']).toContain('RunInstances');
