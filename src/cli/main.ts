@@ -6,6 +6,7 @@ import type { Readable } from 'node:stream';
 import yargs, { type Argv } from 'yargs';
 import { CtError, EXIT, EXIT_CODES_HELP, messageOf, usageError } from '../core/errors';
 import { warn, type Io } from '../core/io';
+import { READ_CHUNK } from '../core/sources';
 
 export interface Command<O> {
   name: string;
@@ -59,12 +60,12 @@ function report(err: unknown, io: Io, hint: string): number {
 }
 
 /**
- * A redirected file (`< events.ndjson`) is read in 1 MiB chunks (process.stdin reads 64 KiB);
+ * A redirected file (`< events.ndjson`) is read in READ_CHUNK pieces (process.stdin reads 64 KiB);
  * pipes and terminals keep process.stdin, whose reads never hold the process open at exit.
  */
 function standardInput(): Readable {
   try {
-    if (fstatSync(0).isFile()) return createReadStream('', { fd: 0, highWaterMark: 1 << 20 });
+    if (fstatSync(0).isFile()) return createReadStream('', { fd: 0, highWaterMark: READ_CHUNK });
   } catch {
     // no fd 0: fall back
   }

@@ -12,6 +12,9 @@ export interface Source {
 
 const DATA_FILE = /\.(json|ndjson|jsonl)(\.gz)?$/i;
 
+/** Read size for files: larger is faster per byte, smaller keeps peak memory down (measured: 256 KiB). */
+export const READ_CHUNK = 256 * 1024;
+
 export async function* expandSources(
   args: readonly string[],
   stdin: Readable,
@@ -36,7 +39,7 @@ export async function* expandSources(
 }
 
 function fileSource(file: string): Source {
-  return { name: file, open: () => createReadStream(file, { highWaterMark: 1 << 20 }) };
+  return { name: file, open: () => createReadStream(file, { highWaterMark: READ_CHUNK }) };
 }
 
 async function* walk(dir: string): AsyncGenerator<Source> {

@@ -161,6 +161,13 @@ describe('ct-csv', () => {
     expect(header).toBe('eventTime,eventSource,eventName,awsRegion,sourceIPAddress,userIdentity.arn,user,errorCode,errorMessage,eventID,readOnly\n');
   });
 
+  test('warns about an unknown field and still writes the column', async () => {
+    const r = await sh('ct-csv -f eventName,sourceIpAddress --no-header', { input: '{"eventName":"A","sourceIPAddress":"192.0.2.1"}\n' });
+    expect(r.stderr).toBe("ct-csv: warning: no CloudTrail event has a field 'sourceIpAddress'; did you mean 'sourceIPAddress'?\n");
+    expect(r.stdout).toBe('A,\n');
+    expect(r.code).toBe(0);
+  });
+
   test('--tz renders times in the zone, and an unknown zone is a usage error', async () => {
     const input = '{"eventTime":"2024-07-22T00:00:00Z"}\n{"EventTime":1424476529.0,"CloudTrailEvent":"{}"}\n';
     expect((await sh('ct-csv --tz Asia/Tokyo -f eventTime,EventTime --no-header', { input })).stdout).toBe(

@@ -43,6 +43,15 @@ describe('ct-fetch pages through everything', () => {
   }, 60000);
 });
 
+describe('progress', () => {
+  test('--progress draws a live line per Region on stderr; without a terminal there is none', async () => {
+    const on = await sh(fetchCmd(open.url, '--region us-east-1,eu-west-1 --progress -a EventName=SwitchRole'));
+    expect(on.stderr).toMatch(/\r\x1b\[K\d+ events, \d+\/s, [\d.]+s \| us-east-1 \d+ ev\/\d+ pg \| eu-west-1 \d+ ev\/\d+ pg/);
+    const off = await sh(fetchCmd(open.url, '--region us-east-1 -a EventName=SwitchRole'));
+    expect(off.stderr).not.toContain('\r');
+  });
+});
+
 describe('each lookup attribute matches exactly', () => {
   const one = inRegion('eu-west-1').find((i) => i.Resources.length > 0 && i.AccessKeyId)!;
   const cases: [string, string, (i: (typeof items)[number]) => boolean][] = [
