@@ -1,16 +1,9 @@
 // Deterministic synthetic CloudTrail events in LookupEvents item shape, for the bundled sample
 // (scripts/make-sample.mjs) and the benchmark (scripts/bench.mjs). Same seed, same bytes.
+import { createRequire } from 'node:module';
 
-export function rng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The project's seeded generator (src/core/random.ts, built by npm ci). */
+export const rng = createRequire(import.meta.url)('../../dist/core/random.js').seededRandom;
 
 const ACCOUNT = '123456789012';
 const USERS = ['alice', 'bob', 'carol', 'deploy-bot', '田中太郎', 'José', 'Zoë'];

@@ -61,7 +61,8 @@ function parsePrefix(scanner: Scanner): Expr {
   switch (t.kind) {
     case 'not':
       scanner.consume(t);
-      return { kind: 'not', operand: parsePrefixOperand(scanner) };
+      // `not` binds tighter than `and`/`or`: `not a=1 and b=2` is `(not a=1) and b=2`.
+      return { kind: 'not', operand: parsePrefix(scanner) };
     case '(': {
       scanner.consume(t);
       const inner = parseExpr(scanner, 0);
@@ -77,11 +78,6 @@ function parsePrefix(scanner: Scanner): Expr {
     default:
       throw new ExprSyntaxError(`expected a field name, "not" or "(", not '${t.kind}'`, t.pos);
   }
-}
-
-/** `not` binds tighter than `and`/`or`: `not a=1 and b=2` is `(not a=1) and b=2`. */
-function parsePrefixOperand(scanner: Scanner): Expr {
-  return parsePrefix(scanner);
 }
 
 function parseTest(scanner: Scanner): Test {
