@@ -4,7 +4,7 @@
 import type { Argv } from 'yargs';
 import type { Command } from '../cli/main';
 import { EventView } from '../core/event';
-import { EventScanner, lineBytes, type RawLine } from '../core/event-scan';
+import { EventScanner, writeLine, type RawLine } from '../core/event-scan';
 import { ownValue } from '../core/field-path';
 import type { Io } from '../core/io';
 
@@ -42,7 +42,8 @@ async function runExplode(options: ExplodeOptions, io: Io): Promise<number> {
     event(event: unknown, raw: RawLine | null) {
       const view = new EventView(event);
       if (!view.isLookupItem) {
-        out.write(raw ? lineBytes(raw) : `${JSON.stringify(event)}\n`);
+        if (raw) writeLine(out, raw);
+        else out.write(`${JSON.stringify(event)}\n`);
         return;
       }
       const record = view.record();

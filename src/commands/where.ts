@@ -3,7 +3,7 @@
 import type { Argv } from 'yargs';
 import { toList, type Command } from '../cli/main';
 import { EventView } from '../core/event';
-import { EventScanner, lineBytes, type RawLine } from '../core/event-scan';
+import { EventScanner, writeLine, type RawLine } from '../core/event-scan';
 import { CtError, EXIT } from '../core/errors';
 import { warn, type Io } from '../core/io';
 import { unknownFieldWarning } from '../core/suggest';
@@ -76,7 +76,7 @@ async function runWhere(options: WhereOptions & { '--'?: string[] }, io: Io): Pr
       if (program.matches(new EventView(event)) === invert) return;
       count++;
       if (options.count) return;
-      if (raw) out.write(lineBytes(raw));
+      if (raw) writeLine(out, raw);
       else out.write(`${JSON.stringify(event)}\n`);
     },
   });

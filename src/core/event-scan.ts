@@ -1,7 +1,7 @@
 // The loop every filter command shares: read batches, hand each event to the command, report
 // unreadable data with its place (file:line, or file: Records[3]) and keep going (or stop, with
 // --strict), flush output per batch, and stop reading once our reader has gone away.
-import { readBatches, countNewlines, type LinesBatch } from './input';
+import { readBatches, type LinesBatch } from './input';
 import { CtError, EXIT, messageOf } from './errors';
 import { warn, type Io } from './io';
 import { OutputWriter } from './output';
@@ -22,6 +22,12 @@ export function lineBytes(raw: RawLine): Buffer {
   return Buffer.concat([raw.buf.subarray(raw.start, raw.end), NEWLINE]);
 }
 
+/** Writes the line as it came in, ending in one "\n"; adjacent lines go out as one slice. */
+export function writeLine(out: OutputWriter, raw: RawLine): void {
+  if (raw.buf[raw.end] === 10) out.writeRange(raw.buf, raw.start, raw.end + 1);
+  else out.write(lineBytes(raw));
+}
+
 export interface EventHandler {
   /** `raw` is set when the event is a whole NDJSON line, null when it came from a document. */
   event(event: unknown, raw: RawLine | null): void;
@@ -34,13 +40,10 @@ export interface EventHandler {
 export class EventScanner {
   readonly out: OutputWriter;
   problems = 0;
-  /** Where the event being handled came from: a line offset in a batch, or a document label. */
-  private at: { batch: { source: string } | null; label: string; offset: number; counter: ((at: number) => number) | null } = {
-    batch: null,
-    label: '',
-    offset: 0,
-    counter: null,
-  };
+  /** Where the event being handled came from: a line of NDJSON, or a document label. */
+  private at: { source: string; label: string } = { source: '', label: '' };
+  /** The number of the line being looked at; every line is visited once, by the scan or the skip check. */
+  private lineNo = 0;
   private readonly raw: RawLine = { buf: Buffer.alloc(0), start: 0, end: 0 };
 
   constructor(
@@ -58,9 +61,9 @@ export class EventScanner {
   }
 
   private placeNow(): string {
-    const at = this.at;
-    if (!at.batch) return '';
-    return at.counter ? `${at.batch.source}:${at.counter(at.offset)}` : `${at.batch.source}: ${at.label}`;
+    const { source, label } = this.at;
+    if (!source) return '';
+    return label ? `${source}: ${label}` : `${source}:${this.lineNo}`;
   }
 
   /** Runs to the end of input; returns 1 if anything was skipped, else 0. */
@@ -69,8 +72,7 @@ export class EventScanner {
       for await (const batch of readBatches(args, this.io.stdin, (place, msg) => this.problem(msg, place))) {
         if (batch.kind === 'lines') this.lines(batch, handler);
         else {
-          this.at.batch = batch;
-          this.at.counter = null;
+          this.at.source = batch.source;
           for (let i = 0; i < batch.values.length; i++) {
             this.at.label = batch.labels[i];
             this.guarded(handler, batch.values[i], null);
@@ -92,8 +94,9 @@ export class EventScanner {
     const { buf } = batch;
     const filter = handler.lineFilter?.useful ? handler.lineFilter : undefined;
     filter?.begin(buf);
-    this.at.batch = batch;
-    this.at.counter = lineCounter(batch);
+    this.at.source = batch.source;
+    this.at.label = '';
+    if (batch.first) this.lineNo = 0;
     this.raw.buf = buf;
     let pos = 0;
     while (pos < buf.length) {
@@ -107,6 +110,7 @@ export class EventScanner {
       let end = buf.indexOf(10, start);
       if (end < 0) end = buf.length;
       pos = end + 1;
+      this.lineNo++;
       if (filter && !filter.mayMatch(start, end)) continue;
       this.line(buf, handler, start, end);
     }
@@ -120,6 +124,7 @@ export class EventScanner {
     for (let s = from; s < to; ) {
       let e = buf.indexOf(10, s);
       if (e < 0 || e > to) e = to;
+      this.lineNo++;
       if (!looksLikeObject(buf, s, e)) this.line(buf, handler, s, e);
       s = e + 1;
     }
@@ -130,7 +135,6 @@ export class EventScanner {
     if (stop > start && buf[stop - 1] === 13) stop--;
     while (start < stop && (buf[start] === 32 || buf[start] === 9)) start++;
     if (start === stop) return;
-    this.at.offset = start;
     let value: unknown;
     try {
       value = JSON.parse(buf.toString('utf8', start, stop));
@@ -177,17 +181,3 @@ function containerItems(value: unknown): unknown[] | undefined {
   return undefined;
 }
 
-/** Line numbers on demand: counts newlines forward from the last answer, never from the start. */
-function lineCounter(batch: LinesBatch): (at: number) => number {
-  let pos = 0;
-  let line = batch.firstLine;
-  return (at) => {
-    if (at < pos) {
-      pos = 0;
-      line = batch.firstLine;
-    }
-    line += countNewlines(batch.buf, pos, at);
-    pos = at;
-    return line;
-  };
-}

@@ -5,14 +5,14 @@
 import { createGunzip } from 'node:zlib';
 import type { Readable } from 'node:stream';
 import { expandSources, type Source } from './sources';
-import { DocumentEvents } from './document-events';
 
 export interface LinesBatch {
   kind: 'lines';
   source: string;
   /** Whole lines; each ends in "\n" except perhaps the last line of the input. */
   buf: Buffer;
-  firstLine: number;
+  /** True for a source's first batch: line numbers start again at 1. */
+  first: boolean;
 }
 
 export interface ValuesBatch {
@@ -163,30 +163,23 @@ function isSpace(c: number): boolean {
 }
 
 async function* lineBatches(source: string, head: Buffer, rest: AsyncIterator<Buffer>): AsyncGenerator<LinesBatch> {
-  let line = 1;
+  let first = true;
   let pending: Buffer[] = [hasBom(head) ? head.subarray(3) : head];
-  for (let chunk: Buffer | undefined = undefined; ; ) {
+  for (;;) {
     const tail = pending[pending.length - 1];
     const nl = tail.lastIndexOf(10);
     if (nl >= 0) {
       const body = pending.length === 1 ? tail.subarray(0, nl + 1) : Buffer.concat([...pending.slice(0, -1), tail.subarray(0, nl + 1)]);
       pending = nl + 1 < tail.length ? [tail.subarray(nl + 1)] : [];
-      yield { kind: 'lines', source, buf: body, firstLine: line };
-      line += countNewlines(body);
+      yield { kind: 'lines', source, buf: body, first };
+      first = false;
     }
     const r = await rest.next();
     if (r.done) break;
-    chunk = r.value;
-    pending.push(chunk);
+    pending.push(r.value);
   }
   const last = pending.length === 1 ? pending[0] : Buffer.concat(pending);
-  if (last.length > 0) yield { kind: 'lines', source, buf: last, firstLine: line };
-}
-
-export function countNewlines(buf: Buffer, from = 0, to = buf.length): number {
-  let n = 0;
-  for (let i = buf.indexOf(10, from); i >= 0 && i < to; i = buf.indexOf(10, i + 1)) n++;
-  return n;
+  if (last.length > 0) yield { kind: 'lines', source, buf: last, first };
 }
 
 async function* documentBatches(
@@ -195,6 +188,8 @@ async function* documentBatches(
   rest: AsyncIterator<Buffer>,
   problem: ProblemSink,
 ): AsyncGenerator<ValuesBatch> {
+  // Loaded here, not at start-up: only JSON documents need stream-json.
+  const { DocumentEvents } = await import('./document-events');
   const doc = new DocumentEvents((label, message) => problem(`${source}: ${label}`, message));
   const feed = (chunk: Buffer): ValuesBatch | undefined => {
     doc.write(chunk);

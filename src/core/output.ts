@@ -7,6 +7,8 @@ const FLUSH_BYTES = 256 * 1024;
 export class OutputWriter {
   private parts: (Buffer | string)[] = [];
   private pending = 0;
+  /** A run of adjacent bytes of one input buffer, kept as offsets until something else is written. */
+  private run: { buf: Buffer; start: number; end: number } | null = null;
   private broken = false;
   private failure: Error | undefined;
 
@@ -23,8 +25,26 @@ export class OutputWriter {
   }
 
   write(part: Buffer | string): void {
+    this.endRun();
     this.parts.push(part);
     this.pending += part.length;
+  }
+
+  /** Writes buf[start, end) without copying; adjacent ranges of one buffer become one slice. */
+  writeRange(buf: Buffer, start: number, end: number): void {
+    const run = this.run;
+    if (run && run.buf === buf && run.end === start) run.end = end;
+    else {
+      this.endRun();
+      this.run = { buf, start, end };
+    }
+    this.pending += end - start;
+  }
+
+  private endRun(): void {
+    if (!this.run) return;
+    this.parts.push(this.run.buf.subarray(this.run.start, this.run.end));
+    this.run = null;
   }
 
   /** Writes out what is batched once enough has gathered; cheap to call per event. */
@@ -34,6 +54,7 @@ export class OutputWriter {
 
   async flush(): Promise<void> {
     if (this.failure) throw this.failure;
+    this.endRun();
     if (this.parts.length === 0 || this.closed) {
       this.parts = [];
       this.pending = 0;
