@@ -180,12 +180,17 @@ describe('ct-csv', () => {
 });
 
 describe('every command', () => {
-  test.each(['ct-where', 'ct-explode', 'ct-csv', 'ct-catalog'])('%s --help shows examples and the exit codes', async (name) => {
+  test.each(['ct-where', 'ct-explode', 'ct-csv', 'ct-catalog', 'ct-fetch', 'ct-serve'])('%s --help shows examples and the exit codes', async (name) => {
     const r = await sh(`${name} --help`);
     expect(r.stdout).toContain('Examples:');
     expect(r.stdout).toContain('Exit status: 0 ok; 1 bad data');
     expect(r.code).toBe(0);
   });
+
+  test('npx runs the bins from the project folder', async () => {
+    const r = await sh('npx --no-install ct-where -c readOnly=true', { cwd: ROOT, input: '{"readOnly":true}\n{"readOnly":false}\n' });
+    expect(r.stdout).toBe('1\n');
+  }, 30000);
 
   test('the demo serves the sample, fetches from it through the pipeline and prints a CSV', async () => {
     const r = await sh('npm run --silent demo', { cwd: ROOT });

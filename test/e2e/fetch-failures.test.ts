@@ -207,6 +207,13 @@ describe('credentials and permissions', () => {
     }
   });
 
+  test('no Region anywhere: a usage error that says where to set one', async () => {
+    const home = tempDir();
+    const r = await sh(`env -i PATH="$PATH" HOME=${home} AWS_ACCESS_KEY_ID=a AWS_SECRET_ACCESS_KEY=b ct-fetch --endpoint-url http://127.0.0.1:9`);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('ct-fetch: no Region: pass --region (or set AWS_REGION, or a region in your profile)');
+  });
+
   test('--profile reads the named profile', async () => {
     const s = await serve(['--rate', '0', SAMPLE]);
     try {
