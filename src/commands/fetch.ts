@@ -132,7 +132,8 @@ function finish(
   for (const f of s.failures) warn(io, f);
   const unfinished = [...s.positions.values()].some((p) => !p.done);
   const progressed = [...s.positions.values()].some((p) => p.done || p.token !== null || p.skip > 0);
-  if (s.run.out.closed) return EXIT.ok;
+  // A reader that went away (`| head`) is a normal end, unless Ctrl-C took the whole pipeline down.
+  if (s.run.out.closed && !s.interrupted) return EXIT.ok;
   if (!unfinished || (!progressed && !s.interrupted)) return s.failures.length ? EXIT.data : EXIT.ok;
   const resume = resumeCommand(io.argv ?? [], encodeResume(s.positions));
   if (s.failures.length || s.interrupted) {

@@ -132,6 +132,22 @@ describe('stopping early', () => {
       s.stop();
     }
   }, 60000);
+
+  test('Ctrl-C on a whole pipeline (as a terminal sends it) still prints the resume command', async () => {
+    const s = await serve(['--rate', '0', '--delay', '300', SAMPLE]);
+    const dir = tempDir();
+    try {
+      const pipeline = `${FETCH_ENV} ${ROOT}/dist/bin/ct-fetch.js --endpoint-url ${s.url} --region eu-west-1 --rate 0 --page-size 30 2>err | ${ROOT}/dist/bin/ct-where.js 'eventName exists' > out`;
+      const group = spawn('sh', ['-c', pipeline], { cwd: dir, detached: true, stdio: 'ignore' });
+      await new Promise((res) => setTimeout(res, 1500));
+      process.kill(-group.pid!, 'SIGINT');
+      await new Promise((res) => group.on('close', res));
+      const err = readFileSync(path.join(dir, 'err'), 'utf8');
+      expect(err).toContain('ct-fetch: interrupted; what was fetched is on stdout. To resume:');
+    } finally {
+      s.stop();
+    }
+  }, 30000);
 });
 
 describe('checks before any call', () => {
