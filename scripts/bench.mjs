@@ -14,7 +14,8 @@ const events = Number(process.env.BENCH_EVENTS ?? 200_000);
 const runs = Number(process.env.BENCH_RUNS ?? 2);
 const lookup = path.join(dataDir, `lookup-${events}.ndjson`);
 const records = path.join(dataDir, `records-${events}.ndjson`);
-const bin = (name) => `node ${path.join(root, 'dist/bin', `${name}.js`)}`;
+// The bins run as users run them: through their shebang (which sets node's GC flags).
+const bin = (name) => path.join(root, 'dist/bin', `${name}.js`);
 
 for (const tool of ['jq', '/usr/bin/time']) {
   if (spawnSync('sh', ['-c', `command -v ${tool}`]).status !== 0) {
@@ -60,7 +61,7 @@ function measure(script) {
  */
 async function fetchBench() {
   const { spawn } = await import('node:child_process');
-  const server = spawn(process.execPath, [path.join(root, 'dist/bin/ct-serve.js'), path.join(root, 'data/sample-events.ndjson.gz')], { stdio: ['ignore', 'pipe', 'ignore'] });
+  const server = spawn(process.execPath, [bin('ct-serve'), path.join(root, 'data/sample-events.ndjson.gz')], { stdio: ['ignore', 'pipe', 'ignore'] });
   const url = await new Promise((resolve) => {
     let text = '';
     server.stdout.setEncoding('utf8').on('data', (d) => {
@@ -82,7 +83,7 @@ async function fetchRuns(url) {
     console.error(`bench: ct-fetch --region ${regions}`);
     const before = await (await fetch(`${url}/__ctpipe/stats`)).json();
     const start = process.hrtime.bigint();
-    const r = spawnSync('sh', ['-c', `node ${path.join(root, 'dist/bin/ct-fetch.js')} --endpoint-url ${url} --region ${regions} | wc -l`], { env, encoding: 'utf8' });
+    const r = spawnSync('sh', ['-c', `${bin('ct-fetch')} --endpoint-url ${url} --region ${regions} | wc -l`], { env, encoding: 'utf8' });
     const seconds = Number(process.hrtime.bigint() - start) / 1e9;
     const after = await (await fetch(`${url}/__ctpipe/stats`)).json();
     const n = Number(r.stdout.trim());
