@@ -1,4 +1,5 @@
-// The bundled catalogue (data/catalog.json, made by scripts/catalog.mjs), loaded on first use.
+// The bundled catalogue (data/catalog.json and data/event-names.json, made by scripts/catalog.mjs),
+// each file loaded on first use.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { AttributeKey } from './lookup-keys';
@@ -14,15 +15,23 @@ export interface Catalog {
   inputs: Record<string, string>;
   eventSources: CatalogValue[];
   resourceTypes: CatalogValue[];
-  eventNames: Record<string, string[]>;
   attributeKeys: AttributeKey[];
   fields: string[];
   regions: { value: string; partition: string; description: string }[];
 }
 
 let loaded: Catalog | undefined;
+let names: Record<string, string[]> | undefined;
+
+const dataFile = (name: string): unknown => JSON.parse(readFileSync(path.join(__dirname, '../../data', name), 'utf8'));
 
 export function catalog(): Catalog {
-  loaded ??= JSON.parse(readFileSync(path.join(__dirname, '../../data/catalog.json'), 'utf8')) as Catalog;
+  loaded ??= dataFile('catalog.json') as Catalog;
   return loaded;
+}
+
+/** Event names (API operations) per event source. */
+export function eventNamesBySource(): Record<string, string[]> {
+  names ??= (dataFile('event-names.json') as { eventNames: Record<string, string[]> }).eventNames;
+  return names;
 }

@@ -1,6 +1,6 @@
 // Warnings for lookup values the catalogue does not know, with the nearest known ones. They never
 // block: the API accepts any string and the catalogue can lag behind AWS.
-import { catalog } from './catalog';
+import { catalog, eventNamesBySource } from './catalog';
 import { nearest } from '../core/suggest';
 
 /** A warning for an EventSource or ResourceType value, or undefined when the value is known. */
@@ -9,7 +9,7 @@ export function unknownValueWarning(key: string, value: string): string | undefi
   let known: string[];
   if (key === 'EventSource') known = c.eventSources.map((v) => v.value);
   else if (key === 'ResourceType') known = c.resourceTypes.map((v) => v.value);
-  else if (key === 'EventName') known = Object.values(c.eventNames).flat();
+  else if (key === 'EventName') known = Object.values(eventNamesBySource()).flat();
   else return undefined;
   if (known.includes(value)) return undefined;
   const expanded = key === 'EventSource' && !value.includes('.') ? `${value}.amazonaws.com` : value;

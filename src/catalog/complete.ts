@@ -1,7 +1,7 @@
 // Shell completion. The bash, zsh and fish scripts (completionScript) are thin: each hands the
 // command line up to the cursor to `ct-catalog __complete LINE`, which prints whole-word
 // candidates, one per line. Only this module and the catalogue load for it, not yargs.
-import { catalog } from './catalog';
+import { catalog, eventNamesBySource } from './catalog';
 import { fieldPaths } from './record-fields';
 import { LOOKUP_ATTRIBUTE_KEYS } from './lookup-keys';
 
@@ -53,7 +53,7 @@ function valuesAfter(command: string, previous: string, current: string): string
     const head = current.slice(0, comma + 1);
     return fieldCompletions(current.slice(comma + 1)).map((f) => head + f);
   }
-  if (command === 'ct-catalog' && previous === '--source') return starting(Object.keys(catalog().eventNames));
+  if (command === 'ct-catalog' && previous === '--source') return starting(Object.keys(eventNamesBySource()));
   if (command === 'ct-csv' && previous === '--tz') return starting(['UTC', 'local', 'Asia/Tokyo', 'Europe/London', 'America/New_York']);
   return undefined;
 }
@@ -76,7 +76,7 @@ function attributeCompletions(current: string): string[] {
 /** Event names of every source that start with `prefix`, once each, sorted. */
 function eventNamesStarting(prefix: string): string[] {
   const found = new Set<string>();
-  for (const names of Object.values(catalog().eventNames)) for (const n of names) if (n.startsWith(prefix)) found.add(n);
+  for (const names of Object.values(eventNamesBySource())) for (const n of names) if (n.startsWith(prefix)) found.add(n);
   return [...found].sort();
 }
 

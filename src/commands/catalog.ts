@@ -2,7 +2,7 @@
 // event sources, resource types, event names per source, the attribute keys, record fields, Regions.
 import type { Argv } from 'yargs';
 import type { Command } from '../cli/main';
-import { catalog, type CatalogValue } from '../catalog/catalog';
+import { catalog, eventNamesBySource, type CatalogValue } from '../catalog/catalog';
 import { completionScript } from '../catalog/complete';
 import { usageError } from '../core/errors';
 import type { Io } from '../core/io';
@@ -92,7 +92,7 @@ function select(options: CatalogOptions): Row[] {
 }
 
 function eventNames(source: string | undefined): string[] {
-  const names = catalog().eventNames;
+  const names = eventNamesBySource();
   if (!source) throw usageError('event-names needs --source, e.g. --source ec2.amazonaws.com');
   const full = source.includes('.') ? source : `${source}.amazonaws.com`;
   if (names[full]) return names[full];
