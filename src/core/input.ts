@@ -115,17 +115,28 @@ type Shape = 'ndjson' | 'document';
  */
 async function readHead(chunks: ChunkStream): Promise<{ bytes: Buffer; shape: Shape }> {
   const parts: Buffer[] = [];
-  let bytes: Buffer = Buffer.alloc(0);
+  let total = 0;
   for (;;) {
+    const r = await chunks.iterator.next();
+    if (r.done) {
+      const bytes = Buffer.concat(parts);
+      return { bytes, shape: classify(bytes, true) ?? 'ndjson' };
+    }
+    const before = total;
+    parts.push(r.value);
+    total += r.value.length;
+    // Join only when a decision may be possible: the first bytes just came in, or a line ended.
+    // (Joining on every chunk made a huge first line cost quadratic copying.)
+    if (before > HEAD_PEEK && r.value.indexOf(10) < 0) continue;
+    const bytes = parts.length === 1 ? parts[0] : Buffer.concat(parts);
+    parts.splice(0, parts.length, bytes);
     const shape = classify(bytes, false);
     if (shape) return { bytes, shape };
-    const r = await chunks.iterator.next();
-    if (r.done) return { bytes, shape: classify(bytes, true) ?? 'ndjson' };
-    parts.push(r.value);
-    bytes = parts.length === 1 ? r.value : Buffer.concat(parts);
-    if (parts.length > 1) parts.splice(0, parts.length, bytes);
   }
 }
+
+/** Enough bytes to see a BOM, white space and the first key of a container. */
+const HEAD_PEEK = 256;
 
 const CONTAINER_START = /^\{\s*"(Records|Events|NextToken)"\s*:/;
 

@@ -12,10 +12,11 @@ interface Read {
 }
 
 /** Reads like every command does; NDJSON lines are parsed here only to compare. */
-async function read(args: string[], stdin: string | Buffer = ''): Promise<Read> {
+async function read(args: string[], stdin: string | Buffer | Buffer[] = ''): Promise<Read> {
   const events: unknown[] = [];
   const problems: string[] = [];
-  const batches: AsyncGenerator<Batch> = readBatches(args, Readable.from([Buffer.from(stdin)]), (place, msg) => problems.push(`${place}: ${msg}`));
+  const chunks = Array.isArray(stdin) ? stdin : [Buffer.from(stdin)];
+  const batches: AsyncGenerator<Batch> = readBatches(args, Readable.from(chunks), (place, msg) => problems.push(`${place}: ${msg}`));
   for await (const b of batches) {
     if (b.kind === 'values') events.push(...b.values);
     else for (const l of b.buf.toString('utf8').split('\n')) if (l.trim()) events.push(JSON.parse(l));
@@ -87,6 +88,28 @@ describe('the reader', () => {
   test('reports a missing file by name', async () => {
     const { problems } = await read(['/nonexistent/x.json']);
     expect(problems).toEqual(['/nonexistent/x.json: no such file or directory']);
+  });
+
+  /** The bytes of `text` in pieces of `size`, as a pipe delivers them. */
+  const piecesOf = (text: string, size: number, first = size): Buffer[] => {
+    const b = Buffer.from(text);
+    const out = [b.subarray(0, first)];
+    for (let i = first; i < b.length; i += size) out.push(b.subarray(i, i + size));
+    return out;
+  };
+
+  test('reads a 10 MB event on the first line, delivered 64 KiB at a time', async () => {
+    const big = { eventName: 'Big', requestParameters: { blob: 'x'.repeat(10 * 1024 * 1024) } };
+    const { events, problems } = await read([], piecesOf(`${JSON.stringify(big)}\n${JSON.stringify(rec(1))}\n`, 65536));
+    expect(problems).toEqual([]);
+    expect(events.map((e) => (e as { eventName: string }).eventName)).toEqual(['Big', 'E1']);
+  });
+
+  test('tells a one-line trail file from NDJSON by its first bytes, even when they arrive alone', async () => {
+    const doc = JSON.stringify({ Records: Array.from({ length: 300 }, (_, i) => ({ ...rec(i), pad: 'p'.repeat(1000) })) });
+    const { events, problems } = await read([], piecesOf(doc, 65536, 5));
+    expect(problems).toEqual([]);
+    expect(events).toHaveLength(300);
   });
 
   test('reads a single 10 MB event', async () => {
