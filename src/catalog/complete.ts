@@ -32,7 +32,7 @@ export function complete(line: string): string[] {
   const previous = w.length > 1 ? w[w.length - 2] : '';
   const options = COMMAND_OPTIONS[command];
   if (!options) return [];
-  const starting = (list: Iterable<string>): string[] => [...list].filter((c) => c.startsWith(current));
+  const starting = startingWith(current);
   const afterPrevious = valuesAfter(command, previous, current);
   if (afterPrevious) return afterPrevious;
   if (current.startsWith('-')) return starting(options);
@@ -43,8 +43,13 @@ export function complete(line: string): string[] {
   return [];
 }
 
+const startingWith =
+  (prefix: string) =>
+  (list: Iterable<string>): string[] =>
+    [...list].filter((c) => c.startsWith(prefix));
+
 function valuesAfter(command: string, previous: string, current: string): string[] | undefined {
-  const starting = (list: Iterable<string>): string[] => [...list].filter((c) => c.startsWith(current));
+  const starting = startingWith(current);
   if (previous === '--region') return starting(catalog().regions.map((r) => r.value));
   if (previous === '--event-category') return starting(['insight']);
   if (command === 'ct-fetch' && (previous === '-a' || previous === '--lookup-attributes')) return attributeCompletions(current);

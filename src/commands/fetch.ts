@@ -111,7 +111,8 @@ async function runFetch(options: FetchOptions, io: Io): Promise<number> {
         try {
           await fetchRegion(client, params, positions.get(region)!, run, new ThrottleBudget(options.rate), stats.get(region)!);
         } catch (err) {
-          if (!run.stopped || !interrupted) failures.push(describeAwsError(err, region, options['endpoint-url']));
+          // After Ctrl-C the aborted calls fail too; that is not a failure to report.
+          if (!interrupted) failures.push(describeAwsError(err, region, options['endpoint-url']));
         } finally {
           client.destroy();
         }

@@ -166,6 +166,11 @@ function score(needles: Needle[]): number {
   return Math.min(...needles.map((n) => n.bytes.length)) - 4 * (needles.length - 1);
 }
 
+function hasCaseless(need: Need): boolean {
+  if (need.kind === 'text') return need.caseless;
+  return need.kind !== 'any' && need.parts.some(hasCaseless);
+}
+
 const ESCAPE = Buffer.from('\\u');
 
 /**
@@ -181,7 +186,7 @@ export class LineFilter {
 
   constructor(private readonly need: Need) {
     this.needles = cover(need);
-    this.caseless = JSON.stringify(need).includes('"caseless":true');
+    this.caseless = hasCaseless(need);
   }
 
   /** False when the expression requires no text, so every line must be parsed. */
