@@ -97,10 +97,14 @@ describe('ct-where', () => {
     expect(r.code).toBe(2);
   });
 
-  test('| head -1 exits quietly and stops reading an endless input', async () => {
+  test.each([
+    ['ct-where readOnly=true', '{"eventName":"A","readOnly":true}'],
+    ['ct-explode', '{"eventName":"A","readOnly":true}'],
+    ['ct-csv -f eventName --no-header', 'A'],
+  ])('%s | head -1 exits quietly and stops reading an endless input', async (command, first) => {
     const line = '{"eventName":"A","readOnly":true}';
-    const r = await sh(`yes '${line}' | { ct-where readOnly=true; echo "status=$?" >&2; } | head -1`);
-    expect(r.stdout).toBe(`${line}\n`);
+    const r = await sh(`yes '${line}' | { ${command}; echo "status=$?" >&2; } | head -1`);
+    expect(r.stdout).toBe(`${first}\n`);
     expect(r.stderr).toBe('status=0\n');
   }, 20000);
 });
