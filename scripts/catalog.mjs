@@ -5,7 +5,7 @@
 //   EventName     the operations of those APIs, per EventSource
 //   ResourceType  @aws-cdk/aws-service-spec (CloudFormation), @aws-sdk/client-config-service ResourceType enum
 //   Region        the partitions table in @aws-sdk/core
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -115,4 +115,17 @@ const eventNames = {
 };
 writeFileSync(path.join(root, 'data/catalog.json'), `${JSON.stringify(catalog, null, 1)}\n`);
 writeFileSync(path.join(root, 'data/event-names.json'), `${JSON.stringify(eventNames, null, 1)}\n`);
-console.error(`wrote data/catalog.json and data/event-names.json: ${catalog.eventSources.length} event sources, ${catalog.resourceTypes.length} resource types, ${Object.keys(eventNames.eventNames).length} services' event names, ${catalog.regions.length} regions`);
+
+// Plain lists, one value per line, for the shell completion scripts: they filter these with awk
+// and so answer a Tab without starting node (src/catalog/complete.ts).
+const uniqueNames = [...new Set(Object.values(eventNames.eventNames).flat())].sort();
+const lists = {
+  'event-sources': catalog.eventSources.map((v) => v.value),
+  'resource-types': catalog.resourceTypes.map((v) => v.value),
+  'event-names': uniqueNames,
+  regions: catalog.regions.map((v) => v.value),
+  fields: catalog.fields,
+};
+mkdirSync(path.join(root, 'data/completion'), { recursive: true });
+for (const [name, values] of Object.entries(lists)) writeFileSync(path.join(root, `data/completion/${name}.txt`), `${values.join('\n')}\n`);
+console.error(`wrote data/catalog.json, data/event-names.json and data/completion/*.txt: ${catalog.eventSources.length} event sources, ${catalog.resourceTypes.length} resource types, ${Object.keys(eventNames.eventNames).length} services' event names, ${catalog.regions.length} regions`);

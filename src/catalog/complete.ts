@@ -1,8 +1,10 @@
-// Shell completion. The bash, zsh and fish scripts (completionScript) are thin: each hands the
-// command line up to the cursor to `ct-catalog __complete LINE`, which prints whole-word
-// candidates, one per line. Only this module and the catalogue load for it, not yargs.
-import { catalog, eventNamesBySource } from './catalog';
-import { fieldPaths } from './record-fields';
+// Shell completion. Pressing Tab must not wait for node to start (that alone takes 60-190 ms on
+// this kind of machine), so the rules live in one small awk program. `ct-catalog completion SHELL`
+// embeds it in a bash, zsh or fish script; it reads the command line up to the cursor from
+// $CTPIPE_LINE and filters the plain lists that `npm run catalog` writes to data/completion/.
+// `complete(line)` runs the same program, for `ct-catalog __complete LINE` and the tests.
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
 import { LOOKUP_ATTRIBUTE_KEYS } from './lookup-keys';
 
 const COMMON = ['--help', '--strict'];
@@ -17,94 +19,85 @@ export const COMMAND_OPTIONS: Record<string, string[]> = {
   ],
 };
 const CATALOG_LISTS = ['event-sources', 'resource-types', 'event-names', 'attribute-keys', 'fields', 'regions', 'completion'];
+const TIME_ZONES = ['UTC', 'local', 'Asia/Tokyo', 'Europe/London', 'America/New_York'];
+/** Where `npm run catalog` writes the lists the program reads (one value per line). */
+export const COMPLETION_DATA = path.resolve(__dirname, '../../data/completion');
 
-/** Splits the line into words; a trailing space means the cursor starts a new, empty word. */
-function words(line: string): string[] {
-  const out = line.split(/\s+/).filter((w) => w !== '');
-  if (/\s$/.test(line) || out.length === 0) out.push('');
-  return out;
+const awkString = (s: string): string => `"${s.replace(/["\\]/g, (c) => `\\${c}`)}"`;
+const awkList = (list: readonly string[]): string => awkString(list.join(' '));
+
+/**
+ * The completion rules as a POSIX awk program (mawk, gawk, BSD awk). It prints whole-word
+ * candidates, one per line: options after `-`, attribute keys and catalogue values after
+ * `-a`, Regions after `--region`, field paths in ct-where expressions and ct-csv -f lists.
+ */
+export function completionProgram(dataDir = COMPLETION_DATA): string {
+  const options = Object.entries(COMMAND_OPTIONS).map(([c, o]) => `OPT[${awkString(c)}] = ${awkList(o)}`).join('; ');
+  const keys = awkList(LOOKUP_ATTRIBUTE_KEYS.map((k) => `${k.key}=`));
+  return `
+function starts(s, p) { return substr(s, 1, length(p)) == p }
+function last(s, c,   i) { for (i = length(s); i > 0; i--) if (substr(s, i, 1) == c) return i; return 0 }
+function fromList(list, p, head,   a, n, i) { n = split(list, a, " "); for (i = 1; i <= n; i++) if (starts(a[i], p)) print head a[i] }
+function fromFile(name, p, head,   f, v) { f = DATA "/" name ".txt"; while ((getline v < f) > 0) if (starts(v, p)) print head v; close(f) }
+function fields(cur, head,   open) {
+  if (cur ~ /[=~<>!^$ ]/) return
+  open = last(cur, "(")
+  fromFile("fields", substr(cur, open + 1), head substr(cur, 1, open))
+}
+function attribute(cur,   eq, key, p) {
+  eq = index(cur, "=")
+  if (eq == 0) { fromList(${keys}, cur, ""); return }
+  key = substr(cur, 1, eq - 1); p = substr(cur, eq + 1)
+  if (key == "EventSource") fromFile("event-sources", p, key "=")
+  else if (key == "ResourceType") fromFile("resource-types", p, key "=")
+  else if (key == "EventName") fromFile("event-names", p, key "=")
+  else if (key == "ReadOnly") fromList("true false", p, key "=")
+}
+BEGIN {
+  DATA = ${awkString(dataDir)}; ${options}
+  line = ENVIRON["CTPIPE_LINE"]
+  n = split(line, w)
+  if (n == 0 || line ~ /[ \\t]$/) w[++n] = ""
+  cmd = w[1]; sub(/.*\\//, "", cmd)
+  cur = w[n]; prev = n > 1 ? w[n - 1] : ""
+  if (!(cmd in OPT)) exit
+  if (prev == "--region") fromFile("regions", cur, "")
+  else if (prev == "--event-category") fromList("insight", cur, "")
+  else if (cmd == "ct-fetch" && (prev == "-a" || prev == "--lookup-attributes")) attribute(cur)
+  else if (cmd == "ct-csv" && (prev == "-f" || prev == "--fields")) fields(substr(cur, last(cur, ",") + 1), substr(cur, 1, last(cur, ",")))
+  else if (cmd == "ct-catalog" && prev == "--source") fromFile("event-sources", cur, "")
+  else if (cmd == "ct-csv" && prev == "--tz") fromList(${awkList(TIME_ZONES)}, cur, "")
+  else if (cur ~ /^-/) fromList(OPT[cmd], cur, "")
+  else if (cmd == "ct-where") { for (i = 2; i < n; i++) if (w[i] == "--") exit; fields(cur, "") }
+  else if (cmd == "ct-catalog" && n == 2) fromList(${awkList(CATALOG_LISTS)}, cur, "")
+  else if (cmd == "ct-catalog" && n == 3 && w[2] == "completion") fromList("bash zsh fish", cur, "")
+}`;
 }
 
-export function complete(line: string): string[] {
-  const w = words(line);
-  const command = (w[0] ?? '').split('/').pop() ?? '';
-  const current = w[w.length - 1];
-  const previous = w.length > 1 ? w[w.length - 2] : '';
-  const options = COMMAND_OPTIONS[command];
-  if (!options) return [];
-  const starting = startingWith(current);
-  const afterPrevious = valuesAfter(command, previous, current);
-  if (afterPrevious) return afterPrevious;
-  if (current.startsWith('-')) return starting(options);
-  if (command === 'ct-where' && w.slice(1, -1).includes('--')) return [];
-  if (command === 'ct-where') return fieldCompletions(current);
-  if (command === 'ct-catalog' && w.length === 2) return starting(CATALOG_LISTS);
-  if (command === 'ct-catalog' && w[1] === 'completion' && w.length === 3) return starting(['bash', 'zsh', 'fish']);
-  return [];
-}
-
-const startingWith =
-  (prefix: string) =>
-  (list: Iterable<string>): string[] =>
-    [...list].filter((c) => c.startsWith(prefix));
-
-function valuesAfter(command: string, previous: string, current: string): string[] | undefined {
-  const starting = startingWith(current);
-  if (previous === '--region') return starting(catalog().regions.map((r) => r.value));
-  if (previous === '--event-category') return starting(['insight']);
-  if (command === 'ct-fetch' && (previous === '-a' || previous === '--lookup-attributes')) return attributeCompletions(current);
-  if (command === 'ct-csv' && (previous === '-f' || previous === '--fields')) {
-    const comma = current.lastIndexOf(',');
-    const head = current.slice(0, comma + 1);
-    return fieldCompletions(current.slice(comma + 1)).map((f) => head + f);
-  }
-  if (command === 'ct-catalog' && previous === '--source') return starting(Object.keys(eventNamesBySource()));
-  if (command === 'ct-csv' && previous === '--tz') return starting(['UTC', 'local', 'Asia/Tokyo', 'Europe/London', 'America/New_York']);
-  return undefined;
-}
-
-/** `Key=` first, then values: `EventSource=ec2.amazonaws.com`, `ReadOnly=true`... */
-function attributeCompletions(current: string): string[] {
-  const eq = current.indexOf('=');
-  if (eq < 0) return LOOKUP_ATTRIBUTE_KEYS.map((k) => `${k.key}=`).filter((k) => k.startsWith(current));
-  const key = current.slice(0, eq);
-  const prefix = current.slice(eq + 1);
-  const c = catalog();
-  let values: string[] = [];
-  if (key === 'EventSource') values = c.eventSources.map((v) => v.value).filter((v) => v.startsWith(prefix));
-  else if (key === 'ResourceType') values = c.resourceTypes.map((v) => v.value).filter((v) => v.startsWith(prefix));
-  else if (key === 'EventName') values = eventNamesStarting(prefix);
-  else if (key === 'ReadOnly') values = ['true', 'false'].filter((v) => v.startsWith(prefix));
-  return values.map((v) => `${key}=${v}`);
-}
-
-/** Event names of every source that start with `prefix`, once each, sorted. */
-function eventNamesStarting(prefix: string): string[] {
-  const found = new Set<string>();
-  for (const names of Object.values(eventNamesBySource())) for (const n of names) if (n.startsWith(prefix)) found.add(n);
-  return [...found].sort();
-}
-
-/** Field paths for a word that is still a field name (no operator typed yet). */
-function fieldCompletions(current: string): string[] {
-  if (/[=~<>!^$ ]/.test(current)) return [];
-  const open = current.lastIndexOf('(') + 1;
-  const head = current.slice(0, open);
-  const word = current.slice(open);
-  return fieldPaths().filter((f) => f.startsWith(word)).map((f) => head + f);
+/** The candidates for a command line that ends at the cursor, as the shells see them. */
+export function complete(line: string, dataDir = COMPLETION_DATA): string[] {
+  const r = spawnSync('awk', [completionProgram(dataDir)], { env: { ...process.env, CTPIPE_LINE: line }, encoding: 'utf8' });
+  if (r.error) throw r.error;
+  return r.stdout.split('\n').filter((c) => c !== '');
 }
 
 const COMMANDS = Object.keys(COMMAND_OPTIONS).join(' ');
+/** Quoted for bash and zsh: single quotes, with ' written as '\''. */
+const shQuote = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
+/** Quoted for fish: single quotes, where only \\ and \' are escapes. */
+const fishQuote = (s: string): string => `'${s.replace(/[\\']/g, (c) => `\\${c}`)}'`;
 
 export function completionScript(shell: string): string | undefined {
+  const program = completionProgram();
   switch (shell) {
     case 'bash':
       return `# ctpipe completion for bash: eval "$(ct-catalog completion bash)"
+_ctpipe_awk=${shQuote(program)}
 _ctpipe_complete() {
   local line="\${COMP_LINE:0:COMP_POINT}" cur="\${COMP_WORDS[COMP_CWORD]}" IFS=$'\\n'
   local raw="\${line##*[[:space:]]}"
   local split="\${raw%"$cur"}"
-  local candidates=($(ct-catalog __complete "$line" 2>/dev/null))
+  local candidates=($(CTPIPE_LINE="$line" awk "$_ctpipe_awk" 2>/dev/null))
   COMPREPLY=("\${candidates[@]#"$split"}")
   [[ \${#COMPREPLY[@]} -eq 1 && "\${COMPREPLY[0]}" == *= ]] && compopt -o nospace 2>/dev/null
   return 0
@@ -113,9 +106,10 @@ complete -o default -F _ctpipe_complete ${COMMANDS}
 `;
     case 'zsh':
       return `# ctpipe completion for zsh: eval "$(ct-catalog completion zsh)" (after compinit)
+_ctpipe_awk=${shQuote(program)}
 _ctpipe_complete() {
   local -a candidates
-  candidates=("\${(@f)$(ct-catalog __complete "\${BUFFER[1,CURSOR]}" 2>/dev/null)}")
+  candidates=("\${(@f)$(CTPIPE_LINE="\${BUFFER[1,CURSOR]}" awk "$_ctpipe_awk" 2>/dev/null)}")
   candidates=(\${candidates:#})
   if (( \${#candidates} )); then
     compadd -Q -S '' -- "\${candidates[@]}"
@@ -127,8 +121,12 @@ compdef _ctpipe_complete ${COMMANDS}
 `;
     case 'fish':
       return `# ctpipe completion for fish: ct-catalog completion fish | source
+function __ctpipe_complete
+  set -lx CTPIPE_LINE (commandline -cp | string collect)
+  awk ${fishQuote(program)} 2>/dev/null
+end
 for cmd in ${COMMANDS}
-  complete -c $cmd -f -a '(ct-catalog __complete (commandline -cp))'
+  complete -c $cmd -f -a '(__ctpipe_complete)'
 end
 `;
     default:

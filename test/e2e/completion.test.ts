@@ -2,6 +2,9 @@
 // the screen read back. Needs tmux, zsh and fish (.ci/run installs them).
 import { afterAll, describe, expect, test } from 'vitest';
 import { execFileSync } from 'node:child_process';
+import { mkdtempSync, symlinkSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { binDir, lines, sh } from '../helpers';
 
 const PATH_DIR = binDir();
@@ -80,6 +83,17 @@ describe('the completion scripts', () => {
       const help = (await sh(`${command} --help`)).stdout;
       for (const option of COMMAND_OPTIONS[command]) expect(help, `${command} ${option}`).toContain(option);
     }
+  });
+
+  test('answer Tab without node: only awk is on the PATH', async () => {
+    const script = (await sh('ct-catalog completion bash')).stdout;
+    const onlyAwk = mkdtempSync(path.join(os.tmpdir(), 'ctpipe-path-'));
+    symlinkSync(execFileSync('sh', ['-c', 'command -v awk'], { encoding: 'utf8' }).trim(), path.join(onlyAwk, 'awk'));
+    const body = `${script}
+COMP_LINE='ct-fetch -a EventSource=signi'; COMP_POINT=\${#COMP_LINE}; COMP_WORDS=(ct-fetch -a EventSource = signi); COMP_CWORD=4
+_ctpipe_complete; printf '%s\\n' "\${COMPREPLY[@]}"; command -v node || echo 'no node'`;
+    const out = execFileSync('/bin/bash', ['--norc', '-c', body], { env: { PATH: onlyAwk }, encoding: 'utf8' });
+    expect(out).toBe('signin.amazonaws.com\nno node\n');
   });
 
   test('an unknown shell is a usage error', async () => {

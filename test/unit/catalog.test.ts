@@ -6,6 +6,7 @@ import { RECORDS, LOOKUP, ROOT } from '../helpers';
 
 const CATALOG = path.join(ROOT, 'data/catalog.json');
 const EVENT_NAMES = path.join(ROOT, 'data/event-names.json');
+const COMPLETION_LISTS = ['event-sources', 'resource-types', 'event-names', 'regions', 'fields'];
 const catalog = JSON.parse(readFileSync(CATALOG, 'utf8'));
 const { eventNames } = JSON.parse(readFileSync(EVENT_NAMES, 'utf8'));
 const eventSources = new Set<string>(catalog.eventSources.map((e: { value: string }) => e.value));
@@ -17,11 +18,19 @@ function corpusLines(file: string): Record<string, unknown>[] {
 
 describe('the generated catalogue', () => {
   test('running the generator again reproduces the committed files byte for byte', () => {
-    const before = [readFileSync(CATALOG), readFileSync(EVENT_NAMES)];
+    const files = [CATALOG, EVENT_NAMES, ...COMPLETION_LISTS.map((l) => path.join(ROOT, `data/completion/${l}.txt`))];
+    const before = files.map((f) => readFileSync(f));
     execFileSync('node', [path.join(ROOT, 'scripts/catalog.mjs')], { stdio: 'ignore' });
-    expect(readFileSync(CATALOG).equals(before[0])).toBe(true);
-    expect(readFileSync(EVENT_NAMES).equals(before[1])).toBe(true);
+    files.forEach((f, i) => expect(readFileSync(f).equals(before[i]), f).toBe(true));
   }, 60000);
+
+  test('the completion lists hold the same values as the catalogue', () => {
+    const list = (name: string) => readFileSync(path.join(ROOT, `data/completion/${name}.txt`), 'utf8').split('\n').slice(0, -1);
+    expect(new Set(list('event-sources'))).toEqual(eventSources);
+    expect(new Set(list('resource-types'))).toEqual(resourceTypes);
+    expect(list('fields')).toEqual(catalog.fields);
+    expect(new Set(list('event-names'))).toEqual(new Set(Object.values(eventNames as Record<string, string[]>).flat()));
+  });
 
   test('records the package versions it came from', () => {
     expect(Object.keys(catalog.inputs)).toEqual(['aws-sdk', '@aws-cdk/aws-service-spec', '@aws-sdk/client-config-service', '@aws-sdk/core', 'overrides']);

@@ -1,0 +1,53 @@
+// The completion rules (one awk program, run here as the shells run it) over command lines
+// that end at the cursor. The real shells pressing Tab are in test/e2e/completion.test.ts.
+import { describe, expect, test } from 'vitest';
+import { cpSync, mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { complete, COMPLETION_DATA, COMMAND_OPTIONS } from '../../src/catalog/complete';
+
+const CASES: [string, string[]][] = [
+  ['ct-fetch -a ', ['AccessKeyId=', 'EventId=', 'EventName=', 'EventSource=', 'ReadOnly=', 'ResourceName=', 'ResourceType=', 'Username=']],
+  ['ct-fetch --lookup-attributes Event', ['EventId=', 'EventName=', 'EventSource=']],
+  ['ct-fetch -a EventSource=signin', ['EventSource=signin.amazonaws.com']],
+  ['ct-fetch -a ResourceType=AWS::STS::', ['ResourceType=AWS::STS::AssumedRole']],
+  ['ct-fetch -a ReadOnly=', ['ReadOnly=true', 'ReadOnly=false']],
+  ['ct-fetch -a Username=al', []],
+  ['ct-fetch --region eu-central-', ['eu-central-1', 'eu-central-2']],
+  ['ct-fetch --event-category ', ['insight']],
+  ['ct-fetch --max', ['--max-items']],
+  ['/usr/local/bin/ct-where --co', ['--count']],
+  ['ct-where userIdentity.sessionContext.sessionIssuer.u', ['userIdentity.sessionContext.sessionIssuer.userName']],
+  ['ct-where (errorMes', ['(errorMessage']],
+  ['ct-where errorCode~Den', []],
+  ['ct-where -- errorMes', []],
+  ['ct-csv -f eventTime,errorM', ['eventTime,errorMessage']],
+  ['ct-csv --tz Asia/', ['Asia/Tokyo']],
+  ['ct-catalog ev', ['event-sources', 'event-names']],
+  ['ct-catalog completion ', ['bash', 'zsh', 'fish']],
+  ['ct-catalog event-names --source signin.', ['signin.amazonaws.com']],
+  ['ls -', []],
+  ['', []],
+];
+
+describe('complete(line)', () => {
+  test.each(CASES)('%j -> %j', (line, want) => {
+    expect(complete(line)).toEqual(want);
+  });
+
+  test('EventName= offers each name once, from every source', () => {
+    const names = complete('ct-fetch -a EventName=ConsoleL');
+    expect(names).toEqual(['EventName=ConsoleLogin']);
+    expect(complete('ct-fetch -a EventName=Describe').length).toBeGreaterThan(500);
+  });
+
+  test('every option of every command, after a dash', () => {
+    for (const [command, options] of Object.entries(COMMAND_OPTIONS)) expect(complete(`${command} -`)).toEqual(options);
+  });
+
+  test('lists under a path with quotes, backslashes and spaces', () => {
+    const dir = path.join(mkdtempSync(path.join(os.tmpdir(), 'ctpipe-')), `it's a "d\\ir"`);
+    cpSync(COMPLETION_DATA, dir, { recursive: true });
+    expect(complete('ct-fetch --region ap-northeast-1', dir)).toEqual(['ap-northeast-1']);
+  });
+});
