@@ -1,12 +1,12 @@
 // Runs one command: parses argv with yargs, runs the command with the process streams, turns
 // errors into one line on stderr and an exit status. No stack trace reaches a user unless
 // CTPIPE_DEBUG is set.
-import { createReadStream, fstatSync } from 'node:fs';
+import { fstatSync } from 'node:fs';
 import type { Readable } from 'node:stream';
 import yargs, { type Argv } from 'yargs';
 import { CtError, EXIT, EXIT_CODES_HELP, messageOf, usageError } from '../core/errors';
 import { warn, type Io } from '../core/io';
-import { READ_CHUNK } from '../core/sources';
+import { regularFileStream } from '../core/sources';
 
 export interface Command<O> {
   name: string;
@@ -65,7 +65,7 @@ function report(err: unknown, io: Io, hint: string): number {
  */
 function standardInput(): Readable {
   try {
-    if (fstatSync(0).isFile()) return createReadStream('', { fd: 0, highWaterMark: READ_CHUNK });
+    if (fstatSync(0).isFile()) return regularFileStream(0);
   } catch {
     // no fd 0: fall back
   }

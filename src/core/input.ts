@@ -173,24 +173,36 @@ function isSpace(c: number): boolean {
   return c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
 }
 
+/**
+ * Whole lines, a batch per chunk read. Only the line that straddles two chunks is copied (into
+ * a batch of its own); the rest of a chunk is handed on as it is.
+ */
 async function* lineBatches(source: string, head: Buffer, rest: AsyncIterator<Buffer>): AsyncGenerator<LinesBatch> {
   let first = true;
-  let pending: Buffer[] = [hasBom(head) ? head.subarray(3) : head];
-  for (;;) {
-    const tail = pending[pending.length - 1];
-    const nl = tail.lastIndexOf(10);
-    if (nl >= 0) {
-      const body = pending.length === 1 ? tail.subarray(0, nl + 1) : Buffer.concat([...pending.slice(0, -1), tail.subarray(0, nl + 1)]);
-      pending = nl + 1 < tail.length ? [tail.subarray(nl + 1)] : [];
-      yield { kind: 'lines', source, buf: body, first };
-      first = false;
+  /** The start of a line whose end has not been read yet, in pieces. */
+  let pending: Buffer[] = [];
+  for (let chunk: Buffer | undefined = hasBom(head) ? head.subarray(3) : head; chunk; ) {
+    const firstNl = chunk.indexOf(10);
+    if (firstNl < 0) pending.push(chunk);
+    else {
+      let body = chunk;
+      if (pending.length > 0) {
+        yield { kind: 'lines', source, buf: Buffer.concat([...pending, chunk.subarray(0, firstNl + 1)]), first };
+        first = false;
+        pending = [];
+        body = chunk.subarray(firstNl + 1);
+      }
+      const lastNl = body.lastIndexOf(10);
+      if (lastNl >= 0) {
+        yield { kind: 'lines', source, buf: body.subarray(0, lastNl + 1), first };
+        first = false;
+      }
+      if (lastNl + 1 < body.length) pending.push(body.subarray(lastNl + 1));
     }
     const r = await rest.next();
-    if (r.done) break;
-    pending.push(r.value);
+    chunk = r.done ? undefined : r.value;
   }
-  const last = pending.length === 1 ? pending[0] : Buffer.concat(pending);
-  if (last.length > 0) yield { kind: 'lines', source, buf: last, first };
+  if (pending.length > 0) yield { kind: 'lines', source, buf: Buffer.concat(pending), first };
 }
 
 async function* documentBatches(

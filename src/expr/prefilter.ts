@@ -2,7 +2,8 @@
 // ct-where can skip most lines without parsing them. It must never lose a match:
 //  - a needle is a run of "plain" characters (no `"`, `\`, `/` or control characters): JSON can
 //    only write those as themselves or as a \uXXXX escape, also inside the escaped
-//    CloudTrailEvent string, so any line containing `\u` is always a candidate;
+//    CloudTrailEvent string, so any line containing `\u` is always a candidate (when every
+//    needle is ASCII, only `\u00` can hide one: the scan looks for that, far rarer than `\`);
 //  - number-like needles are dropped (1e2 is 100 once parsed), as are non-ASCII case-insensitive
 //    ones; the computed `user` field has no raw text;
 //  - `not`, `!=`, comparisons, exists/missing require nothing.
@@ -171,7 +172,7 @@ function hasCaseless(need: Need): boolean {
   return need.kind !== 'any' && need.parts.some(hasCaseless);
 }
 
-const ESCAPE = Buffer.from('\\u');
+const BACKSLASH = 0x5c;
 
 /**
  * Finds candidate lines in a batch of NDJSON lines. `nextHit` jumps to the next place where a
@@ -180,6 +181,12 @@ const ESCAPE = Buffer.from('\\u');
 export class LineFilter {
   private readonly needles: Needle[] | null;
   private readonly caseless: boolean;
+  /**
+   * What an escape that could stand for a needle character starts with, less its backslash:
+   * `u00` when every needle is ASCII, else `u`. Searching from the `u` skips the backslashes
+   * of `\"`, which fill an escaped CloudTrailEvent (a search for `\u` ran 2.5x slower).
+   */
+  private readonly escape: Buffer;
   private buf: Buffer = Buffer.alloc(0);
   private lowered = '';
   private next: number[] = [];
@@ -187,6 +194,8 @@ export class LineFilter {
   constructor(private readonly need: Need) {
     this.needles = cover(need);
     this.caseless = hasCaseless(need);
+    const ascii = (this.needles ?? []).every((n) => /^[\x00-\x7f]*$/.test(n.text));
+    this.escape = Buffer.from(ascii ? 'u00' : 'u');
   }
 
   /** False when the expression requires no text, so every line must be parsed. */
@@ -207,12 +216,20 @@ export class LineFilter {
     for (let i = 0; i <= needles.length; i++) {
       let at = this.next[i];
       if (at !== -1 && at < from) {
-        at = i === needles.length ? this.buf.indexOf(ESCAPE, from) : this.find(needles[i], from);
+        at = i === needles.length ? this.findEscape(this.buf, from) : this.find(needles[i], from);
         this.next[i] = at;
       }
       if (at >= 0 && (best < 0 || at < best)) best = at;
     }
     return best;
+  }
+
+  /** The offset of the next `\u` escape (of `\u00` when every needle is ASCII), or -1. */
+  private findEscape(buf: Buffer, from: number): number {
+    for (let at = buf.indexOf(this.escape, from + 1); at >= 0; at = buf.indexOf(this.escape, at + 1)) {
+      if (buf[at - 1] === BACKSLASH) return at - 1;
+    }
+    return -1;
   }
 
   private find(n: Needle, from: number): number {
@@ -222,7 +239,7 @@ export class LineFilter {
   /** Whether the line [start, end) can satisfy the requirement. */
   mayMatch(start: number, end: number): boolean {
     const line = this.buf.subarray(start, end);
-    if (line.indexOf(ESCAPE) >= 0) return true;
+    if (this.findEscape(line, 0) >= 0) return true;
     return this.holds(this.need, line, start, end);
   }
 
