@@ -15,6 +15,7 @@ export interface RawLine {
 }
 
 const NEWLINE = Buffer.from('\n');
+const UNFILTERED_SPAN = 8 * 1024 * 1024;
 
 /** The line's bytes with one "\n" at the end (a "\r\n" ending or a missing last newline becomes "\n"). */
 export function lineBytes(raw: RawLine): Buffer {
@@ -45,6 +46,8 @@ export class EventScanner {
   /** The number of the line being looked at; every line is visited once, by the scan or the skip check. */
   private lineNo = 0;
   private readonly raw: RawLine = { buf: Buffer.alloc(0), start: 0, end: 0 };
+  /** Bytes left to read without the fast path, after it let most lines through (see lines()). */
+  private unfilteredBytes = 0;
 
   constructor(
     private readonly io: Io,
@@ -90,10 +93,22 @@ export class EventScanner {
     return this.problems > 0 ? EXIT.data : EXIT.ok;
   }
 
+  /**
+   * When the fast path lets most lines through (`readOnly=true` needs only "true", which nearly
+   * every line holds), its searches cost more than they save: after a batch where it passed
+   * over 3/4 of the lines, the next 8 MiB are read without it, then it is tried again. Either
+   * way every line that can match is evaluated.
+   */
   private lines(batch: LinesBatch, handler: EventHandler): void {
     const { buf } = batch;
-    const filter = handler.lineFilter?.useful ? handler.lineFilter : undefined;
+    let filter = handler.lineFilter?.useful ? handler.lineFilter : undefined;
+    if (filter && this.unfilteredBytes > 0) {
+      this.unfilteredBytes -= buf.length;
+      filter = undefined;
+    }
     filter?.begin(buf);
+    const firstLine = this.lineNo;
+    let passed = 0;
     this.at.source = batch.source;
     this.at.label = '';
     if (batch.first) this.lineNo = 0;
@@ -112,8 +127,11 @@ export class EventScanner {
       pos = end + 1;
       this.lineNo++;
       if (filter && !filter.mayMatch(start, end)) continue;
+      passed++;
       this.line(buf, handler, start, end);
     }
+    const seen = this.lineNo - firstLine;
+    if (filter && seen >= 16 && passed * 4 > seen * 3) this.unfilteredBytes = UNFILTERED_SPAN;
   }
 
   /**

@@ -28,4 +28,27 @@ describe('streaming', () => {
     expect(Number(r.stdout.trim())).toBe('Big,'.length + 10 * 1024 * 1024 + 1);
     expect(r.stderr).toBe('');
   }, 30000);
+
+  test('the fast path, switched off where most lines pass and on again where few do, loses no match and no line number', async () => {
+    // 40,000 items (12 MB): the first 16,000 all hold "true", so after the first 256 KiB the
+    // fast path is off for 8 MiB (to line ~29,000); after that few lines pass and it stays on.
+    // One truncated line falls while it is off, one after it is back on.
+    const dir = tempDir();
+    const pad = 'p'.repeat(200);
+    const item = (i: number, readOnly: boolean) =>
+      JSON.stringify({ EventId: `e${i}`, CloudTrailEvent: JSON.stringify({ eventID: `e${i}`, readOnly, pad }) });
+    const out: string[] = [];
+    let matches = 0;
+    for (let i = 1; i <= 40000; i++) {
+      const readOnly = i <= 16000 || i % 97 === 0;
+      if (readOnly) matches++;
+      out.push(i === 20000 || i === 39000 ? '{"EventId":"cut' : item(i, readOnly));
+    }
+    writeFileSync(path.join(dir, 'items.ndjson'), `${out.join('\n')}\n`);
+    const r = await sh('ct-where -c readOnly=true < items.ndjson; ct-where -c -i items.ndjson readOnly=true', { cwd: dir });
+    expect(lines(r.stdout).map(Number)).toEqual([matches, matches]);
+    expect(lines(r.stderr).filter((l) => l.includes('invalid JSON')).map((l) => /^ct-where: (\S+?:\d+):/.exec(l)?.[1])).toEqual([
+      'stdin:20000', 'stdin:39000', 'items.ndjson:20000', 'items.ndjson:39000',
+    ]);
+  }, 60000);
 });
