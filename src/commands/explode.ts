@@ -43,17 +43,17 @@ async function runExplode(options: ExplodeOptions, io: Io): Promise<number> {
       const view = new EventView(event);
       if (!view.isLookupItem) {
         if (raw) writeLine(out, raw);
-        else out.write(`${JSON.stringify(event)}\n`);
+        else out.writeLine(JSON.stringify(event));
         return;
       }
       const record = view.record();
       if (options['keep-lookup']) {
-        out.write(`${JSON.stringify({ ...record, ...lookupOnly(event) })}\n`);
+        out.writeLine(JSON.stringify({ ...record, ...lookupOnly(event) }));
         return;
       }
       const text = ownValue(event, 'CloudTrailEvent');
       const oneLine = typeof text === 'string' && text.indexOf('\n') < 0 && text.indexOf('\r') < 0;
-      out.write(oneLine ? `${text}\n` : `${JSON.stringify(record)}\n`);
+      out.writeLine(oneLine ? text : JSON.stringify(record));
     },
   });
 }

@@ -77,7 +77,7 @@ async function runWhere(options: WhereOptions & { '--'?: string[] }, io: Io): Pr
       count++;
       if (options.count) return;
       if (raw) writeLine(out, raw);
-      else out.write(`${JSON.stringify(event)}\n`);
+      else out.writeLine(JSON.stringify(event));
     },
   });
   if (options.count) {
