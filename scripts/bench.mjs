@@ -4,6 +4,7 @@
 // process with GNU time. Prints a Markdown table (the README's) and writes bench-data/results.md.
 import { createWriteStream, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { execFileSync, spawnSync } from 'node:child_process';
+import { gzipSync } from 'node:zlib';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { lookupLines } from './lib/synth.mjs';
@@ -14,6 +15,8 @@ const events = Number(process.env.BENCH_EVENTS ?? 200_000);
 const runs = Number(process.env.BENCH_RUNS ?? 2);
 const lookup = path.join(dataDir, `lookup-${events}.ndjson`);
 const records = path.join(dataDir, `records-${events}.ndjson`);
+/** The records again as gzipped trail files of 400 records each (0.5 MB), as `aws s3 sync` leaves them. */
+const trailDir = path.join(dataDir, `trail-${events}`);
 // The bins run as users run them: through their shebang (which sets node's GC flags).
 const bin = (name) => path.join(root, 'dist/bin', `${name}.js`);
 
@@ -26,12 +29,23 @@ for (const tool of ['jq', '/usr/bin/time']) {
 
 async function generate() {
   mkdirSync(dataDir, { recursive: true });
-  if (existsSync(lookup) && existsSync(records)) return;
+  if (existsSync(lookup) && existsSync(records)) return writeTrailFiles();
   console.error(`bench: writing ${events} events to ${lookup}`);
   const out = createWriteStream(lookup);
   for (const line of lookupLines(1, events)) if (!out.write(line)) await new Promise((r) => out.once('drain', r));
   await new Promise((r) => out.end(r));
   execFileSync('sh', ['-c', `${bin('ct-explode')} ${lookup} > ${records}`]);
+  writeTrailFiles();
+}
+
+function writeTrailFiles() {
+  if (existsSync(trailDir)) return;
+  mkdirSync(trailDir);
+  const lines = readFileSync(records, 'utf8').split('\n').filter(Boolean);
+  for (let i = 0; i < lines.length; i += 400) {
+    const name = `123456789012_CloudTrail_us-east-1_${String(i / 400).padStart(4, '0')}.json.gz`;
+    writeFileSync(path.join(trailDir, name), gzipSync(`{"Records":[${lines.slice(i, i + 400).join(',')}]}`));
+  }
 }
 
 /** Runs `script` with every stage under GNU time; returns seconds and the largest peak RSS. */
@@ -125,6 +139,8 @@ const cases = [
     `{{jq -c 'select((.CloudTrailEvent|fromjson|.readOnly)==true)'}} < ${lookup} > /dev/null`, lookup],
   ['ct-explode (items)', `{{${bin('ct-explode')}}} < ${lookup} > /dev/null`, `{{jq -c '.CloudTrailEvent|fromjson'}} < ${lookup} > /dev/null`, lookup],
   ['ct-csv 6 fields (records)', `{{${bin('ct-csv')} -f ${CSV_FIELDS}}} < ${records} > /dev/null`, `{{jq -r '${JQ_CSV}'}} < ${records} > /dev/null`, records],
+  ['ct-explode trail files (records as 500 gzipped documents)', `{{${bin('ct-explode')} ${trailDir}}} > /dev/null`,
+    `{{sh -c 'zcat ${trailDir}/*.json.gz | jq -c .Records[]'}} > /dev/null`, records],
   ['explode \\| where \\| csv (items)',
     `{{${bin('ct-explode')}}} < ${lookup} | {{${bin('ct-where')} errorCode~Denied}} | {{${bin('ct-csv')} -f ${CSV_FIELDS}}} > /dev/null`,
     `{{jq -r '.CloudTrailEvent|fromjson|select((.errorCode // "")|test("Denied"))|${JQ_CSV}'}} < ${lookup} > /dev/null`, lookup],

@@ -5,6 +5,7 @@
 import { createGunzip } from 'node:zlib';
 import type { Readable } from 'node:stream';
 import { expandSources, type Source } from './sources';
+import { wholeDocument, WHOLE_DOCUMENT_LIMIT, type DocumentEntry } from './whole-document';
 
 export interface LinesBatch {
   kind: 'lines';
@@ -211,7 +212,20 @@ async function* documentBatches(
   rest: AsyncIterator<Buffer>,
   problem: ProblemSink,
 ): AsyncGenerator<ValuesBatch> {
-  // Loaded here, not at start-up: only JSON documents need stream-json.
+  const parts = [hasBom(head) ? head.subarray(3) : head];
+  let size = parts[0].length;
+  for (;;) {
+    if (size > WHOLE_DOCUMENT_LIMIT) break;
+    const r = await rest.next();
+    if (r.done) {
+      const entries = wholeDocument(Buffer.concat(parts).toString('utf8'));
+      if (entries) return yield* entryBatches(source, entries, problem);
+      break;
+    }
+    parts.push(r.value);
+    size += r.value.length;
+  }
+  // Loaded here, not at start-up: only large or unusual JSON documents need stream-json.
   const { DocumentEvents } = await import('./document-events');
   const doc = new DocumentEvents((label, message) => problem(`${source}: ${label}`, message));
   const feed = (chunk: Buffer): ValuesBatch | undefined => {
@@ -219,8 +233,11 @@ async function* documentBatches(
     const { values, labels } = doc.take();
     return values.length ? { kind: 'values', source, values, labels } : undefined;
   };
-  let batch = feed(hasBom(head) ? head.subarray(3) : head);
-  if (batch) yield batch;
+  for (const part of parts) {
+    const batch = feed(part);
+    if (batch) yield batch;
+  }
+  let batch: ValuesBatch | undefined;
   while (!doc.failed) {
     const r = await rest.next();
     if (r.done) break;
@@ -230,6 +247,28 @@ async function* documentBatches(
   await doc.end();
   const { values, labels } = doc.take();
   if (values.length) yield { kind: 'values', source, values, labels };
+}
+
+const ENTRY_BATCH = 1000;
+
+/** The entries as batches of values; a problem is reported after the values before it. */
+function* entryBatches(source: string, entries: DocumentEntry[], problem: ProblemSink): Generator<ValuesBatch> {
+  let batch: ValuesBatch = { kind: 'values', source, values: [], labels: [] };
+  for (const entry of entries) {
+    if ('problem' in entry) {
+      if (batch.values.length) yield batch;
+      batch = { kind: 'values', source, values: [], labels: [] };
+      problem(`${source}: ${entry.label}`, entry.problem);
+      continue;
+    }
+    batch.values.push(entry.value);
+    batch.labels.push(entry.label);
+    if (batch.values.length === ENTRY_BATCH) {
+      yield batch;
+      batch = { kind: 'values', source, values: [], labels: [] };
+    }
+  }
+  if (batch.values.length) yield batch;
 }
 
 function readErrorMessage(err: unknown): string {

@@ -2,6 +2,7 @@
 // 10 MB event goes through. Peak RSS is read with GNU time (.ci/run installs it).
 import { describe, expect, test } from 'vitest';
 import { writeFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
 import path from 'node:path';
 import { lines, sh, tempDir } from '../helpers';
 
@@ -50,5 +51,17 @@ describe('streaming', () => {
     expect(lines(r.stderr).filter((l) => l.includes('invalid JSON')).map((l) => /^ct-where: (\S+?:\d+):/.exec(l)?.[1])).toEqual([
       'stdin:20000', 'stdin:39000', 'items.ndjson:20000', 'items.ndjson:39000',
     ]);
+  }, 60000);
+
+  test('a 12 MB gzipped trail document is streamed, not loaded whole', async () => {
+    const dir = tempDir();
+    const record = (i: number) => ({ eventID: `e${i}`, eventName: 'GetObject', requestParameters: { pad: 'p'.repeat(1200) } });
+    const doc = `{"Records":[${Array.from({ length: 10000 }, (_, i) => JSON.stringify(record(i))).join(',')}]}`;
+    writeFileSync(path.join(dir, 'trail.json.gz'), gzipSync(doc));
+    const r = await sh('/usr/bin/time -f %M -o rss ct-explode trail.json.gz | wc -l; cat rss', { cwd: dir });
+    const [count, rssKb] = lines(r.stdout).map(Number);
+    expect(doc.length).toBeGreaterThan(12e6);
+    expect(count).toBe(10000);
+    expect(rssKb / 1024).toBeLessThan(100);
   }, 60000);
 });

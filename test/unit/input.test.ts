@@ -4,6 +4,7 @@ import { gzipSync } from 'node:zlib';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { readBatches, type Batch } from '../../src/core/input';
+import { WHOLE_DOCUMENT_LIMIT } from '../../src/core/whole-document';
 import { tempDir } from '../helpers';
 
 interface Read {
@@ -117,5 +118,24 @@ describe('the reader', () => {
     const { events } = await read([], `${JSON.stringify(rec(1))}\n${JSON.stringify(big)}\n${JSON.stringify(rec(2))}\n`);
     expect(events).toHaveLength(3);
     expect((events[1] as typeof big).requestParameters.blob).toHaveLength(10 * 1024 * 1024);
+  });
+
+  test('a document over 1 MiB is streamed, with the same events and labels as a small one', async () => {
+    const records = Array.from({ length: 1100 }, (_, i) => ({ ...rec(i), pad: 'p'.repeat(1000) }));
+    const doc = `{"Records":${JSON.stringify([...records, 'not an event', rec(1101)])}}`;
+    expect(doc.length).toBeGreaterThan(WHOLE_DOCUMENT_LIMIT);
+    const { events, problems } = await read([], piecesOf(doc, 65536));
+    expect(events).toHaveLength(1101);
+    expect(problems).toEqual(['stdin: Records[1100]: not an event: expected a JSON object']);
+    const small = await read([], `{"Records":${JSON.stringify([rec(0), 'not an event', rec(2)])}}`);
+    expect(small.problems).toEqual(['stdin: Records[1]: not an event: expected a JSON object']);
+    expect(small.events).toHaveLength(2);
+  });
+
+  test('several concatenated pages, too small to stream, are still read whole', async () => {
+    const page = (n: number) => JSON.stringify({ Events: [{ EventId: `e${n}`, CloudTrailEvent: '{}' }], NextToken: `t${n}` });
+    const { events, problems } = await read([], `${page(1)}\n${page(2)}\n`.replace(/\n/g, '\n  '));
+    expect(problems).toEqual([]);
+    expect(events.map((e) => (e as { EventId: string }).EventId)).toEqual(['e1', 'e2']);
   });
 });
