@@ -21,6 +21,7 @@ export interface LookupRequest {
   endMs?: number;
   insight: boolean;
   maxResults: number;
+  /** Where the page starts in the Region's event list (from NextToken; 0 for the first page). */
   offset: number;
 }
 

@@ -105,14 +105,16 @@ export class LookupServer {
 
   private lookup(body: Record<string, unknown>, region: string): unknown {
     const request = parseLookupRequest(body, region);
+    // The token holds where in the Region's list (newest first) the next page starts, so a page
+    // costs what it scans from there, not a rescan of every page before it.
     const page: StoredEvent[] = [];
-    let seen = 0;
+    const events = this.store.events(region);
     let next: number | undefined;
-    for (const e of this.store.events(region)) {
+    for (let i = request.offset; i < events.length; i++) {
+      const e = events[i];
       if (!matches(e, request)) continue;
-      if (seen++ < request.offset) continue;
       if (page.length === request.maxResults) {
-        next = request.offset + page.length;
+        next = i;
         break;
       }
       page.push(e);
