@@ -107,11 +107,11 @@ export class EventScanner {
       filter = undefined;
     }
     filter?.begin(buf);
-    const firstLine = this.lineNo;
-    let passed = 0;
     this.at.source = batch.source;
     this.at.label = '';
     if (batch.first) this.lineNo = 0;
+    const firstLine = this.lineNo;
+    let passed = 0;
     this.raw.buf = buf;
     let pos = 0;
     while (pos < buf.length) {
