@@ -87,8 +87,8 @@ const shQuote = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
 /** Quoted for fish: single quotes, where only \\ and \' are escapes. */
 const fishQuote = (s: string): string => `'${s.replace(/[\\']/g, (c) => `\\${c}`)}'`;
 
-export function completionScript(shell: string): string | undefined {
-  const program = completionProgram();
+export function completionScript(shell: string, dataDir = COMPLETION_DATA): string | undefined {
+  const program = completionProgram(dataDir);
   switch (shell) {
     case 'bash':
       return `# ctpipe completion for bash: eval "$(ct-catalog completion bash)"

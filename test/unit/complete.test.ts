@@ -4,7 +4,8 @@ import { describe, expect, test } from 'vitest';
 import { cpSync, mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { complete, COMPLETION_DATA, COMMAND_OPTIONS } from '../../src/catalog/complete';
+import { execFileSync } from 'node:child_process';
+import { complete, completionScript, COMPLETION_DATA, COMMAND_OPTIONS } from '../../src/catalog/complete';
 
 const CASES: [string, string[]][] = [
   ['ct-fetch -a ', ['AccessKeyId=', 'EventId=', 'EventName=', 'EventSource=', 'ReadOnly=', 'ResourceName=', 'ResourceType=', 'Username=']],
@@ -45,9 +46,16 @@ describe('complete(line)', () => {
     for (const [command, options] of Object.entries(COMMAND_OPTIONS)) expect(complete(`${command} -`)).toEqual(options);
   });
 
-  test('lists under a path with quotes, backslashes and spaces', () => {
+  test('lists under a path with quotes, backslashes and spaces, in awk and in the bash and fish scripts', () => {
     const dir = path.join(mkdtempSync(path.join(os.tmpdir(), 'ctpipe-')), `it's a "d\\ir"`);
     cpSync(COMPLETION_DATA, dir, { recursive: true });
     expect(complete('ct-fetch --region ap-northeast-1', dir)).toEqual(['ap-northeast-1']);
+    const bash = `${completionScript('bash', dir)}
+COMP_LINE='ct-fetch --region ap-northeast-1'; COMP_POINT=\${#COMP_LINE}; COMP_WORDS=(ct-fetch --region ap-northeast-1); COMP_CWORD=2
+_ctpipe_complete; printf '%s\\n' "\${COMPREPLY[@]}"`;
+    expect(execFileSync('bash', ['--norc', '-c', bash], { encoding: 'utf8' })).toBe('ap-northeast-1\n');
+    const fish = `${completionScript('fish', dir)}
+complete -C 'ct-fetch --region ap-northeast-1'`;
+    expect(execFileSync('fish', ['--no-config', '-c', fish], { encoding: 'utf8' })).toBe('ap-northeast-1\n');
   });
 });
