@@ -1,6 +1,6 @@
 // ct-csv: CSV (or TSV) of chosen fields that opens correctly in Excel. Cells that a spreadsheet
 // would run as a formula (=, +, -, @, tab, CR first) are prefixed with ' unless told otherwise.
-import type { Argv } from 'yargs';
+import type { Argv, Options } from 'yargs';
 import { stringify } from 'csv-stringify/sync';
 import { toList, type Command } from '../cli/main';
 import { EventView } from '../core/event';
@@ -30,6 +30,16 @@ export const DEFAULT_FIELDS = [
 /** Fields holding instants, rendered in --tz. */
 const TIME_FIELDS = new Set(['eventTime', 'EventTime', 'creationDate']);
 
+const OPTIONS: Record<string, Options> = {
+  fields: { alias: 'f', type: 'string', coerce: toList, describe: 'Columns, comma-separated or repeated' },
+  tsv: { type: 'boolean', default: false, describe: 'Tab-separated instead of comma-separated' },
+  header: { type: 'boolean', default: true, describe: 'Write a header row (--no-header to leave it out)' },
+  excel: { type: 'boolean', default: false, describe: 'UTF-8 byte order mark and CRLF line ends, for Excel' },
+  'escape-formulas': { type: 'boolean', default: true, describe: "Prefix cells starting with = + - @ tab CR with ' (--no-escape-formulas to keep them)" },
+  tz: { type: 'string', describe: "Render times in this zone: an IANA name (Asia/Tokyo), UTC or 'local'" },
+  strict: { type: 'boolean', default: false, describe: 'Stop at the first unreadable line or document' },
+};
+
 export const csvCommand: Command<CsvOptions> = {
   name: 'ct-csv',
   options: (y: Argv) =>
@@ -41,19 +51,14 @@ export const csvCommand: Command<CsvOptions> = {
           "('user' is the best short name of who acted.) Objects and arrays become compact JSON in the cell.",
       )
       .command('$0 [files..]', false)
-      .option('fields', { alias: 'f', type: 'string', coerce: toList, describe: 'Columns, comma-separated or repeated' })
-      .option('tsv', { type: 'boolean', default: false, describe: 'Tab-separated instead of comma-separated' })
-      .option('header', { type: 'boolean', default: true, describe: 'Write a header row (--no-header to leave it out)' })
-      .option('excel', { type: 'boolean', default: false, describe: 'UTF-8 byte order mark and CRLF line ends, for Excel' })
-      .option('escape-formulas', { type: 'boolean', default: true, describe: "Prefix cells starting with = + - @ tab CR with ' (--no-escape-formulas to keep them)" })
-      .option('tz', { type: 'string', describe: "Render times in this zone: an IANA name (Asia/Tokyo), UTC or 'local'" })
-      .option('strict', { type: 'boolean', default: false, describe: 'Stop at the first unreadable line or document' })
+      .options(OPTIONS)
       .example([
         ['ct-where errorCode~Denied -- events.ndjson | ct-csv --excel > denied.csv', 'denied calls for a spreadsheet'],
         ['ct-csv -f eventTime,eventName,user,requestParameters --tz Asia/Tokyo', 'chosen columns, times in Tokyo'],
         ["ct-csv -f 'resources[].ARN' -f errorCode --tsv --no-header", 'TSV without a header'],
       ]) as unknown as Argv<CsvOptions>,
   run: runCsv,
+  plain: { positional: 'files', options: OPTIONS, minimum: 0 },
 };
 
 async function runCsv(options: CsvOptions, io: Io): Promise<number> {

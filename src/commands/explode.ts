@@ -1,7 +1,7 @@
 // ct-explode: one CloudTrail record per line. LookupEvents items become the record parsed from
 // their CloudTrailEvent string; records pass through unchanged, so this is also how trail files
 // and `aws cloudtrail lookup-events` output become NDJSON.
-import type { Argv } from 'yargs';
+import type { Argv, Options } from 'yargs';
 import type { Command } from '../cli/main';
 import { EventView } from '../core/event';
 import { EventScanner, writeLine, type RawLine } from '../core/event-scan';
@@ -14,6 +14,11 @@ interface ExplodeOptions {
   strict: boolean;
 }
 
+const OPTIONS: Record<string, Options> = {
+  'keep-lookup': { type: 'boolean', default: false, describe: 'Keep the lookup-only fields Username and Resources beside the record' },
+  strict: { type: 'boolean', default: false, describe: 'Stop at the first unreadable line, document or CloudTrailEvent' },
+};
+
 export const explodeCommand: Command<ExplodeOptions> = {
   name: 'ct-explode',
   options: (y: Argv) =>
@@ -24,8 +29,7 @@ export const explodeCommand: Command<ExplodeOptions> = {
           'directories (walked for .json/.json.gz): NDJSON, lookup-events output, trail files, arrays, gzipped or not.',
       )
       .command('$0 [files..]', false)
-      .option('keep-lookup', { type: 'boolean', default: false, describe: 'Keep the lookup-only fields Username and Resources beside the record' })
-      .option('strict', { type: 'boolean', default: false, describe: 'Stop at the first unreadable line, document or CloudTrailEvent' })
+      .options(OPTIONS)
       .example([
         ['ct-fetch --start-time -1d | ct-explode > records.ndjson', 'records from event history'],
         ['aws cloudtrail lookup-events --max-items 500 | ct-explode', 'AWS CLI output, any number of pages'],
@@ -33,6 +37,7 @@ export const explodeCommand: Command<ExplodeOptions> = {
         ['ct-explode --keep-lookup page.json | jq .Username', 'keep the lookup fields'],
       ]) as unknown as Argv<ExplodeOptions>,
   run: runExplode,
+  plain: { positional: 'files', options: OPTIONS, minimum: 0 },
 };
 
 async function runExplode(options: ExplodeOptions, io: Io): Promise<number> {

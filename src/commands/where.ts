@@ -1,6 +1,6 @@
 // ct-where: keeps the events that match an expression. NDJSON lines that match are written byte
 // for byte; events from JSON documents come out as compact JSON lines.
-import type { Argv } from 'yargs';
+import type { Argv, Options } from 'yargs';
 import { toList, type Command } from '../cli/main';
 import { EventView } from '../core/event';
 import { EventScanner, writeLine, type RawLine } from '../core/event-scan';
@@ -41,20 +41,25 @@ that are not on the item are read from its CloudTrailEvent.
 Input: stdin, or files and directories after -- (or with -i): NDJSON, lookup-events output,
 trail files, JSON arrays, gzipped or not.`;
 
+const OPTIONS: Record<string, Options> = {
+  input: { alias: 'i', type: 'string', default: [], coerce: toList, describe: 'Read this file or directory (repeatable)' },
+  'invert-match': { alias: 'v', type: 'boolean', default: false, describe: 'Keep the events that do NOT match' },
+  count: { alias: 'c', type: 'boolean', default: false, describe: 'Print only the number of matching events' },
+  strict: { type: 'boolean', default: false, describe: 'Stop at the first unreadable line or document' },
+};
+
 export const whereCommand: Command<WhereOptions> = {
   name: 'ct-where',
   options: (y: Argv) =>
     y
       .usage(`Usage: ct-where [options] EXPRESSION... [-- FILE...]\n\nKeep the CloudTrail events that match.\n\n${LANGUAGE}`)
       .positional('expression', { type: 'string', array: true })
-      .option('input', { alias: 'i', type: 'string', default: [], coerce: toList, describe: 'Read this file or directory (repeatable)' })
-      .option('invert-match', { alias: 'v', type: 'boolean', default: false, describe: 'Keep the events that do NOT match' })
-      .option('count', { alias: 'c', type: 'boolean', default: false, describe: 'Print only the number of matching events' })
-      .option('strict', { type: 'boolean', default: false, describe: 'Stop at the first unreadable line or document' })
+      .options(OPTIONS)
       .example(EXAMPLES)
       .parserConfiguration({ 'populate--': true, 'unknown-options-as-args': false })
       .command('$0 [expression..]', false) as unknown as Argv<WhereOptions>,
   run: runWhere,
+  plain: { positional: 'expression', options: OPTIONS, minimum: 1 },
 };
 
 async function runWhere(options: WhereOptions & { '--'?: string[] }, io: Io): Promise<number> {

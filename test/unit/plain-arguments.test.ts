@@ -1,0 +1,41 @@
+// ct-where, ct-explode and ct-csv skip yargs when every argument is positional (plainOptions).
+// The options must be exactly those yargs would give.
+import { describe, expect, test } from 'vitest';
+import { parseWithYargs, plainOptions, type Command } from '../../src/cli/main';
+import { whereCommand } from '../../src/commands/where';
+import { explodeCommand } from '../../src/commands/explode';
+import { csvCommand } from '../../src/commands/csv';
+import { memoryIo } from '../helpers';
+
+const CASES: [Command<unknown>, string[][]][] = [
+  [whereCommand as Command<unknown>, [['errorCode~Denied'], ['eventName=ConsoleLogin', 'responseElements.ConsoleLogin=Failure'], ['a b', 'x=1']]],
+  [explodeCommand as Command<unknown>, [[], ['events.ndjson'], ['a.json.gz', 'AWSLogs/', '2024']]],
+  [csvCommand as Command<unknown>, [[], ['events.ndjson', 'more.ndjson']]],
+];
+
+describe('positional-only arguments', () => {
+  test.each(CASES.flatMap(([command, argvs]) => argvs.map((argv) => [command.name, command, argv] as const)))(
+    '%s %j: the same options as yargs gives',
+    async (_, command, argv) => {
+      const plain = plainOptions(command.plain!, argv);
+      const parsed = await parseWithYargs(command, argv, memoryIo(''));
+      expect(plain).toBeDefined();
+      expect('options' in parsed).toBe(true);
+      const fromYargs = (parsed as { options: Record<string, unknown> }).options;
+      const { positional, options } = command.plain!;
+      // Commands read positionals through String() (yargs makes `2024` a number).
+      expect(plain![positional]).toEqual(((fromYargs[positional] as unknown[]) ?? []).map(String));
+      for (const key of Object.keys(options)) expect(plain![key], key).toEqual(fromYargs[key]);
+    },
+  );
+
+  test('any option, a lone dash, an empty argument or too few arguments go to yargs', () => {
+    const where = whereCommand.plain!;
+    expect(plainOptions(where, ['-c', 'x=1'])).toBeUndefined();
+    expect(plainOptions(where, ['x=1', '--', 'f'])).toBeUndefined();
+    expect(plainOptions(where, ['x=1', ''])).toBeUndefined();
+    expect(plainOptions(where, [])).toBeUndefined();
+    expect(plainOptions(explodeCommand.plain!, ['-'])).toBeUndefined();
+    expect(plainOptions(csvCommand.plain!, ['--help'])).toBeUndefined();
+  });
+});
