@@ -110,6 +110,16 @@ describe('ct-where', () => {
 });
 
 describe('ct-explode', () => {
+  test.each(['errorCode~Denied', 'readOnly=false and sourceIPAddress exists', 'userIdentity.type=Root'])(
+    'filtering before or after it gives the same records: %s',
+    async (expression) => {
+      const first = await sh(`ct-where '${expression}' < converted/lookup-events.ndjson | ct-explode`);
+      const after = await sh(`ct-explode < converted/lookup-events.ndjson | ct-where '${expression}'`);
+      expect(lines(first.stdout).length).toBeGreaterThan(0);
+      expect(first.stdout).toBe(after.stdout);
+    },
+  );
+
   test('turns LookupEvents items into their records and passes records through', async () => {
     const r = await sh('ct-explode converted/lookup-events.ndjson | jq -cS . | sort > /tmp/ct-x1; jq -cS . converted/records.ndjson | sort | cmp - /tmp/ct-x1 && echo same');
     expect(r.stdout).toBe('same\n');
