@@ -1,6 +1,6 @@
-// Runs one command: parses argv with yargs, runs the command with the process streams, turns
-// errors into one line on stderr and an exit status. No stack trace reaches a user unless
-// CTPIPE_DEBUG is set.
+// Runs one command: parses argv (with yargs, unless every argument is positional), runs the
+// command with the process streams, turns errors into one line on stderr and an exit status.
+// No stack trace reaches a user unless CTPIPE_DEBUG is set.
 import { fstatSync } from 'node:fs';
 import type { Readable } from 'node:stream';
 import type { Argv, Options } from 'yargs';

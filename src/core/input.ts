@@ -1,7 +1,8 @@
 // Owns reading input. Every source becomes batches: runs of whole NDJSON lines (kept as bytes so
-// a filter can skip lines without parsing them and echo matches byte for byte), or events
-// assembled by stream-json from JSON documents (`{"Records":[...]}`, `{"Events":[...]}` pages,
-// arrays, pretty-printed records), gzipped or not (told by magic bytes, not the name).
+// a filter can skip lines without parsing them and echo matches byte for byte), or the events of
+// JSON documents (`{"Records":[...]}`, `{"Events":[...]}` pages, arrays, pretty-printed records):
+// parsed whole up to 512 KiB, else assembled one at a time by stream-json; gzipped or not (told
+// by magic bytes, not the name).
 import { createGunzip } from 'node:zlib';
 import type { Readable } from 'node:stream';
 import { expandSources, type Source } from './sources';
