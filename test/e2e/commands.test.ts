@@ -63,6 +63,22 @@ describe('ct-where', () => {
     expect(r.code).toBe(1);
   });
 
+  test('--strict stops at the first non-event in a trail file, after the events before it', async () => {
+    const doc = JSON.stringify({ Records: [{ eventName: 'A' }, { eventName: 'B' }, 3, { eventName: 'C' }] });
+    const r = await sh('ct-where --strict eventName~.', { input: doc });
+    expect(r.stdout).toBe('{"eventName":"A"}\n{"eventName":"B"}\n');
+    expect(lines(r.stderr)[0]).toBe('ct-where: stdin: Records[2]: not an event: expected a JSON object');
+    expect(r.code).toBe(1);
+  });
+
+  test('reads a named pipe given as input', async () => {
+    const dir = tempDir();
+    const r = await sh(`mkfifo ${dir}/fifo; (cat converted/lookup-events.ndjson > ${dir}/fifo &); ct-where -c errorCode~Denied -i ${dir}/fifo`);
+    const direct = await sh('ct-where -c errorCode~Denied < converted/lookup-events.ndjson');
+    expect(Number(r.stdout)).toBeGreaterThan(0);
+    expect(r.stdout).toBe(direct.stdout);
+  });
+
   test('--strict stops at the first bad line', async () => {
     const r = await sh('ct-where --strict eventName=A', { input: '{"eventName":"A"}\n{"eventName":"A" nope}\n{"eventName":"A"}\n' });
     expect(r.stdout).toBe('{"eventName":"A"}\n');
