@@ -18,7 +18,8 @@ export const COMMAND_OPTIONS: Record<string, string[]> = {
     '--starting-token', '--region', '--profile', '--endpoint-url', '--help',
   ],
 };
-const CATALOG_LISTS = ['event-sources', 'resource-types', 'event-names', 'attribute-keys', 'fields', 'regions', 'completion'];
+/** What `ct-catalog LIST` takes (its yargs choices, and what Tab offers after `ct-catalog`). */
+export const CATALOG_LISTS = ['event-sources', 'resource-types', 'event-names', 'attribute-keys', 'fields', 'regions', 'completion'] as const;
 const TIME_ZONES = ['UTC', 'local', 'Asia/Tokyo', 'Europe/London', 'America/New_York'];
 /** Where `npm run catalog` writes the lists the program reads (one value per line). */
 export const COMPLETION_DATA = path.resolve(__dirname, '../../data/completion');

@@ -3,12 +3,12 @@
 import type { Argv } from 'yargs';
 import type { Command } from '../cli/main';
 import { catalog, eventNamesBySource, type CatalogValue } from '../catalog/catalog';
-import { completionScript } from '../catalog/complete';
+import { CATALOG_LISTS, completionScript } from '../catalog/complete';
 import { usageError } from '../core/errors';
 import type { Io } from '../core/io';
 import { nearest } from '../core/suggest';
 
-const LISTS = ['event-sources', 'resource-types', 'event-names', 'attribute-keys', 'fields', 'regions', 'completion'] as const;
+const LISTS = CATALOG_LISTS;
 type List = (typeof LISTS)[number];
 
 interface CatalogOptions {
