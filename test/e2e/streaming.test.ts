@@ -64,4 +64,21 @@ describe('streaming', () => {
     expect(count).toBe(10000);
     expect(rssKb / 1024).toBeLessThan(100);
   }, 60000);
+
+  test.each(["ct-where 'EventId exists'", 'ct-explode', 'ct-csv'])(
+    '%s < FILE | head -1 stops reading the file (regular files are read synchronously)',
+    async (command) => {
+      // stdin's file offset is shared with the shell: what cat still reads afterwards is what the
+      // command left unread.
+      const dir = tempDir();
+      const item = (i: number) => JSON.stringify({ EventId: `e${i}`, CloudTrailEvent: JSON.stringify({ eventID: `e${i}`, pad: 'p'.repeat(1500) }) });
+      writeFileSync(path.join(dir, 'items.ndjson'), `${Array.from({ length: 12000 }, (_, i) => item(i)).join('\n')}\n`);
+      const r = await sh(`{ ${command} | head -1 > first; cat | wc -c; } < items.ndjson; wc -c < items.ndjson; wc -l < first`, { cwd: dir });
+      const [left, size, firstLines] = lines(r.stdout).map(Number);
+      expect(firstLines).toBe(1);
+      expect(r.stderr).toBe('');
+      expect(left).toBeGreaterThan(size / 2);
+    },
+    30000,
+  );
 });
