@@ -4,9 +4,10 @@
 import type { Argv, Options } from 'yargs';
 import type { Command } from '../cli/main';
 import { EventView } from '../core/event';
-import { EventScanner, writeLine, type RawLine } from '../core/event-scan';
+import { EventScanner, writeLine, type EventHandler, type RawLine } from '../core/event-scan';
 import { ownValue } from '../core/field-path';
 import type { Io } from '../core/io';
+import type { OutputWriter } from '../core/output';
 
 interface ExplodeOptions {
   files: string[];
@@ -42,8 +43,13 @@ export const explodeCommand: Command<ExplodeOptions> = {
 
 async function runExplode(options: ExplodeOptions, io: Io): Promise<number> {
   const scanner = new EventScanner(io, options.strict);
-  const out = scanner.out;
-  return scanner.run((options.files ?? []).map(String), {
+  const plan = { module: __filename, factory: 'explodeHandler', options };
+  return scanner.run((options.files ?? []).map(String), explodeHandler(options, scanner.out), plan);
+}
+
+/** What ct-explode does with each event; also run by worker threads (see LineWorkers). */
+export function explodeHandler(options: ExplodeOptions, out: OutputWriter): EventHandler {
+  return {
     event(event: unknown, raw: RawLine | null) {
       const view = new EventView(event);
       if (!view.isLookupItem) {
@@ -60,7 +66,7 @@ async function runExplode(options: ExplodeOptions, io: Io): Promise<number> {
       const oneLine = typeof text === 'string' && text.indexOf('\n') < 0 && text.indexOf('\r') < 0;
       out.writeLine(oneLine ? text : JSON.stringify(record));
     },
-  });
+  };
 }
 
 function lookupOnly(event: unknown): Record<string, unknown> {

@@ -4,6 +4,8 @@
 import { readBatches, type LinesBatch } from './input';
 import { CtError, EXIT, messageOf } from './errors';
 import { warn, type Io } from './io';
+import type { BatchOutput, WorkerPlan } from './batch-runner';
+import type { LineWorkers } from './line-workers';
 import { OutputWriter } from './output';
 import type { LineFilter } from '../expr/prefilter';
 
@@ -16,6 +18,10 @@ export interface RawLine {
 
 const NEWLINE = Buffer.from('\n');
 const UNFILTERED_SPAN = 8 * 1024 * 1024;
+/** NDJSON read before worker threads are started: small inputs never pay their start-up. */
+const PARALLEL_AFTER = 2 * 1024 * 1024;
+/** Batches for worker threads are sent once this much is gathered: a read, and the line before it. */
+const BATCH_BYTES = 128 * 1024;
 
 /** The line's bytes with one "\n" at the end (a "\r\n" ending or a missing last newline becomes "\n"). */
 export function lineBytes(raw: RawLine): Buffer {
@@ -45,8 +51,12 @@ export class EventScanner {
   private at: { source: string; label: string } = { source: '', label: '' };
   /** The number of the line being looked at; every line is visited once, by the scan or the skip check. */
   private lineNo = 0;
+  /** Lines read for worker threads but not yet sent: their source, and whether they start it. */
+  private gathering: { source: string; first: boolean } | undefined;
+  /** Batches handed to worker threads (or handled on this one), oldest first. */
+  private readonly inFlight: { result: Promise<BatchOutput>; source: string; first: boolean }[] = [];
   private readonly raw: RawLine = { buf: Buffer.alloc(0), start: 0, end: 0 };
-  /** Bytes left to read without the fast path, after it let most lines through (see lines()). */
+  /** Bytes left to read without the fast path, after it let most lines through (see scanLines()). */
   private unfilteredBytes = 0;
 
   constructor(
@@ -63,17 +73,46 @@ export class EventScanner {
     if (this.strict) throw new CtError('strict', 'stopped at the first bad input (--strict)', EXIT.data);
   }
 
+  get lineNumber(): number {
+    return this.lineNo;
+  }
+
   private placeNow(): string {
     const { source, label } = this.at;
     if (!source) return '';
     return label ? `${source}: ${label}` : `${source}:${this.lineNo}`;
   }
 
-  /** Runs to the end of input; returns 1 if anything was skipped, else 0. */
-  async run(args: readonly string[], handler: EventHandler): Promise<number> {
+  /**
+   * Runs to the end of input; returns 1 if anything was skipped, else 0. With a `plan`, NDJSON
+   * past the first 2 MiB is shared with worker threads running the same handler (not with
+   * --strict, which stops at the first problem).
+   */
+  async run(args: readonly string[], handler: EventHandler, plan?: WorkerPlan): Promise<number> {
+    let workers: LineWorkers | undefined;
+    let lineBytes = 0;
     try {
       for await (const batch of readBatches(args, this.io.stdin, (place, msg) => this.problem(msg, place))) {
-        if (batch.kind === 'lines') this.lines(batch, handler);
+        if (batch.kind === 'lines' && plan && !this.strict && lineBytes <= PARALLEL_AFTER) {
+          lineBytes += batch.buf.length;
+          // Loaded only now: it would make a cycle at start-up, and small inputs never need it.
+          if (lineBytes > PARALLEL_AFTER) {
+            workers = (await import('./line-workers')).LineWorkers.start(plan, this.io.name);
+            if (workers && process.env.CTPIPE_DEBUG) warn(this.io, `debug: ${workers.workers.length} worker thread(s)`);
+          }
+        }
+        if (workers && batch.kind === 'lines') {
+          const gathering = this.gathering;
+          if (gathering && (batch.first || batch.source !== gathering.source)) this.sendGathered(workers);
+          workers.append(batch.buf);
+          this.gathering ??= { source: batch.source, first: batch.first };
+          if (workers.gathered >= BATCH_BYTES) this.sendGathered(workers);
+          if (this.inFlight.length >= workers.capacity) await this.emit(workers);
+          if (this.out.closed) break;
+          continue;
+        }
+        if (workers) await this.settle(workers);
+        if (batch.kind === 'lines') this.scanLines(batch, handler);
         else {
           this.at.source = batch.source;
           for (let i = 0; i < batch.values.length; i++) {
@@ -85,12 +124,45 @@ export class EventScanner {
         await this.out.flush();
         if (this.out.closed) break;
       }
+      if (workers) await this.settle(workers);
     } finally {
       // What was read before a stop (--strict) is still written.
       handler.endBatch?.();
       await this.out.flush();
+      await workers?.close();
     }
     return this.problems > 0 ? EXIT.data : EXIT.ok;
+  }
+
+  /** Sends what is gathered, then waits for every batch in flight and writes their output. */
+  private async settle(workers: LineWorkers): Promise<void> {
+    if (this.gathering) this.sendGathered(workers);
+    while (this.inFlight.length > 0 && !this.out.closed) await this.emit(workers);
+  }
+
+  private sendGathered(workers: LineWorkers): void {
+    const { source, first } = this.gathering!;
+    this.gathering = undefined;
+    const result = workers.send(source);
+    // Awaited in order by emit; a failure of a later one must not count as unhandled meanwhile.
+    result.catch(() => undefined);
+    this.inFlight.push({ result, source, first });
+  }
+
+  /** Writes the oldest batch's result: its problems with their line numbers, then its output. */
+  private async emit(workers: LineWorkers): Promise<void> {
+    const job = this.inFlight.shift()!;
+    const result = await job.result;
+    if (job.first) this.lineNo = 0;
+    const base = this.lineNo;
+    this.lineNo += result.lines;
+    for (const p of result.problems) this.problem(p.message, `${job.source}:${base + p.line}`);
+    if (result.output.length === 0) return;
+    this.out.write(result.output);
+    await this.out.flush();
+    // Once flush is done a file or pipe has taken the bytes (a pipe that could not take them all
+    // at once made flush wait for 'drain'); a stream in memory (tests) may keep the chunk itself.
+    if (this.io.stdout === process.stdout) workers.recycle(result);
   }
 
   /**
@@ -99,7 +171,7 @@ export class EventScanner {
    * over 3/4 of the lines, the next 8 MiB are read without it, then it is tried again. Either
    * way every line that can match is evaluated.
    */
-  private lines(batch: LinesBatch, handler: EventHandler): void {
+  scanLines(batch: LinesBatch, handler: EventHandler): void {
     const { buf } = batch;
     let filter = handler.lineFilter?.useful ? handler.lineFilter : undefined;
     if (filter && this.unfilteredBytes > 0) {

@@ -72,6 +72,18 @@ export class OutputWriter {
     if (!this.stream.write(chunk)) await this.drained();
   }
 
+  /**
+   * Everything written so far as bytes, in `target` if it has room, else in a new buffer; for a
+   * worker thread that sends its output back instead of writing it to a stream.
+   */
+  takeInto(target: Buffer): Buffer {
+    this.endRun();
+    const out = joinParts(this.parts, target);
+    this.parts = [];
+    this.pending = 0;
+    return out;
+  }
+
   private drained(): Promise<void> {
     return new Promise((resolve) => {
       const done = (): void => {
@@ -92,10 +104,11 @@ export class OutputWriter {
  * per UTF-16 unit). Joining the strings first and encoding the result took 4-5x as long: the
  * join copies everything once more, and one two-byte line makes the whole joined string two-byte.
  */
-function joinParts(parts: (Buffer | string)[]): Buffer {
+function joinParts(parts: (Buffer | string)[], target?: Buffer): Buffer {
   let bound = 0;
   for (const p of parts) bound += typeof p === 'string' ? p.length * 3 : p.length;
-  const out = Buffer.allocUnsafe(bound);
+  // Slow: never a slice of the shared pool, so a worker can transfer it.
+  const out = target && target.length >= bound ? target : target ? Buffer.allocUnsafeSlow(bound) : Buffer.allocUnsafe(bound);
   let at = 0;
   for (const p of parts) at += typeof p === 'string' ? out.write(p, at) : p.copy(out, at);
   return out.subarray(0, at);

@@ -1,0 +1,69 @@
+// ct-explode hands NDJSON past its first 2 MiB to a worker thread (and handles part of it on the
+// main thread). Whatever the split, the output bytes, the problems and their file:line places
+// must be those of a single thread. CTPIPE_THREADS=0 is the single-threaded reference;
+// CTPIPE_DEBUG=1 makes the threaded run say that it started a worker.
+import { describe, expect, test } from 'vitest';
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { lines, sh, tempDir } from '../helpers';
+
+/** ~7 MB of NDJSON with every kind of line a reader meets, bad ones spread over the file. */
+function mixedLines(tag: string): string {
+  const out: string[] = [];
+  for (let i = 1; i <= 5000; i++) {
+    const record = { eventID: `${tag}${i}`, eventName: i % 7 ? 'GetObject' : 'ConsoleLogin', userIdentity: { userName: i % 5 ? 'alice' : '田中太郎' }, pad: 'p'.repeat(1000 + (i % 300)) };
+    if (i % 997 === 0) out.push('{"EventId":"cut-off'); // invalid JSON
+    else if (i % 1499 === 0) out.push(JSON.stringify({ EventId: `${tag}${i}`, CloudTrailEvent: '{"eventID":' })); // bad record
+    else if (i % 1777 === 0) out.push(JSON.stringify({ EventId: `${tag}${i}` })); // no record
+    else if (i % 1333 === 0) out.push(JSON.stringify({ Records: [record, record] })); // a document on one line
+    else if (i % 3 === 0) out.push(JSON.stringify(record)); // a record passes through
+    else if (i % 11 === 0) out.push(`${JSON.stringify({ EventId: `${tag}${i}`, CloudTrailEvent: JSON.stringify(record) })}\r`); // CRLF
+    else if (i % 13 === 0) out.push('');
+    else out.push(JSON.stringify({ EventId: `${tag}${i}`, Username: 'alice', CloudTrailEvent: JSON.stringify(record) }));
+  }
+  return out.join('\n'); // no newline after the last line
+}
+
+describe('ct-explode with a worker thread', () => {
+  test.each([
+    ['a file', 'ct-explode a.ndjson'],
+    ['two files (line numbers start again)', 'ct-explode a.ndjson b.ndjson'],
+    ['a pipe (64 KiB reads)', 'cat a.ndjson | ct-explode'],
+    ['--keep-lookup', 'ct-explode --keep-lookup < a.ndjson'],
+  ])('%s: same output, problems and places as one thread', async (_name, command) => {
+    const dir = tempDir();
+    writeFileSync(path.join(dir, 'a.ndjson'), mixedLines('a'));
+    writeFileSync(path.join(dir, 'b.ndjson'), mixedLines('b'));
+    const script = (env: string, run: string) =>
+      `export ${env}; ${command} > ${run}.out 2> ${run}.err; echo $?; wc -l < ${run}.out; md5sum < ${run}.out; cat ${run}.err`;
+    const [one, two] = await Promise.all([sh(script('CTPIPE_THREADS=0', 'one'), { cwd: dir }), sh(script('CTPIPE_DEBUG=1', 'two'), { cwd: dir })]);
+    const [status, count, sum, ...problems] = lines(one.stdout);
+    expect(status).toBe('1');
+    expect(Number(count)).toBeGreaterThan(4000);
+    expect(problems.length).toBeGreaterThanOrEqual(9);
+    expect(problems.some((p) => /:4985: invalid JSON/.test(p))).toBe(true); // far past the first 2 MiB
+    const threaded = lines(two.stdout);
+    expect(threaded).toContain('ct-explode: debug: 1 worker thread(s)');
+    expect(threaded.filter((l) => !l.includes('debug:'))).toEqual([status, count, sum, ...problems]);
+  }, 60000);
+
+  test('| head -c stops it once workers run: quiet, exit 0, no more reading', async () => {
+    const dir = tempDir();
+    const item = JSON.stringify({ EventId: 'e', CloudTrailEvent: JSON.stringify({ eventID: 'e', pad: 'p'.repeat(1500) }) });
+    writeFileSync(path.join(dir, 'line'), `${item}\n`);
+    // `yes` never ends: the test ends only if ct-explode stops once its reader is gone.
+    const r = await sh('yes "$(cat line)" | CTPIPE_DEBUG=1 ct-explode 2> err | head -c 8000000 | wc -c; cat err', { cwd: dir });
+    expect(lines(r.stdout)).toEqual(['8000000', 'ct-explode: debug: 1 worker thread(s)']);
+  }, 60000);
+
+  test('peak RSS stays under 100 MB on 60 MB of items', async () => {
+    const dir = tempDir();
+    const item = (i: number) => JSON.stringify({ EventId: `e${i}`, CloudTrailEvent: JSON.stringify({ eventID: `e${i}`, userName: 'Zoë', pad: 'p'.repeat(1500) }) });
+    writeFileSync(path.join(dir, 'items.ndjson'), `${Array.from({ length: 36000 }, (_, i) => item(i)).join('\n')}\n`);
+    const r = await sh('CTPIPE_DEBUG=1 /usr/bin/time -f %M -o rss ct-explode items.ndjson | wc -l; cat rss', { cwd: dir });
+    const [count, rssKb] = lines(r.stdout).map(Number);
+    expect(count).toBe(36000);
+    expect(r.stderr).toContain('1 worker thread(s)');
+    expect(rssKb / 1024).toBeLessThan(100);
+  }, 60000);
+});
