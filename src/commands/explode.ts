@@ -6,6 +6,7 @@ import type { Command } from '../cli/main';
 import { EventView } from '../core/event';
 import { EventScanner, writeLine, type EventHandler, type RawLine } from '../core/event-scan';
 import { ownValue } from '../core/field-path';
+import { isJsonObjectText } from '../core/json-check';
 import type { Io } from '../core/io';
 import type { OutputWriter } from '../core/output';
 
@@ -57,12 +58,17 @@ export function explodeHandler(options: ExplodeOptions, out: OutputWriter): Even
         else out.writeLine(JSON.stringify(event));
         return;
       }
-      const record = view.record();
       if (options['keep-lookup']) {
-        out.writeLine(JSON.stringify({ ...record, ...lookupOnly(event) }));
+        out.writeLine(JSON.stringify({ ...view.record(), ...lookupOnly(event) }));
         return;
       }
       const text = ownValue(event, 'CloudTrailEvent');
+      // The usual case: a compact record, written as it is once checked (not parsed).
+      if (typeof text === 'string' && isJsonObjectText(text)) {
+        out.writeLine(text);
+        return;
+      }
+      const record = view.record(); // throws, naming the problem, if the record is bad
       const oneLine = typeof text === 'string' && text.indexOf('\n') < 0 && text.indexOf('\r') < 0;
       out.writeLine(oneLine ? text : JSON.stringify(record));
     },
