@@ -20,7 +20,7 @@ const NEWLINE = Buffer.from('\n');
 const UNFILTERED_SPAN = 8 * 1024 * 1024;
 /** NDJSON read before worker threads are started: small inputs never pay their start-up. */
 const PARALLEL_AFTER = 2 * 1024 * 1024;
-/** Batches for worker threads are sent once this much is gathered: a read, and the line before it. */
+/** Batches for worker threads are sent once this much is gathered (about two reads). */
 const BATCH_BYTES = 128 * 1024;
 
 /** The line's bytes with one "\n" at the end (a "\r\n" ending or a missing last newline becomes "\n"). */

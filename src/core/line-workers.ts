@@ -31,7 +31,7 @@ export type BatchReply =
 const DEFAULT_WORKERS = 1;
 /** Batches in a worker's hands: one being handled, one waiting, so it never idles. */
 const PER_WORKER = 2;
-/** Room for a read (256 KiB) and the line that straddled the one before, so batches never grow. */
+/** Room for a batch (about two 128 KiB reads) and the lines that straddled them: batches never grow. */
 const BUFFER_SIZE = 512 * 1024;
 /**
  * Batches the main thread may handle before the oldest one a worker holds is back: without

@@ -103,13 +103,26 @@ export class OutputWriter {
  * One buffer for one write: strings are encoded straight into it (UTF-8 needs at most 3 bytes
  * per UTF-16 unit). Joining the strings first and encoding the result took 4-5x as long: the
  * join copies everything once more, and one two-byte line makes the whole joined string two-byte.
+ * With a `target` (a reused buffer), the exact size is counted when the bound does not fit, so
+ * the target is used whenever the bytes fit; a new buffer (never a slice of the shared pool, so
+ * a worker thread can transfer it) only when they do not.
  */
 function joinParts(parts: (Buffer | string)[], target?: Buffer): Buffer {
-  let bound = 0;
-  for (const p of parts) bound += typeof p === 'string' ? p.length * 3 : p.length;
-  // Slow: never a slice of the shared pool, so a worker can transfer it.
-  const out = target && target.length >= bound ? target : target ? Buffer.allocUnsafeSlow(bound) : Buffer.allocUnsafe(bound);
+  let size = 0;
+  for (const p of parts) size += typeof p === 'string' ? p.length * 3 : p.length;
+  let out: Buffer;
+  if (!target) out = Buffer.allocUnsafe(size);
+  else {
+    if (size > target.length) size = exactSize(parts);
+    out = size <= target.length ? target : Buffer.allocUnsafeSlow(size);
+  }
   let at = 0;
   for (const p of parts) at += typeof p === 'string' ? out.write(p, at) : p.copy(out, at);
   return out.subarray(0, at);
+}
+
+function exactSize(parts: (Buffer | string)[]): number {
+  let size = 0;
+  for (const p of parts) size += typeof p === 'string' ? Buffer.byteLength(p) : p.length;
+  return size;
 }

@@ -12,8 +12,12 @@ export interface Source {
 
 const DATA_FILE = /\.(json|ndjson|jsonl)(\.gz)?$/i;
 
-/** Read size for files: larger is faster per byte, smaller keeps peak memory down (measured: 256 KiB). */
-export const READ_CHUNK = 256 * 1024;
+/**
+ * Read size for files: larger is faster per byte, smaller keeps peak memory down. 128 KiB reads
+ * run ct-where as fast as 256 KiB ones, and left ct-explode with a worker thread 12 MB lower
+ * (each read is garbage once copied for the thread; measured).
+ */
+export const READ_CHUNK = 128 * 1024;
 
 export async function* expandSources(
   args: readonly string[],
