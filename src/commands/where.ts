@@ -3,9 +3,10 @@
 import type { Argv, Options } from 'yargs';
 import { toList, type Command } from '../cli/main';
 import { EventView } from '../core/event';
-import { EventScanner, writeLine, type RawLine } from '../core/event-scan';
+import { EventScanner, writeLine, type EventHandler, type RawLine } from '../core/event-scan';
 import { CtError, EXIT } from '../core/errors';
 import { warn, type Io } from '../core/io';
+import type { OutputWriter } from '../core/output';
 import { unknownFieldWarning } from '../core/suggest';
 import { compileWhere } from '../expr/where-program';
 
@@ -65,29 +66,47 @@ export const whereCommand: Command<WhereOptions> = {
 async function runWhere(options: WhereOptions & { '--'?: string[] }, io: Io): Promise<number> {
   const terms = (options.expression ?? []).map(String);
   if (terms.length === 0) throw new CtError('usage', 'no expression given, e.g. ct-where errorCode~Denied', EXIT.usage);
-  const program = compileWhere(terms, { now: Date.now() });
+  const now = Date.now();
+  const program = compileWhere(terms, { now });
   for (const path of program.paths) {
     const message = unknownFieldWarning(path);
     if (message) warn(io, message);
   }
   const inputs = [...options.input, ...(options['--'] ?? []).map(String)];
-  const invert = options['invert-match'];
   const scanner = new EventScanner(io, options.strict);
-  const out = scanner.out;
-  let count = 0;
-  const status = await scanner.run(inputs, {
-    lineFilter: invert ? undefined : program.lineFilter,
+  const plan: WherePlan = { terms, now, invert: options['invert-match'], count: options.count };
+  const handler = whereHandler(plan, scanner.out, program);
+  const status = await scanner.run(inputs, handler, { module: __filename, factory: 'whereHandler', options: plan });
+  if (options.count) {
+    scanner.out.write(`${handler.matched}\n`);
+    await scanner.out.flush();
+  }
+  return status;
+}
+
+/** What a thread needs to filter as ct-where does; `now` is fixed once, for relative times. */
+interface WherePlan {
+  terms: string[];
+  now: number;
+  invert: boolean;
+  count: boolean;
+}
+
+/** What ct-where does with each event; also run by worker threads (see LineWorkers). */
+export function whereHandler(
+  plan: WherePlan,
+  out: OutputWriter,
+  program = compileWhere(plan.terms, { now: plan.now }),
+): EventHandler & { matched: number } {
+  return {
+    matched: 0,
+    lineFilter: plan.invert ? undefined : program.lineFilter,
     event(event: unknown, raw: RawLine | null) {
-      if (program.matches(new EventView(event)) === invert) return;
-      count++;
-      if (options.count) return;
+      if (program.matches(new EventView(event)) === plan.invert) return;
+      this.matched++;
+      if (plan.count) return;
       if (raw) writeLine(out, raw);
       else out.writeLine(JSON.stringify(event));
     },
-  });
-  if (options.count) {
-    out.write(`${count}\n`);
-    await out.flush();
-  }
-  return status;
+  };
 }

@@ -23,6 +23,8 @@ export interface BatchOutput {
   problems: BatchProblem[];
   /** Lines in the batch (a last line without "\n" counts). */
   lines: number;
+  /** Events the handler selected in the batch (see EventHandler.matched). */
+  matched: number;
 }
 
 /** Collects problems with their line in the batch; whoever runs the batches reports them in order. */
@@ -49,8 +51,10 @@ export class BatchRunner {
   /** Handles the lines in `input`; the output goes into `target` if it fits, else a new buffer. */
   run(source: string, input: Buffer, target: Buffer): BatchOutput {
     this.scanner.found = [];
+    if (this.handler.matched !== undefined) this.handler.matched = 0;
     this.scanner.scanLines({ kind: 'lines', source, buf: input, first: true }, this.handler);
     this.handler.endBatch?.();
-    return { output: this.scanner.out.takeInto(target), problems: this.scanner.found, lines: this.scanner.lineNumber };
+    const output = this.scanner.out.takeInto(target);
+    return { output, problems: this.scanner.found, lines: this.scanner.lineNumber, matched: this.handler.matched ?? 0 };
   }
 }

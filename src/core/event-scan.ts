@@ -42,6 +42,8 @@ export interface EventHandler {
   endBatch?(): void;
   /** Optional fast path: lines this filter rules out are never parsed. */
   readonly lineFilter?: LineFilter;
+  /** Events the handler selected, for a count (ct-where -c); worker threads' counts add to it. */
+  matched?: number;
 }
 
 export class EventScanner {
@@ -56,6 +58,9 @@ export class EventScanner {
   /** Batches handed to worker threads (or handled on this one), oldest first. */
   private readonly inFlight: { result: Promise<BatchOutput>; source: string; first: boolean }[] = [];
   private readonly raw: RawLine = { buf: Buffer.alloc(0), start: 0, end: 0 };
+  /** NDJSON lines seen, and those parsed (not ruled out by the fast path): worth threads? */
+  private linesSeen = 0;
+  private linesParsed = 0;
   /** Bytes left to read without the fast path, after it let most lines through (see scanLines()). */
   private unfilteredBytes = 0;
 
@@ -95,8 +100,9 @@ export class EventScanner {
       for await (const batch of readBatches(args, this.io.stdin, (place, msg) => this.problem(msg, place))) {
         if (batch.kind === 'lines' && plan && !this.strict && lineBytes <= PARALLEL_AFTER) {
           lineBytes += batch.buf.length;
+          // Threads pay only where lines are parsed: not when the fast path skips most of them.
           // Loaded only now: it would make a cycle at start-up, and small inputs never need it.
-          if (lineBytes > PARALLEL_AFTER) {
+          if (lineBytes > PARALLEL_AFTER && this.linesParsed * 4 > this.linesSeen) {
             workers = (await import('./line-workers')).LineWorkers.start(plan, this.io.name);
             if (workers && process.env.CTPIPE_DEBUG) warn(this.io, `debug: ${workers.workers.length} worker thread(s)`);
           }
@@ -107,11 +113,11 @@ export class EventScanner {
           workers.append(batch.buf);
           this.gathering ??= { source: batch.source, first: batch.first };
           if (workers.gathered >= BATCH_BYTES) this.sendGathered(workers);
-          if (this.inFlight.length >= workers.capacity) await this.emit(workers);
+          if (this.inFlight.length >= workers.capacity) await this.emit(workers, handler);
           if (this.out.closed) break;
           continue;
         }
-        if (workers) await this.settle(workers);
+        if (workers) await this.settle(workers, handler);
         if (batch.kind === 'lines') this.scanLines(batch, handler);
         else {
           this.at.source = batch.source;
@@ -124,7 +130,7 @@ export class EventScanner {
         await this.out.flush();
         if (this.out.closed) break;
       }
-      if (workers) await this.settle(workers);
+      if (workers) await this.settle(workers, handler);
     } finally {
       // What was read before a stop (--strict) is still written.
       handler.endBatch?.();
@@ -135,9 +141,9 @@ export class EventScanner {
   }
 
   /** Sends what is gathered, then waits for every batch in flight and writes their output. */
-  private async settle(workers: LineWorkers): Promise<void> {
+  private async settle(workers: LineWorkers, handler: EventHandler): Promise<void> {
     if (this.gathering) this.sendGathered(workers);
-    while (this.inFlight.length > 0 && !this.out.closed) await this.emit(workers);
+    while (this.inFlight.length > 0 && !this.out.closed) await this.emit(workers, handler);
   }
 
   private sendGathered(workers: LineWorkers): void {
@@ -150,13 +156,14 @@ export class EventScanner {
   }
 
   /** Writes the oldest batch's result: its problems with their line numbers, then its output. */
-  private async emit(workers: LineWorkers): Promise<void> {
+  private async emit(workers: LineWorkers, handler: EventHandler): Promise<void> {
     const job = this.inFlight.shift()!;
     const result = await job.result;
     if (job.first) this.lineNo = 0;
     const base = this.lineNo;
     this.lineNo += result.lines;
     for (const p of result.problems) this.problem(p.message, `${job.source}:${base + p.line}`);
+    if (handler.matched !== undefined) handler.matched += result.matched;
     if (result.output.length === 0) return;
     this.out.write(result.output);
     await this.out.flush();
@@ -203,6 +210,8 @@ export class EventScanner {
       this.line(buf, handler, start, end);
     }
     const seen = this.lineNo - firstLine;
+    this.linesSeen += seen;
+    this.linesParsed += passed;
     if (filter && seen >= 16 && passed * 4 > seen * 3) this.unfilteredBytes = UNFILTERED_SPAN;
   }
 

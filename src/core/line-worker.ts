@@ -13,8 +13,8 @@ parentPort!.on('message', (request: BatchRequest) => {
   const transfer: ArrayBuffer[] = [];
   try {
     const input = Buffer.from(request.input, 0, request.length);
-    const { output, problems, lines } = runner.run(request.source, input, Buffer.from(request.output));
-    reply = { id: request.id, input: request.input, output: output.buffer as ArrayBuffer, outputLength: output.length, problems, lines };
+    const { output, problems, lines, matched } = runner.run(request.source, input, Buffer.from(request.output));
+    reply = { id: request.id, input: request.input, output: output.buffer as ArrayBuffer, outputLength: output.length, problems, lines, matched };
     transfer.push(request.input, reply.output);
   } catch (err) {
     reply = { id: request.id, error: messageOf(err) };

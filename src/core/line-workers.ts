@@ -25,7 +25,7 @@ export interface BatchRequest {
 
 /** worker -> main */
 export type BatchReply =
-  | { id: number; input: ArrayBuffer; output: ArrayBuffer; outputLength: number; problems: BatchOutput['problems']; lines: number }
+  | { id: number; input: ArrayBuffer; output: ArrayBuffer; outputLength: number } & Omit<BatchOutput, 'output'>
   | { id: number; error: string };
 
 const DEFAULT_WORKERS = 1;
@@ -174,7 +174,8 @@ export class LineWorkers {
       return;
     }
     this.inputs.push(reply.input);
-    waiting.resolve({ output: Buffer.from(reply.output, 0, reply.outputLength), problems: reply.problems, lines: reply.lines });
+    const { problems, lines, matched } = reply;
+    waiting.resolve({ output: Buffer.from(reply.output, 0, reply.outputLength), problems, lines, matched });
   }
 
   private fail(err: Error): void {
