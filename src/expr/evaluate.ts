@@ -148,6 +148,9 @@ export function cidrBlock(lit: Literal): BlockList | undefined {
   return list;
 }
 
+/** `-2y`, `3mo`: meant as a relative time, in a unit it does not have (compared as text, it matched nothing). */
+const LOOKS_RELATIVE = /^[-+]?\d+(\.\d+)?\s*[a-z]+$/i;
+
 function orderTest(op: string, lit: Literal, options: CompileOptions): ValueTest {
   const cmp = (a: number | string, b: number | string): boolean =>
     op === '<' ? a < b : op === '<=' ? a <= b : op === '>' ? a > b : a >= b;
@@ -159,6 +162,9 @@ function orderTest(op: string, lit: Literal, options: CompileOptions): ValueTest
     };
   }
   const time = parseTimeLiteral(lit.text, options.now);
+  if (time === undefined && LOOKS_RELATIVE.test(lit.text) && !lit.quoted) {
+    throw new ExprSyntaxError(`'${lit.text}' is not a time (relative times count s, m, h, d or w, as in -730d); quote it to compare as text`, lit.pos);
+  }
   if (time !== undefined) {
     return (x) => {
       const t = eventTimeMs(x);
