@@ -22,6 +22,9 @@ const UNFILTERED_SPAN = 8 * 1024 * 1024;
 const PARALLEL_AFTER = 2 * 1024 * 1024;
 /** Batches for worker threads are sent once this much is gathered (about two reads). */
 const BATCH_BYTES = 128 * 1024;
+/** Output held back for at most this long while it is smaller than SMALL_OUTPUT (see flushSoon). */
+const FLUSH_DELAY_MS = 20;
+const SMALL_OUTPUT = 64 * 1024;
 
 /** The line's bytes with one "\n" at the end (a "\r\n" ending or a missing last newline becomes "\n"). */
 export function lineBytes(raw: RawLine): Buffer {
@@ -53,6 +56,8 @@ export class EventScanner {
   private at: { source: string; label: string } = { source: '', label: '' };
   /** The number of the line being looked at; every line is visited once, by the scan or the skip check. */
   private lineNo = 0;
+  private lastFlush = 0;
+  private flushTimer: NodeJS.Timeout | undefined;
   /** Lines read for worker threads but not yet sent: their source, and whether they start it. */
   private gathering: { source: string; first: boolean } | undefined;
   /** Batches handed to worker threads (or handled on this one), oldest first. */
@@ -127,17 +132,43 @@ export class EventScanner {
           }
         }
         handler.endBatch?.();
-        await this.out.flush();
+        await this.flushSoon();
         if (this.out.closed) break;
       }
       if (workers) await this.settle(workers, handler);
     } finally {
+      clearTimeout(this.flushTimer);
       // What was read before a stop (--strict) is still written.
       handler.endBatch?.();
       await this.out.flush();
       await workers?.close();
     }
     return this.problems > 0 ? EXIT.data : EXIT.ok;
+  }
+
+  /**
+   * Writes out what the batch gave, unless it is little and a write went out less than 20 ms
+   * ago: then it waits for more, at most 20 ms (a timer writes it if the input stalls). Reading
+   * a pipe 64 KiB at a time, ct-where wrote a line or two per read, and the next command in the
+   * pipeline woke up for each (ct-csv spent 0.8 s on 4,000 lines).
+   */
+  private async flushSoon(): Promise<void> {
+    const now = performance.now();
+    if (this.out.pendingBytes === 0) return;
+    if (this.out.pendingBytes < SMALL_OUTPUT && now - this.lastFlush < FLUSH_DELAY_MS) {
+      this.out.keep();
+      this.flushTimer ??= setTimeout(() => {
+        this.flushTimer = undefined;
+        this.lastFlush = performance.now();
+        // A failure is kept by the writer and thrown by the next flush.
+        this.out.flush().catch(() => undefined);
+      }, FLUSH_DELAY_MS);
+      return;
+    }
+    clearTimeout(this.flushTimer);
+    this.flushTimer = undefined;
+    this.lastFlush = now;
+    await this.out.flush();
   }
 
   /** Sends what is gathered, then waits for every batch in flight and writes their output. */

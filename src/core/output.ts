@@ -7,6 +7,8 @@ const FLUSH_BYTES = 256 * 1024;
 export class OutputWriter {
   private parts: (Buffer | string)[] = [];
   private pending = 0;
+  /** Parts before this index are owned copies (see keep). */
+  private kept = 0;
   /** A run of adjacent bytes of one input buffer, kept as offsets until something else is written. */
   private run: { buf: Buffer; start: number; end: number } | null = null;
   private broken = false;
@@ -58,17 +60,38 @@ export class OutputWriter {
     if (this.pending >= FLUSH_BYTES) await this.flush();
   }
 
+  /** Bytes written but not yet flushed. */
+  get pendingBytes(): number {
+    return this.pending;
+  }
+
+  /**
+   * Copies what was written since the last call out of the buffers it points into, so output
+   * held back for a later flush keeps only its own bytes, not the input chunks they came from.
+   */
+  keep(): void {
+    this.endRun();
+    if (this.parts.length - this.kept > 0) {
+      const tail = joinParts(this.parts.slice(this.kept));
+      this.parts.length = this.kept;
+      this.parts.push(tail);
+    }
+    this.kept = this.parts.length;
+  }
+
   async flush(): Promise<void> {
     if (this.failure) throw this.failure;
     this.endRun();
     if (this.parts.length === 0 || this.closed) {
       this.parts = [];
       this.pending = 0;
+      this.kept = 0;
       return;
     }
     const chunk = this.parts.length === 1 ? this.parts[0] : joinParts(this.parts);
     this.parts = [];
     this.pending = 0;
+    this.kept = 0;
     if (!this.stream.write(chunk)) await this.drained();
   }
 
@@ -81,6 +104,7 @@ export class OutputWriter {
     const out = joinParts(this.parts, target);
     this.parts = [];
     this.pending = 0;
+    this.kept = 0;
     return out;
   }
 

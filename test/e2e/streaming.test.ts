@@ -20,6 +20,23 @@ describe('streaming', () => {
     expect(rssKb / 1024).toBeLessThan(150);
   }, 60000);
 
+  test('output is written while the input waits: matches reach the end of a pipeline before their input ends', async () => {
+    // ct-where holds small output back for up to 20 ms after a write ('c' comes 10 ms after 'a',
+    // once ct-where has started); a timer writes it when the input stalls.
+    const item = (id: string) => JSON.stringify({ EventId: id, CloudTrailEvent: JSON.stringify({ eventID: id, errorCode: 'AccessDenied' }) });
+    const r = await sh(
+      `start=$(date +%s%N); { sleep 1; echo '${item('a')}'; sleep 0.01; echo '${item('c')}'; sleep 3; echo '${item('b')}'; } |
+       ct-where errorCode~Denied | ct-explode | ct-csv -f eventID --no-header |
+       { read -r a; read -r c; now=$(date +%s%N); echo "$a $c $(( (now - start) / 1000000 ))"; cat; }`,
+      { cwd: tempDir() },
+    );
+    const [first, last] = lines(r.stdout);
+    const [a, c, ms] = first.split(' ');
+    expect([a, c]).toEqual(['a', 'c']);
+    expect(Number(ms)).toBeLessThan(3500);
+    expect(last).toBe('b');
+  }, 30000);
+
   test('a 10 MB event goes through explode, where and csv', async () => {
     const dir = tempDir();
     const record = { eventName: 'Big', errorCode: 'AccessDenied', requestParameters: { policy: 'p'.repeat(10 * 1024 * 1024) } };
