@@ -28,7 +28,8 @@ export const explodeCommand: Command<ExplodeOptions> = {
       .usage(
         'Usage: ct-explode [options] [FILE|DIR...]\n\n' +
           'Write each event as its full CloudTrail record, one JSON object per line. Reads stdin, files and\n' +
-          'directories (walked for .json/.json.gz): NDJSON, lookup-events output, trail files, arrays, gzipped or not.',
+          'directories (walked for .json/.json.gz): NDJSON, lookup-events output, trail files, arrays, gzipped or not.\n' +
+          'Past 2 MiB of NDJSON a worker thread shares the work (CTPIPE_THREADS=0: one thread).',
       )
       .command('$0 [files..]', false)
       .options(OPTIONS)

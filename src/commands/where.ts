@@ -33,14 +33,15 @@ const LANGUAGE = `Expression: TEST [and|or TEST]..., with not and parentheses. A
   =  !=            equal (exact; "true" equals true, numbers compare as numbers)
   ~  !~  ~* !~*    regular expression, unanchored (plain text = contains); * = any case
   ^=  $=           starts with / ends with
-  < <= > >=        numbers, or times: ISO 8601 with any zone, or relative (-2h, 3d, now)
+  < <= > >=        numbers, or times: ISO 8601 with any zone, or relative (-2h, 3d, now; s m h d w)
   in (A, B, ...)   one of a list; a CIDR block (10.0.0.0/8, 2001:db8::/32) matches addresses
   exists, missing  the field is there (not null) / is not
 FIELD: dotted path (userIdentity.sessionContext.sessionIssuer.userName), any array element
 (resources[].ARN), quoted keys ("odd key"), and the computed 'user'. On LookupEvents items, fields
 that are not on the item are read from its CloudTrailEvent.
 Input: stdin, or files and directories after -- (or with -i): NDJSON, lookup-events output,
-trail files, JSON arrays, gzipped or not.`;
+trail files, JSON arrays, gzipped or not. Past 2 MiB of NDJSON whose lines must be parsed, a worker
+thread shares the work (CTPIPE_THREADS=0: one thread).`;
 
 const OPTIONS: Record<string, Options> = {
   input: { alias: 'i', type: 'string', default: [], coerce: toList, describe: 'Read this file or directory (repeatable)' },
