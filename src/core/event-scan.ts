@@ -108,6 +108,8 @@ export class EventScanner {
           // Threads pay only where lines are parsed: not when the fast path skips most of them.
           // Loaded only now: it would make a cycle at start-up, and small inputs never need it.
           if (lineBytes > PARALLEL_AFTER && this.linesParsed * 4 > this.linesSeen) {
+            const setting = process.env.CTPIPE_THREADS;
+            if (setting && !/^\d+$/.test(setting)) warn(this.io, `CTPIPE_THREADS=${setting} is not a number of threads; using 1`);
             workers = (await import('./line-workers')).LineWorkers.start(plan, this.io.name);
             if (workers && process.env.CTPIPE_DEBUG) warn(this.io, `debug: ${workers.workers.length} worker thread(s)`);
           }
@@ -195,7 +197,10 @@ export class EventScanner {
     this.lineNo += result.lines;
     for (const p of result.problems) this.problem(p.message, `${job.source}:${base + p.line}`);
     if (handler.matched !== undefined) handler.matched += result.matched;
-    if (result.output.length === 0) return;
+    if (result.output.length === 0) {
+      workers.recycle(result);
+      return;
+    }
     this.out.write(result.output);
     await this.out.flush();
     // Once flush is done a file or pipe has taken the bytes (a pipe that could not take them all

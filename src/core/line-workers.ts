@@ -68,9 +68,9 @@ export class LineWorkers {
    * CTPIPE_THREADS sets the number of worker threads (default 1).
    */
   static start(plan: WorkerPlan, name: string): LineWorkers | undefined {
-    const setting = process.env.CTPIPE_THREADS;
-    const wanted = setting === undefined || setting === '' ? DEFAULT_WORKERS : Number(setting);
-    const count = Math.min(Number.isInteger(wanted) && wanted > 0 ? wanted : 0, availableParallelism() - 1);
+    const setting = process.env.CTPIPE_THREADS ?? '';
+    const wanted = /^\d+$/.test(setting) ? Number(setting) : DEFAULT_WORKERS;
+    const count = Math.min(wanted, availableParallelism() - 1);
     return count > 0 ? new LineWorkers(plan, name, count) : undefined;
   }
 

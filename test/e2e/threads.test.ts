@@ -57,6 +57,16 @@ describe('ct-explode and ct-where with a worker thread', () => {
     expect(second.filter((l) => !l.includes('debug:'))).toEqual([status, count, sum, ...problems]);
   }, 60000);
 
+  test('CTPIPE_THREADS that is not a number: one warning, and the default thread', async () => {
+    const dir = tempDir();
+    writeFileSync(path.join(dir, 'a.ndjson'), `${mixedLines('a')}\n`);
+    const r = await sh('CTPIPE_THREADS=two CTPIPE_DEBUG=1 ct-where -c eventName=GetObject -i a.ndjson; CTPIPE_THREADS=0 ct-where -c eventName=GetObject -i a.ndjson 2> /dev/null', { cwd: dir });
+    const [threaded, single] = lines(r.stdout);
+    expect(threaded).toBe(single);
+    const warnings = lines(r.stderr).filter((l) => !/invalid JSON|CloudTrailEvent/.test(l));
+    expect(warnings).toEqual(['ct-where: CTPIPE_THREADS=two is not a number of threads; using 1', 'ct-where: debug: 1 worker thread(s)']);
+  }, 60000);
+
   test('| head -c stops it once workers run: quiet, exit 0, no more reading', async () => {
     const dir = tempDir();
     const item = JSON.stringify({ EventId: 'e', CloudTrailEvent: JSON.stringify({ eventID: 'e', pad: 'p'.repeat(1500) }) });
