@@ -108,10 +108,7 @@ export class EventScanner {
           // Threads pay only where lines are parsed: not when the fast path skips most of them.
           // Loaded only now: it would make a cycle at start-up, and small inputs never need it.
           if (lineBytes > PARALLEL_AFTER && this.linesParsed * 4 > this.linesSeen) {
-            const setting = process.env.CTPIPE_THREADS;
-            if (setting && !/^\d+$/.test(setting)) warn(this.io, `CTPIPE_THREADS=${setting} is not a number of threads; using 1`);
-            workers = (await import('./line-workers')).LineWorkers.start(plan, this.io.name);
-            if (workers && process.env.CTPIPE_DEBUG) warn(this.io, `debug: ${workers.workers.length} worker thread(s)`);
+            workers = (await import('./line-workers')).LineWorkers.start(plan, this.io);
           }
         }
         if (workers && batch.kind === 'lines') {

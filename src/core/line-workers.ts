@@ -13,6 +13,7 @@ import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
 import { BatchRunner, type BatchOutput, type WorkerPlan } from './batch-runner';
+import { warn, type Io } from './io';
 
 /** main -> worker */
 export interface BatchRequest {
@@ -47,7 +48,7 @@ interface Waiting {
 export class LineWorkers {
   /** How many batches may be in flight before the caller should wait for the oldest. */
   readonly capacity: number;
-  readonly workers: Worker[];
+  private readonly workers: Worker[];
   private readonly busy = new Map<Worker, number>();
   /** Where each worker's replies arrive; read without waiting too (see poll). */
   private readonly replies = new Map<Worker, MessagePort>();
@@ -65,13 +66,16 @@ export class LineWorkers {
 
   /**
    * Threads for `plan`, or undefined where they cannot help: one core, or CTPIPE_THREADS=0.
-   * CTPIPE_THREADS sets the number of worker threads (default 1).
+   * CTPIPE_THREADS sets the number of worker threads (default 1); CTPIPE_DEBUG says how many.
    */
-  static start(plan: WorkerPlan, name: string): LineWorkers | undefined {
+  static start(plan: WorkerPlan, io: Io): LineWorkers | undefined {
     const setting = process.env.CTPIPE_THREADS ?? '';
-    const wanted = /^\d+$/.test(setting) ? Number(setting) : DEFAULT_WORKERS;
-    const count = Math.min(wanted, availableParallelism() - 1);
-    return count > 0 ? new LineWorkers(plan, name, count) : undefined;
+    const valid = /^\d+$/.test(setting);
+    if (setting && !valid) warn(io, `CTPIPE_THREADS=${setting} is not a number of threads; using ${DEFAULT_WORKERS}`);
+    const count = Math.min(valid ? Number(setting) : DEFAULT_WORKERS, availableParallelism() - 1);
+    if (count === 0) return undefined;
+    if (process.env.CTPIPE_DEBUG) warn(io, `debug: ${count} worker thread(s)`);
+    return new LineWorkers(plan, io.name, count);
   }
 
   private constructor(plan: WorkerPlan, name: string, count: number) {
