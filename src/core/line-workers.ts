@@ -129,7 +129,7 @@ export class LineWorkers {
     for (const w of this.workers) if (this.busy.get(w)! < this.busy.get(worker)!) worker = w;
     if (this.busy.get(worker)! >= PER_WORKER) {
       const result = this.local.run(source, Buffer.from(input, 0, length), Buffer.from(output));
-      this.inputs.push(input);
+      reuse(this.inputs, input);
       return Promise.resolve(result);
     }
     this.busy.set(worker, this.busy.get(worker)! + 1);
@@ -146,7 +146,7 @@ export class LineWorkers {
    * for output that went to the process's own stdout: a stream in memory may keep the chunk.
    */
   recycle(result: BatchOutput): void {
-    this.outputs.push(result.output.buffer as ArrayBuffer);
+    reuse(this.outputs, result.output.buffer as ArrayBuffer);
   }
 
   /** Stops the workers; batches still in flight are dropped (their promises never settle). */
@@ -177,7 +177,7 @@ export class LineWorkers {
       waiting.reject(new Error(reply.error));
       return;
     }
-    this.inputs.push(reply.input);
+    reuse(this.inputs, reply.input);
     const { problems, lines, matched } = reply;
     waiting.resolve({ output: Buffer.from(reply.output, 0, reply.outputLength), problems, lines, matched });
   }
@@ -188,4 +188,9 @@ export class LineWorkers {
     for (const w of this.waiting.values()) w.reject(err);
     this.waiting.clear();
   }
+}
+
+/** Keeps a buffer for the next batch, unless a huge line made it larger than batches need. */
+function reuse(pool: ArrayBuffer[], buffer: ArrayBuffer): void {
+  if (buffer.byteLength <= BUFFER_SIZE) pool.push(buffer);
 }
