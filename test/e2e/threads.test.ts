@@ -5,6 +5,7 @@
 // say that it started a worker.
 import { describe, expect, test } from 'vitest';
 import { writeFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
 import path from 'node:path';
 import { lines, sh, tempDir } from '../helpers';
 
@@ -34,6 +35,7 @@ describe('ct-explode and ct-where with a worker thread', () => {
     ['ct-explode, two files (line numbers start again)', 'ct-explode a.ndjson b.ndjson', true],
     ['ct-explode, a pipe (64 KiB reads)', 'cat a.ndjson | ct-explode', true],
     ['ct-explode --keep-lookup', 'ct-explode --keep-lookup < a.ndjson', true],
+    ['ct-explode, NDJSON then a gzipped trail file then NDJSON', 'ct-explode a.ndjson trail.json.gz b.ndjson', true],
     ['ct-where, most lines pass', 'ct-where readOnly=true -- a.ndjson b.ndjson', true],
     ['ct-where -c', 'ct-where -c readOnly=true -i a.ndjson -i b.ndjson', true],
     ['ct-where -v, a pipe', "cat a.ndjson | ct-where -v 'eventName=GetObject'", true],
@@ -43,6 +45,8 @@ describe('ct-explode and ct-where with a worker thread', () => {
     const dir = tempDir();
     writeFileSync(path.join(dir, 'a.ndjson'), mixedLines('a'));
     writeFileSync(path.join(dir, 'b.ndjson'), mixedLines('b'));
+    const records = Array.from({ length: 300 }, (_, i) => ({ eventID: `t${i}`, eventName: 'PutObject', readOnly: false }));
+    writeFileSync(path.join(dir, 'trail.json.gz'), gzipSync(JSON.stringify({ Records: records })));
     const script = (env: string, run: string) =>
       `export ${env}; ${command} > ${run}.out 2> ${run}.err; echo $?; wc -l < ${run}.out; md5sum < ${run}.out; cat ${run}.err`;
     const [one, two] = await Promise.all([sh(script('CTPIPE_THREADS=0', 'one'), { cwd: dir }), sh(script('CTPIPE_DEBUG=1', 'two'), { cwd: dir })]);
