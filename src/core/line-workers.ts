@@ -81,6 +81,7 @@ export class LineWorkers {
   private constructor(plan: WorkerPlan, name: string, count: number) {
     this.capacity = count * PER_WORKER + MAIN_AHEAD;
     this.local = new BatchRunner(plan, name);
+    // The built file: threads run from dist/ only (tests reach them through the bins).
     const file = path.join(__dirname, 'line-worker.js');
     this.workers = [];
     for (let i = 0; i < count; i++) {
