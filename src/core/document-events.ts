@@ -10,6 +10,28 @@ interface Token {
   value?: string;
 }
 
+/**
+ * stream-json's Assembler stores a value with `object[key] = value`, so a `__proto__` key set the
+ * object's prototype instead of a property: the key vanished from the event (found by the
+ * property test against JSON.parse). This one defines it as an own property, as JSON.parse does.
+ */
+class OwnKeyAssembler extends Assembler {
+  _saveValue(value: unknown): void {
+    const self = this as unknown as { done: boolean; current: object; key: string | null };
+    if (!self.done && !Array.isArray(self.current) && self.key === '__proto__') {
+      Object.defineProperty(self.current, '__proto__', { value, writable: true, enumerable: true, configurable: true });
+      self.key = null;
+      return;
+    }
+    (Assembler.prototype as unknown as { _saveValue(v: unknown): void })._saveValue.call(this, value);
+  }
+
+  // Assembler aliases stringValue to its own _saveValue: point it at this one.
+  stringValue(value: string): void {
+    this._saveValue(value);
+  }
+}
+
 const CONTAINER_KEYS = new Set(['Records', 'Events', 'NextToken']);
 const EVENT_ARRAYS = new Set(['Records', 'Events']);
 
@@ -108,7 +130,7 @@ export class DocumentEvents {
     // An ordinary object: it is the event itself. Replay the `{` we held back.
     this.mode = { kind: 'top' };
     this.label = `document ${this.documents}`;
-    this.asm = new Assembler();
+    this.asm = new OwnKeyAssembler();
     this.asm.consume({ name: 'startObject' });
     this.assemble(t);
   }
@@ -142,7 +164,7 @@ export class DocumentEvents {
       return;
     }
     this.label = label;
-    this.asm = new Assembler();
+    this.asm = new OwnKeyAssembler();
     this.assemble(t);
   }
 

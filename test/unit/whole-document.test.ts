@@ -33,6 +33,7 @@ const CASES: [string, string][] = [
   ['a container with other keys', '{"Records":[{"a":1}],"Other":{"x":[1,2]},"Events":[{"b":2}]}'],
   ['an escaped first key', '{"\\u0052ecords":[{"a":1}]}'],
   ['non-ASCII text', '{"Records":[{"userName":"田中太郎","x":"é"}]}'],
+  ['a __proto__ key, kept as an own property', '{"Records":[{"__proto__":null,"a":1},{"__proto__":{"x":1}}]}'],
 ];
 
 describe('a document parsed whole', () => {
