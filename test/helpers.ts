@@ -4,6 +4,7 @@ import { mkdirSync, symlinkSync, existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
+import fc from 'fast-check';
 import type { Io } from '../src/core/io';
 
 export const ROOT = path.resolve(__dirname, '..');
@@ -106,4 +107,20 @@ export const FETCH_ENV = 'env -u AWS_PROFILE AWS_ACCESS_KEY_ID=AKIDEXAMPLE AWS_S
 /** The EventIds of NDJSON items, sorted. */
 export function eventIds(ndjson: string): string[] {
   return lines(ndjson).map((l) => JSON.parse(l).EventId as string).sort();
+}
+
+/** Texts from `texts` with a few of `pieces` inserted, a character deleted, or text replaced. */
+export function edited(texts: fc.Arbitrary<string>, pieces: string[], maxEdits: number): fc.Arbitrary<string> {
+  return fc
+    .tuple(texts, fc.array(fc.tuple(fc.nat(), fc.nat(2), fc.constantFrom(...pieces)), { minLength: 1, maxLength: maxEdits }))
+    .map(([text, edits]) => {
+      let t = text;
+      for (const [at, kind, piece] of edits) {
+        const i = at % (t.length + 1);
+        if (kind === 0) t = t.slice(0, i) + piece + t.slice(i);
+        else if (kind === 1) t = t.slice(0, i) + t.slice(i + 1);
+        else t = t.slice(0, i) + piece + t.slice(i + piece.length);
+      }
+      return t;
+    });
 }

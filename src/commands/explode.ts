@@ -1,12 +1,13 @@
 // ct-explode: one CloudTrail record per line. LookupEvents items become the record parsed from
 // their CloudTrailEvent string; records pass through unchanged, so this is also how trail files
 // and `aws cloudtrail lookup-events` output become NDJSON.
+import { isUtf8 } from 'node:buffer';
 import type { Argv, Options } from 'yargs';
 import type { Command } from '../cli/main';
 import { EventView } from '../core/event';
 import { EventScanner, writeLine, type EventHandler, type RawLine } from '../core/event-scan';
 import { ownValue } from '../core/field-path';
-import { isJsonObjectText } from '../core/json-check';
+import { JsonChecker, NOT_CERTAIN, PLAIN_RECORD } from '../core/json-check';
 import type { Io } from '../core/io';
 import type { OutputWriter } from '../core/output';
 
@@ -29,7 +30,7 @@ export const explodeCommand: Command<ExplodeOptions> = {
         'Usage: ct-explode [options] [FILE|DIR...]\n\n' +
           'Write each event as its full CloudTrail record, one JSON object per line. Reads stdin, files and\n' +
           'directories (walked for .json/.json.gz): NDJSON, lookup-events output, trail files, arrays, gzipped or not.\n' +
-          'Past 2 MiB of NDJSON a worker thread shares the work (CTPIPE_THREADS=0: one thread).',
+          'With --keep-lookup, past 2 MiB of NDJSON a worker thread shares the work (CTPIPE_THREADS=0: one thread).',
       )
       .command('$0 [files..]', false)
       .options(OPTIONS)
@@ -45,14 +46,22 @@ export const explodeCommand: Command<ExplodeOptions> = {
 
 async function runExplode(options: ExplodeOptions, io: Io): Promise<number> {
   const scanner = new EventScanner(io, options.strict);
-  const plan = { module: __filename, factory: 'explodeHandler', options };
+  // Lines are read from their bytes faster than a worker thread pays for itself (see
+  // LineExploder); with --keep-lookup every line is parsed, and a thread shares the parsing.
+  const plan = options['keep-lookup'] ? { module: __filename, factory: 'explodeHandler', options } : undefined;
   return scanner.run((options.files ?? []).map(String), explodeHandler(options, scanner.out), plan);
 }
 
 /** What ct-explode does with each event; also run by worker threads (see LineWorkers). */
 export function explodeHandler(options: ExplodeOptions, out: OutputWriter): EventHandler {
+  const fromBytes = new LineExploder(out);
   return {
+    // With --keep-lookup every event is parsed: its other fields are wanted.
+    beginLines: options['keep-lookup'] ? undefined : (buf) => fromBytes.beginLines(buf),
+    line: options['keep-lookup'] ? undefined : (raw) => fromBytes.line(raw),
+    endBatch: () => fromBytes.flush(),
     event(event: unknown, raw: RawLine | null) {
+      fromBytes.flush();
       const view = new EventView(event);
       if (!view.isLookupItem) {
         if (raw) writeLine(out, raw);
@@ -65,7 +74,7 @@ export function explodeHandler(options: ExplodeOptions, out: OutputWriter): Even
       }
       const text = ownValue(event, 'CloudTrailEvent');
       // The usual case: a compact record, written as it is once checked (not parsed).
-      if (typeof text === 'string' && isJsonObjectText(text)) {
+      if (typeof text === 'string' && fromBytes.checker.isJsonObjectText(text)) {
         out.writeLine(text);
         return;
       }
@@ -74,6 +83,48 @@ export function explodeHandler(options: ExplodeOptions, out: OutputWriter): Even
       out.writeLine(oneLine ? text : JSON.stringify(record));
     },
   };
+}
+
+/** Batches larger than this (a line of many MB) are left to the parser: module memory never shrinks. */
+const LARGEST_BATCH = 8 * 1024 * 1024;
+
+/**
+ * The usual line, from its bytes (see JsonChecker.checkLine): an item whose record is checked
+ * and written by the WebAssembly module, or a record written as it came. Anything it cannot
+ * vouch for is parsed instead, which writes the same bytes or reports the problem.
+ */
+class LineExploder {
+  readonly checker = new JsonChecker();
+  private loaded = false;
+  /** Whether the whole batch is valid UTF-8 (else each line is checked). */
+  private utf8 = false;
+
+  constructor(private readonly out: OutputWriter) {}
+
+  beginLines(buf: Buffer): void {
+    this.flush();
+    this.loaded = buf.length <= LARGEST_BATCH;
+    if (!this.loaded) return;
+    this.checker.loadLines(buf);
+    this.utf8 = isUtf8(buf);
+  }
+
+  line(raw: RawLine): boolean {
+    if (!this.loaded || (!this.utf8 && !isUtf8(raw.buf.subarray(raw.start, raw.end)))) return false;
+    const found = this.checker.checkLine(raw.start, raw.end);
+    if (found === NOT_CERTAIN) return false;
+    if (found === PLAIN_RECORD) {
+      this.flush();
+      writeLine(this.out, raw);
+    }
+    return true;
+  }
+
+  /** Writes the records the module wrote so far; before anything else is written, and after each batch. */
+  flush(): void {
+    const records = this.checker.takeRecords();
+    if (records) this.out.write(records);
+  }
 }
 
 function lookupOnly(event: unknown): Record<string, unknown> {

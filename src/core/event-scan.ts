@@ -41,6 +41,13 @@ export function writeLine(out: OutputWriter, raw: RawLine): void {
 export interface EventHandler {
   /** `raw` is set when the event is a whole NDJSON line, null when it came from a document. */
   event(event: unknown, raw: RawLine | null): void;
+  /** Optional: called with each batch of NDJSON lines before its lines are handled. */
+  beginLines?(buf: Buffer): void;
+  /**
+   * Optional: handles a whole NDJSON line from its bytes, without parsing it; false leaves the
+   * line to be parsed and passed to event() as usual.
+   */
+  line?(raw: RawLine): boolean;
   /** Called after each batch, before output is flushed (ct-csv turns its rows into text here). */
   endBatch?(): void;
   /** Optional fast path: lines this filter rules out are never parsed. */
@@ -219,6 +226,7 @@ export class EventScanner {
       filter = undefined;
     }
     filter?.begin(buf);
+    handler.beginLines?.(buf);
     this.at.source = batch.source;
     this.at.label = '';
     if (batch.first) this.lineNo = 0;
@@ -267,6 +275,9 @@ export class EventScanner {
     if (stop > start && buf[stop - 1] === 13) stop--;
     while (start < stop && (buf[start] === 32 || buf[start] === 9)) start++;
     if (start === stop) return;
+    this.raw.start = start;
+    this.raw.end = stop;
+    if (handler.line?.(this.raw)) return;
     let value: unknown;
     try {
       value = JSON.parse(buf.toString('utf8', start, stop));
@@ -279,8 +290,6 @@ export class EventScanner {
       for (let i = 0; i < items.length; i++) this.guarded(handler, items[i], null);
       return;
     }
-    this.raw.start = start;
-    this.raw.end = stop;
     this.guarded(handler, value, this.raw);
   }
 

@@ -1,5 +1,6 @@
-// ct-explode and ct-where hand NDJSON past their first 2 MiB to a worker thread (and handle part
-// of it on the main thread), unless ct-where's fast path skips most lines unparsed. Whatever the
+// ct-explode --keep-lookup and ct-where hand NDJSON past their first 2 MiB to a worker thread (and
+// handle part of it on the main thread), unless ct-where's fast path skips most lines unparsed
+// (ct-explode without --keep-lookup reads lines from their bytes, on one thread). Whatever the
 // split, the output bytes, the problems and their file:line places must be those of a single
 // thread. CTPIPE_THREADS=0 is the single-threaded reference; CTPIPE_DEBUG=1 makes a threaded run
 // say that it started a worker.
@@ -31,11 +32,11 @@ function mixedLines(tag: string): string {
 
 describe('ct-explode and ct-where with a worker thread', () => {
   test.each([
-    ['ct-explode, a file', 'ct-explode a.ndjson', true],
-    ['ct-explode, two files (line numbers start again)', 'ct-explode a.ndjson b.ndjson', true],
-    ['ct-explode, a pipe (64 KiB reads)', 'cat a.ndjson | ct-explode', true],
-    ['ct-explode --keep-lookup', 'ct-explode --keep-lookup < a.ndjson', true],
-    ['ct-explode, NDJSON then a gzipped trail file then NDJSON', 'ct-explode a.ndjson trail.json.gz b.ndjson', true],
+    ['ct-explode --keep-lookup, a file', 'ct-explode --keep-lookup < a.ndjson', true],
+    ['ct-explode --keep-lookup, two files (line numbers start again)', 'ct-explode --keep-lookup a.ndjson b.ndjson', true],
+    ['ct-explode --keep-lookup, a pipe (64 KiB reads)', 'cat a.ndjson | ct-explode --keep-lookup', true],
+    ['ct-explode --keep-lookup, NDJSON then a gzipped trail file then NDJSON', 'ct-explode --keep-lookup a.ndjson trail.json.gz b.ndjson', true],
+    ['ct-explode reads bytes: no thread', 'ct-explode a.ndjson trail.json.gz b.ndjson', false],
     ['ct-where, most lines pass', 'ct-where readOnly=true -- a.ndjson b.ndjson', true],
     ['ct-where -c', 'ct-where -c readOnly=true -i a.ndjson -i b.ndjson', true],
     ['ct-where -v, a pipe', "cat a.ndjson | ct-where -v 'eventName=GetObject'", true],
@@ -76,18 +77,23 @@ describe('ct-explode and ct-where with a worker thread', () => {
     const item = JSON.stringify({ EventId: 'e', CloudTrailEvent: JSON.stringify({ eventID: 'e', pad: 'p'.repeat(1500) }) });
     writeFileSync(path.join(dir, 'line'), `${item}\n`);
     // `yes` never ends: the test ends only if ct-explode stops once its reader is gone.
-    const r = await sh('yes "$(cat line)" | CTPIPE_DEBUG=1 ct-explode 2> err | head -c 8000000 | wc -c; cat err', { cwd: dir });
+    const r = await sh('yes "$(cat line)" | CTPIPE_DEBUG=1 ct-explode --keep-lookup 2> err | head -c 8000000 | wc -c; cat err', { cwd: dir });
     expect(lines(r.stdout)).toEqual(['8000000', 'ct-explode: debug: 1 worker thread(s)']);
   }, 60000);
 
-  test('peak RSS stays under 100 MB on 60 MB of items', async () => {
+  test('peak RSS stays under 100 MB on 60 MB of items, with the thread and reading bytes', async () => {
     const dir = tempDir();
     const item = (i: number) => JSON.stringify({ EventId: `e${i}`, CloudTrailEvent: JSON.stringify({ eventID: `e${i}`, userName: 'Zoë', pad: 'p'.repeat(1500) }) });
     writeFileSync(path.join(dir, 'items.ndjson'), `${Array.from({ length: 36000 }, (_, i) => item(i)).join('\n')}\n`);
-    const r = await sh('CTPIPE_DEBUG=1 /usr/bin/time -f %M -o rss ct-explode items.ndjson | wc -l; cat rss', { cwd: dir });
-    const [count, rssKb] = lines(r.stdout).map(Number);
+    const r = await sh(
+      'CTPIPE_DEBUG=1 /usr/bin/time -f %M -o rss1 ct-explode --keep-lookup items.ndjson | wc -l; cat rss1; /usr/bin/time -f %M -o rss2 ct-explode items.ndjson | wc -l; cat rss2',
+      { cwd: dir },
+    );
+    const [count, rssKb, bytesCount, bytesRssKb] = lines(r.stdout).map(Number);
     expect(count).toBe(36000);
     expect(r.stderr).toContain('1 worker thread(s)');
     expect(rssKb / 1024).toBeLessThan(100);
+    expect(bytesCount).toBe(36000);
+    expect(bytesRssKb / 1024).toBeLessThan(100);
   }, 60000);
 });

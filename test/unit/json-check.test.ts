@@ -4,6 +4,7 @@
 import { describe, expect, test } from 'vitest';
 import fc from 'fast-check';
 import { isJsonObjectText } from '../../src/core/json-check';
+import { edited } from '../helpers';
 
 /** What JSON.parse makes of the text: an object, something else, or an error. */
 function parsedKind(text: string): 'object' | 'other' | 'error' {
@@ -18,22 +19,15 @@ function parsedKind(text: string): 'object' | 'other' | 'error' {
 /** Characters that make and break JSON. */
 const NOISE = [...'{}[]":,\\/-+.0123456789eEtrufalsn u\u0000\t\n', '\\u', '\\"', 'é', '\ud800'];
 
+/** Strings long enough for the checker's 16-byte steps, and short ones. */
+const someString = fc.oneof(fc.string(), fc.string({ unit: 'binary', minLength: 15, maxLength: 70 }));
+
 /** A valid object's text with a few characters inserted, deleted or replaced. */
-const mutated = fc
-  .tuple(
-    fc.dictionary(fc.string(), fc.jsonValue()).map((v) => JSON.stringify(v)),
-    fc.array(fc.tuple(fc.nat(), fc.nat(2), fc.constantFrom(...NOISE)), { minLength: 1, maxLength: 4 }),
-  )
-  .map(([text, edits]) => {
-    let t = text;
-    for (const [at, kind, piece] of edits) {
-      const i = at % (t.length + 1);
-      if (kind === 0) t = t.slice(0, i) + piece + t.slice(i);
-      else if (kind === 1) t = t.slice(0, i) + t.slice(i + 1);
-      else t = t.slice(0, i) + piece + t.slice(i + piece.length);
-    }
-    return t;
-  });
+const mutated = edited(
+  fc.dictionary(someString, fc.oneof(fc.jsonValue(), someString, fc.array(someString))).map((v) => JSON.stringify(v)),
+  NOISE,
+  4,
+);
 
 describe('isJsonObjectText', () => {
   test('never vouches for a text that JSON.parse rejects or that is not an object (mutated objects)', () => {
@@ -84,6 +78,9 @@ describe('isJsonObjectText', () => {
     ['{"a":"\\x"}', false],
     ['{"a":"\\u12"}', false],
     ['{"a":"\\u12g4"}', false],
+    ['{"a":"a string longer than 16 bytes \u0001 with a raw control"}', false],
+    ['{"a":"a string longer than 16 bytes with a raw control at its end\u001f"}', false],
+    ['{"a":"a string longer than 16 bytes, then a backslash: \\\\ and an escape \\u00e9"}', true],
     ['{"a":"b}', false],
     ['{"a":1,}', false],
     ['{"a":[1,]}', false],

@@ -1,0 +1,320 @@
+// AssemblyScript, compiled to dist/wasm/json-check.wasm by `npm run build` (see
+// src/core/json-check.ts, which loads it). Checks JSON bytes in linear memory without building
+// values, and unescapes a LookupEvents item's CloudTrailEvent string into its record's bytes.
+//
+// ct-explode must vouch for every record it writes but needs none of its values. In JavaScript,
+// decoding each line, JSON.parse of the item and a check of its record, and encoding the record
+// again cost ~9 ns a byte on the bench machine; a byte loop in JavaScript was no faster. Here,
+// with 16-byte SIMD steps through strings, the same work costs ~2 ns a byte.
+//
+// Both checks answer only "certainly" or "not certain": raw control characters (in the record
+// they come from escapes in the CloudTrailEvent string: tabs and newlines of a pretty-printed
+// record, which is parsed and written on one line), whitespace
+// other than spaces, nesting over 1,000 deep, a top-level key with an escape, a lone surrogate,
+// or anything invalid make them say no, and the caller parses the text instead, for the value
+// or for the exact error. The bytes must be valid UTF-8 (the caller checks).
+
+const MAX_DEPTH: i32 = 1000;
+/** What is open at each depth: `{` or `[`. */
+const OPEN: usize = memory.data(MAX_DEPTH);
+const QUOTE: u32 = 0x22;
+const BACKSLASH: u32 = 0x5c;
+const SLASH: u32 = 0x2f;
+const SPACE: u32 = 0x20;
+const COMMA: u32 = 0x2c;
+const COLON: u32 = 0x3a;
+const OPEN_OBJECT: u32 = 0x7b;
+const OPEN_ARRAY: u32 = 0x5b;
+/** `}` is `{` + 2 and `]` is `[` + 2. */
+const CLOSE_OFFSET: u32 = 2;
+/** Results of item() that are not an output position. */
+const NOT_CERTAIN: isize = -1;
+const PLAIN_RECORD: isize = -2;
+
+/** The top-level key just read is CloudTrailEvent: its value is to be unescaped. */
+let pendingRecord = false;
+/** Where the unescaped CloudTrailEvent went: [recordStart, recordEnd); -1 when there is none. */
+let recordStart: isize = -1;
+let recordEnd: isize = -1;
+/** An EventId key: a LookupEvents item, even without a CloudTrailEvent. */
+let eventId = false;
+/** Where the record is to be written. */
+let outAt: usize = 0;
+
+/** Where memory free for the caller begins. */
+export function heapBase(): usize {
+  return __heap_base;
+}
+
+/**
+ * One NDJSON line at [start, end). Returns NOT_CERTAIN (-1); PLAIN_RECORD (-2): a JSON object
+ * with no CloudTrailEvent and no EventId key, to be written as it is; or, for an item whose
+ * record is certainly a JSON object, the end of what was written at `out`: the record and "\n".
+ * Writes may reach 16 bytes past that end, and never more than (end - start) + 16 bytes past
+ * `out`. A line with a Records or Events key may be a whole document: NOT_CERTAIN.
+ */
+export function item(start: usize, end: usize, out: usize): isize {
+  recordStart = -1;
+  recordEnd = -1;
+  eventId = false;
+  outAt = out;
+  if (!check(start, end, true)) return NOT_CERTAIN;
+  if (recordStart < 0) return eventId ? NOT_CERTAIN : PLAIN_RECORD;
+  if (!check(<usize>recordStart, <usize>recordEnd, false)) return NOT_CERTAIN;
+  store<u8>(<usize>recordEnd, 0x0a);
+  return recordEnd + 1;
+}
+
+/** True only if [start, end) is certainly one JSON object (not an array, not null). */
+export function isObject(start: usize, end: usize): bool {
+  return check(start, end, false);
+}
+
+@inline function at(p: usize): u32 {
+  return <u32>load<u8>(p);
+}
+
+/** With `top`, the keys of the outermost object are looked at (see key()). */
+function check(start: usize, end: usize, top: bool): bool {
+  pendingRecord = false;
+  let i = spaces(start, end);
+  if (i >= end || at(i) != OPEN_OBJECT) return false;
+  let depth: i32 = 0;
+  while (true) {
+    // A value starts at i.
+    if (i >= end) return false;
+    const c = at(i);
+    if (pendingRecord) {
+      pendingRecord = false;
+      if (c != QUOTE) return false; // a CloudTrailEvent that is not a string
+      i = unescapeRecord(i, end);
+    } else if (c == OPEN_OBJECT || c == OPEN_ARRAY) {
+      i = spaces(i + 1, end);
+      if (i < end && at(i) == c + CLOSE_OFFSET) i++;
+      else {
+        if (depth == MAX_DEPTH) return false;
+        store<u8>(OPEN + <usize>depth, <u8>c);
+        depth++;
+        if (c == OPEN_OBJECT && (i = key(i, end, top && depth == 1)) == 0) return false;
+        continue;
+      }
+    } else if (c == QUOTE) i = skipString(i, end);
+    else i = literalOrNumber(i, end);
+    if (i == 0) return false;
+    // After a value: close what is complete, then expect a comma or the end.
+    while (true) {
+      i = spaces(i, end);
+      if (depth == 0) return i == end;
+      if (i >= end) return false;
+      const d = at(i);
+      const open = at(OPEN + <usize>(depth - 1));
+      if (d == COMMA) {
+        i = spaces(i + 1, end);
+        if (open == OPEN_OBJECT && (i = key(i, end, top && depth == 1)) == 0) return false;
+        break;
+      }
+      if (d != open + CLOSE_OFFSET) return false;
+      depth--;
+      i++;
+    }
+  }
+  return false;
+}
+
+/** `"key" :` and the spaces after it; returns where the value starts, or 0. */
+function key(i: usize, end: usize, top: bool): usize {
+  if (i >= end || at(i) != QUOTE) return 0;
+  const from = i + 1;
+  if ((i = skipString(i, end)) == 0) return 0;
+  if (top) {
+    const length = i - 1 - from;
+    for (let k = from; k < i - 1; k++) if (at(k) == BACKSLASH) return 0;
+    // Twice: the second is written over the first, and counts, as with JSON.parse.
+    if (named(from, length, 'CloudTrailEvent')) pendingRecord = true;
+    else if (named(from, length, 'EventId')) eventId = true;
+    else if (named(from, length, 'Records') || named(from, length, 'Events')) return 0;
+  }
+  i = spaces(i, end);
+  if (i >= end || at(i) != COLON) return 0;
+  return spaces(i + 1, end);
+}
+
+function named(p: usize, length: usize, name: string): bool {
+  if (length != <usize>name.length) return false;
+  for (let k: usize = 0; k < length; k++) if (at(p + k) != <u32>name.charCodeAt(<i32>k)) return false;
+  return true;
+}
+
+function spaces(i: usize, end: usize): usize {
+  while (i < end && at(i) == SPACE) i++;
+  return i;
+}
+
+/** The string whose quote is at i; returns the index after its closing quote, or 0. */
+function skipString(i: usize, end: usize): usize {
+  i++;
+  while (true) {
+    // 16 bytes at a time to the next quote, backslash or control character.
+    while (i + 16 <= end) {
+      const v = v128.load(i);
+      const special = v128.or(
+        v128.or(i8x16.eq(v, i8x16.splat(<i8>QUOTE)), i8x16.eq(v, i8x16.splat(<i8>BACKSLASH))),
+        i8x16.lt_u(v, i8x16.splat(<i8>SPACE)),
+      );
+      const mask = i8x16.bitmask(special);
+      if (mask == 0) {
+        i += 16;
+        continue;
+      }
+      i += <usize>ctz(mask);
+      break;
+    }
+    if (i >= end) return 0;
+    const c = at(i++);
+    if (c == QUOTE) return i;
+    if (c == BACKSLASH) {
+      if (i >= end) return 0;
+      const e = at(i++);
+      if (e == 0x75 /* u */) {
+        if (hex4(i, end) < 0) return 0;
+        i += 4;
+      } else if (!isSimpleEscape(e)) return 0;
+    } else if (c < SPACE) return 0;
+  }
+  return 0;
+}
+
+/**
+ * Unescapes the string whose quote is at i (CloudTrailEvent's) to outAt, as UTF-8: the
+ * record's text. Every escape is longer than the bytes it stands for, so the text is never
+ * longer than the string. Control characters, raw or escaped, are copied: the record's check
+ * rejects them.
+ * Returns the index after the closing quote, or 0.
+ */
+function unescapeRecord(i: usize, end: usize): usize {
+  let o = outAt;
+  i++;
+  while (true) {
+    // 16 bytes at a time, copied whole, to the next quote or backslash.
+    while (i + 16 <= end) {
+      const v = v128.load(i);
+      v128.store(o, v);
+      const mask = i8x16.bitmask(v128.or(i8x16.eq(v, i8x16.splat(<i8>QUOTE)), i8x16.eq(v, i8x16.splat(<i8>BACKSLASH))));
+      if (mask == 0) {
+        i += 16;
+        o += 16;
+        continue;
+      }
+      const k = <usize>ctz(mask);
+      i += k;
+      o += k;
+      break;
+    }
+    if (i >= end) return 0;
+    const c = at(i++);
+    if (c == QUOTE) break;
+    if (c != BACKSLASH) {
+      store<u8>(o++, <u8>c);
+      continue;
+    }
+    if (i >= end) return 0;
+    const e = at(i++);
+    if (e == QUOTE || e == BACKSLASH || e == SLASH) {
+      store<u8>(o++, <u8>e);
+      continue;
+    }
+    if (e != 0x75 /* u */) return 0;
+    let u = hex4(i, end);
+    if (u < 0) return 0;
+    i += 4;
+    if (u < 0x80) store<u8>(o++, <u8>u);
+    else if (u < 0x800) {
+      store<u8>(o++, <u8>(0xc0 | (u >> 6)));
+      store<u8>(o++, <u8>(0x80 | (u & 0x3f)));
+    } else if (u < 0xd800 || u > 0xdfff) {
+      store<u8>(o++, <u8>(0xe0 | (u >> 12)));
+      store<u8>(o++, <u8>(0x80 | ((u >> 6) & 0x3f)));
+      store<u8>(o++, <u8>(0x80 | (u & 0x3f)));
+    } else {
+      // A surrogate pair; a lone surrogate is left to the parser.
+      if (u > 0xdbff || i + 6 > end || at(i) != BACKSLASH || at(i + 1) != 0x75) return 0;
+      const low = hex4(i + 2, end);
+      if (low < 0xdc00 || low > 0xdfff) return 0;
+      i += 6;
+      u = 0x10000 + ((u - 0xd800) << 10) + (low - 0xdc00);
+      store<u8>(o++, <u8>(0xf0 | (u >> 18)));
+      store<u8>(o++, <u8>(0x80 | ((u >> 12) & 0x3f)));
+      store<u8>(o++, <u8>(0x80 | ((u >> 6) & 0x3f)));
+      store<u8>(o++, <u8>(0x80 | (u & 0x3f)));
+    }
+  }
+  recordStart = <isize>outAt;
+  recordEnd = <isize>o;
+  return i;
+}
+
+/** " \\ / b f n r t */
+function isSimpleEscape(e: u32): bool {
+  return e == QUOTE || e == BACKSLASH || e == SLASH || e == 0x62 || e == 0x66 || e == 0x6e || e == 0x72 || e == 0x74;
+}
+
+/** The value of the 4 hex digits at i, or -1. */
+function hex4(i: usize, end: usize): i32 {
+  if (i + 4 > end) return -1;
+  let v: i32 = 0;
+  for (let k: usize = 0; k < 4; k++) {
+    const c = at(i + k);
+    const lower = c | 0x20;
+    if (c >= 0x30 && c <= 0x39) v = (v << 4) | <i32>(c - 0x30);
+    else if (lower >= 0x61 && lower <= 0x66) v = (v << 4) | <i32>(lower - 0x57);
+    else return -1;
+  }
+  return v;
+}
+
+/** true, false, null or a number at i; returns the index after it, or 0. */
+function literalOrNumber(i: usize, end: usize): usize {
+  const c = at(i);
+  if (c == 0x74) return word(i, end, 'true');
+  if (c == 0x66) return word(i, end, 'false');
+  if (c == 0x6e) return word(i, end, 'null');
+  return number(i, end);
+}
+
+function word(i: usize, end: usize, w: string): usize {
+  const length = <usize>w.length;
+  if (i + length > end || !named(i, length, w)) return 0;
+  return i + length;
+}
+
+/** -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)? */
+function number(i: usize, end: usize): usize {
+  if (at(i) == 0x2d) i++;
+  if (i >= end) return 0;
+  const first = at(i);
+  if (first == 0x30) i++;
+  else if (first >= 0x31 && first <= 0x39) i = digits(i, end);
+  else return 0;
+  if (i < end && at(i) == 0x2e) {
+    if (!isDigit(i + 1, end)) return 0;
+    i = digits(i + 1, end);
+  }
+  if (i < end && (at(i) | 0x20) == 0x65) {
+    i++;
+    if (i < end && (at(i) == 0x2b || at(i) == 0x2d)) i++;
+    if (!isDigit(i, end)) return 0;
+    i = digits(i, end);
+  }
+  return i;
+}
+
+function isDigit(i: usize, end: usize): bool {
+  if (i >= end) return false;
+  const c = at(i);
+  return c >= 0x30 && c <= 0x39;
+}
+
+function digits(i: usize, end: usize): usize {
+  while (isDigit(i, end)) i++;
+  return i;
+}
