@@ -2,10 +2,11 @@
 // command with the process streams, turns errors into one line on stderr and an exit status.
 // No stack trace reaches a user unless CTPIPE_DEBUG is set.
 import { fstatSync } from 'node:fs';
-import type { Readable } from 'node:stream';
+import type { Readable, Writable } from 'node:stream';
 import type { Argv, Options } from 'yargs';
 import { CtError, EXIT, EXIT_CODES_HELP, messageOf, usageError } from '../core/errors';
 import { warn, type Io } from '../core/io';
+import { PipeOutput } from '../core/output';
 import { regularFileStream } from '../core/sources';
 
 export interface Command<O> {
@@ -104,9 +105,19 @@ function standardInput(): Readable {
   return process.stdin;
 }
 
+/** A pipe gets blocking writes (see PipeOutput); files and terminals keep process.stdout. */
+function standardOutput(): Writable {
+  try {
+    if (fstatSync(1).isFIFO()) return new PipeOutput(1, () => process.stdout);
+  } catch {
+    // no fd 1: fall back
+  }
+  return process.stdout;
+}
+
 /** The bin entry points call this. */
 export function main<O>(command: Command<O>): void {
-  const io: Io = { stdin: standardInput(), stdout: process.stdout, stderr: process.stderr, name: command.name };
+  const io: Io = { stdin: standardInput(), stdout: standardOutput(), stderr: process.stderr, name: command.name };
   void runCommand(command, process.argv.slice(2), io).then((status) => {
     process.exitCode = status;
     process.stdin.destroy();

@@ -6,7 +6,7 @@ import { CtError, EXIT, messageOf } from './errors';
 import { warn, type Io } from './io';
 import type { BatchOutput, WorkerPlan } from './batch-runner';
 import type { LineWorkers } from './line-workers';
-import { OutputWriter } from './output';
+import { OutputWriter, writesThrough } from './output';
 import type { LineFilter } from '../expr/prefilter';
 
 /** The bytes of the NDJSON line an event came from; one object, reused for every line. */
@@ -209,7 +209,7 @@ export class EventScanner {
     await this.out.flush();
     // Once flush is done a file or pipe has taken the bytes (a pipe that could not take them all
     // at once made flush wait for 'drain'); a stream in memory (tests) may keep the chunk itself.
-    if (this.io.stdout === process.stdout) workers.recycle(result);
+    if (writesThrough(this.io.stdout)) workers.recycle(result);
   }
 
   /**

@@ -37,6 +37,24 @@ describe('streaming', () => {
     expect(last).toBe('b');
   }, 30000);
 
+  test('a pipe is written with blocking writes; one made non-blocking (shared with stderr by 2>&1) still gets every byte', async () => {
+    const dir = tempDir();
+    const item = (i: number) => JSON.stringify({ EventId: `e${i}`, CloudTrailEvent: JSON.stringify({ eventID: `e${i}`, userName: 'Zoë', pad: 'p'.repeat(900) }) });
+    writeFileSync(path.join(dir, 'items.ndjson'), `${Array.from({ length: 3000 }, (_, i) => item(i)).join('\n')}\n`);
+    // The reader sleeps while ~3 MB wait: the 64 KiB pipe fills; ct-explode's stderr is the same
+    // pipe, which process.stderr makes non-blocking, so a blocking write fails (EAGAIN) and the
+    // rest goes through process.stdout.
+    const r = await sh(
+      'ct-explode items.ndjson > file.out; ct-explode items.ndjson | (sleep 0.5; cat) > pipe.out; ct-explode items.ndjson 2>&1 | (sleep 0.5; cat) > shared.out; ' +
+        'md5sum < file.out; md5sum < pipe.out; md5sum < shared.out; wc -l < shared.out',
+      { cwd: dir },
+    );
+    const [file, pipe, shared, count] = lines(r.stdout);
+    expect(pipe).toBe(file);
+    expect(shared).toBe(file);
+    expect(Number(count)).toBe(3000);
+  }, 60000);
+
   test('a 10 MB event goes through explode, where and csv', async () => {
     const dir = tempDir();
     const record = { eventName: 'Big', errorCode: 'AccessDenied', requestParameters: { policy: 'p'.repeat(10 * 1024 * 1024) } };
