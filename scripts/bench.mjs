@@ -138,9 +138,6 @@ const cases = [
   ['ct-where readOnly=true (items)', `{{${bin('ct-where')} readOnly=true}} < ${lookup} > /dev/null`,
     `{{jq -c 'select((.CloudTrailEvent|fromjson|.readOnly)==true)'}} < ${lookup} > /dev/null`, lookup],
   ['ct-explode (items)', `{{${bin('ct-explode')}}} < ${lookup} > /dev/null`, `{{jq -c '.CloudTrailEvent|fromjson'}} < ${lookup} > /dev/null`, lookup],
-  // The same on one thread: what the worker thread adds (see README, Input).
-  ['ct-explode, one thread (CTPIPE_THREADS=0)', `{{env CTPIPE_THREADS=0 ${bin('ct-explode')}}} < ${lookup} > /dev/null`,
-    `{{jq -c '.CloudTrailEvent|fromjson'}} < ${lookup} > /dev/null`, lookup],
   ['ct-csv 6 fields (records)', `{{${bin('ct-csv')} -f ${CSV_FIELDS}}} < ${records} > /dev/null`, `{{jq -r '${JQ_CSV}'}} < ${records} > /dev/null`, records],
   ['ct-explode trail files (records as 500 gzipped documents)', `{{${bin('ct-explode')} ${trailDir}}} > /dev/null`,
     `{{sh -c 'zcat ${trailDir}/*.json.gz | jq -c .Records[]'}} > /dev/null`, records],
