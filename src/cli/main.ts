@@ -2,11 +2,12 @@
 // command with the process streams, turns errors into one line on stderr and an exit status.
 // No stack trace reaches a user unless CTPIPE_DEBUG is set.
 import { fstatSync } from 'node:fs';
+import { isatty } from 'node:tty';
 import type { Readable, Writable } from 'node:stream';
 import type { Argv, Options } from 'yargs';
 import { CtError, EXIT, EXIT_CODES_HELP, messageOf, usageError } from '../core/errors';
 import { warn, type Io } from '../core/io';
-import { PipeOutput } from '../core/output';
+import { FdOutput } from '../core/output';
 import { regularFileStream } from '../core/sources';
 
 export interface Command<O> {
@@ -64,7 +65,8 @@ export async function parseWithYargs<O>(command: Command<O>, argv: string[], io:
       .alias('help', 'h')
       .version(false)
       .strict()
-      .wrap(Math.min(110, process.stdout.columns || 100))
+      // process.stdout only for a terminal: creating it makes a pipe non-blocking (see FdOutput).
+      .wrap(Math.min(110, (isatty(1) && process.stdout.columns) || 100))
       .exitProcess(false)
       .fail((msg: string | null, err: Error | undefined) => {
         throw err instanceof CtError ? err : usageError(msg ?? messageOf(err));
@@ -105,10 +107,11 @@ function standardInput(): Readable {
   return process.stdin;
 }
 
-/** A pipe gets blocking writes (see PipeOutput); files and terminals keep process.stdout. */
+/** Pipes, files and devices get blocking writes (see FdOutput); a terminal keeps process.stdout. */
 function standardOutput(): Writable {
   try {
-    if (fstatSync(1).isFIFO()) return new PipeOutput(1, () => process.stdout);
+    const stat = fstatSync(1);
+    if (stat.isFIFO() || stat.isFile() || (stat.isCharacterDevice() && !isatty(1))) return new FdOutput(1, stat.isFIFO());
   } catch {
     // no fd 1: fall back
   }

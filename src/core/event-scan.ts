@@ -207,9 +207,10 @@ export class EventScanner {
     }
     this.out.write(result.output);
     await this.out.flush();
-    // Once flush is done a file or pipe has taken the bytes (a pipe that could not take them all
-    // at once made flush wait for 'drain'); a stream in memory (tests) may keep the chunk itself.
-    if (writesThrough(this.io.stdout)) workers.recycle(result);
+    // Once flush is done a file or pipe has taken the bytes, unless a non-blocking pipe still
+    // holds a write that was too small to make flush wait for 'drain'; a stream in memory
+    // (tests) may keep the chunk itself. A buffer not given back is left to the collector.
+    if (writesThrough(this.io.stdout) && this.io.stdout.writableLength === 0) workers.recycle(result);
   }
 
   /**

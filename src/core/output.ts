@@ -1,7 +1,9 @@
 // Owns writing to stdout: batches small writes, waits for 'drain' (backpressure) and turns a
 // closed pipe (EPIPE, as in `| head -1`) into a quiet stop instead of an error.
 import { writeSync } from 'node:fs';
+import { Socket } from 'node:net';
 import { Writable } from 'node:stream';
+import { PipeWriter } from './pipe-writer';
 
 const FLUSH_BYTES = 256 * 1024;
 
@@ -25,6 +27,11 @@ export class OutputWriter {
   /** True once the reader of our output has gone away; callers stop reading input. */
   get closed(): boolean {
     return this.broken || this.stream.destroyed;
+  }
+
+  /** True when each flush() leaves no reference to what was written (see FdOutput). */
+  get takesWrites(): boolean {
+    return this.stream instanceof FdOutput;
   }
 
   write(part: Buffer | string): void {
@@ -152,44 +159,79 @@ function exactSize(parts: (Buffer | string)[]): number {
   return size;
 }
 
+/** Output to a pipe past this much goes through a PipeWriter thread; less is written directly. */
+const PIPE_THREAD_AFTER = 1024 * 1024;
+
 /**
- * Standard output when it is a pipe (`ct-explode | ct-where`), written with blocking writes as
- * cat writes. process.stdout makes the pipe non-blocking: a write puts 64 KiB (what the pipe
- * holds) in, and the rest waits for the event loop to see room, one turn per 64 KiB, while the
- * command waits for 'drain' instead of working. Piping ct-explode into cat cost 0.6 s on 241 MB.
- * If the pipe is non-blocking anyway (shared with a stderr that process.stderr opened, as after
- * `2>&1`), what is left goes through process.stdout from then on.
+ * Standard output when it is a pipe, a file or a device (not a terminal), written with blocking
+ * writes as cat writes: each chunk is taken (written, or copied into the PipeWriter's ring)
+ * before write() returns. process.stdout makes a pipe non-blocking: a write puts 64 KiB (what
+ * the pipe holds) in, and the rest waits for the event loop to see room, one turn per 64 KiB,
+ * while the command waits for 'drain' instead of working. A pipe past the first MiB is written
+ * by a thread (see PipeWriter). A pipe made non-blocking anyway is made blocking again (see
+ * makeStdoutBlocking); if that fails, what is left goes to the thread, which waits for room.
  */
-export class PipeOutput extends Writable {
-  private fallback: Writable | undefined;
+export class FdOutput extends Writable {
+  private written = 0;
+  private writer: PipeWriter | undefined;
 
   constructor(
-    private readonly fd: number,
-    private readonly nonBlocking: () => Writable,
+    private readonly descriptor: number,
+    private readonly isPipe: boolean,
   ) {
     super();
   }
 
   override _write(chunk: Buffer, _encoding: BufferEncoding, done: (err?: Error | null) => void): void {
-    if (this.fallback) {
-      this.fallback.write(chunk, done);
-      return;
-    }
-    let at = 0;
     try {
-      while (at < chunk.length) at += writeSync(this.fd, chunk, at, chunk.length - at);
+      let at = 0;
+      if (!this.writer && (!this.isPipe || this.written < PIPE_THREAD_AFTER)) {
+        for (let blockingAgain = this.isPipe; ; blockingAgain = false) {
+          try {
+            while (at < chunk.length) at += writeSync(this.descriptor, chunk, at, chunk.length - at);
+            break;
+          } catch (err) {
+            if (!this.isPipe || (err as NodeJS.ErrnoException).code !== 'EAGAIN') throw err;
+            if (!blockingAgain || !makeStdoutBlocking()) break;
+          }
+        }
+        this.written += at;
+      }
+      if (at < chunk.length) {
+        this.writer ??= this.startWriter();
+        this.writer.write(at === 0 ? chunk : chunk.subarray(at));
+      }
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EAGAIN') return done(err as Error);
-      this.fallback = this.nonBlocking();
-      this.fallback.on('error', (e) => this.destroy(e));
-      this.fallback.write(chunk.subarray(at), done);
+      done(err as Error);
       return;
     }
     done();
   }
+
+  private startWriter(): PipeWriter {
+    const writer = new PipeWriter(this.descriptor);
+    // What is still in the ring is written before the process ends.
+    process.on('exit', () => writer.finish());
+    return writer;
+  }
 }
 
-/** True when a write to `stream` is done with the chunk once flush() has returned (see LineWorkers' buffer reuse). */
+/**
+ * Creating process.stdout makes a pipe non-blocking, and much does: yargs when it loads,
+ * Readable.pipe() (which compares its destination with process.stdout), process.stderr when it
+ * is the same pipe (`2>&1`). Its handle can make the pipe blocking again (libuv's
+ * uv_stream_set_blocking); true if it did.
+ */
+function makeStdoutBlocking(): boolean {
+  const handle = (process.stdout as unknown as { _handle?: { setBlocking?(blocking: boolean): number } })._handle;
+  return handle?.setBlocking?.(true) === 0;
+}
+
+/**
+ * True when a write to `stream` is done with the chunk once flush() has returned and the stream
+ * holds nothing more (see LineWorkers' buffer reuse): our own output, or process.stdout as a
+ * terminal or socket (not looked up by name: that would create it).
+ */
 export function writesThrough(stream: Writable): boolean {
-  return stream === process.stdout || stream instanceof PipeOutput;
+  return stream instanceof FdOutput || stream instanceof Socket;
 }

@@ -55,6 +55,16 @@ describe('streaming', () => {
     expect(Number(count)).toBe(3000);
   }, 60000);
 
+  test('past its first MiB a pipe is written by a thread: a reader that stops early still ends it quietly, exit 0', async () => {
+    const dir = tempDir();
+    const item = JSON.stringify({ EventId: 'e', CloudTrailEvent: JSON.stringify({ eventID: 'e', pad: 'p'.repeat(1500) }) });
+    writeFileSync(path.join(dir, 'line'), `${item}\n`);
+    // `yes` never ends: the test ends only if ct-explode sees that its reader is gone.
+    const r = await sh('{ yes "$(cat line)" | ct-explode; echo $? > status; } | head -c 3000000 | wc -c; cat status', { cwd: dir });
+    expect(r.stderr).toBe('');
+    expect(lines(r.stdout)).toEqual(['3000000', '0']);
+  }, 60000);
+
   test('a 10 MB event goes through explode, where and csv', async () => {
     const dir = tempDir();
     const record = { eventName: 'Big', errorCode: 'AccessDenied', requestParameters: { policy: 'p'.repeat(10 * 1024 * 1024) } };

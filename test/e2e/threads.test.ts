@@ -72,6 +72,20 @@ describe('ct-explode and ct-where with a worker thread', () => {
     expect(warnings).toEqual(['ct-where: CTPIPE_THREADS=two is not a number of threads; using 1', 'ct-where: debug: 1 worker thread(s)']);
   }, 60000);
 
+  test('output through a pipe made non-blocking (2>&1) to a slow reader: the same bytes as one thread', async () => {
+    // Small outputs per batch (one line in ten) into a pipe that is full while the reader
+    // sleeps: a buffer must not go back to the worker while a write still holds it.
+    const dir = tempDir();
+    const line = (i: number) =>
+      JSON.stringify({ EventId: `e${i}`, EventName: i % 10 ? 'GetObject' : 'ConsoleLogin', CloudTrailEvent: JSON.stringify({ eventID: `e${i}`, pad: 'p'.repeat(1200) }) });
+    writeFileSync(path.join(dir, 'a.ndjson'), `${Array.from({ length: 6000 }, (_, i) => line(i)).join('\n')}\n`);
+    const run = (env: string) => `${env} ct-where -v eventName=GetObject -i a.ndjson 2>&1 | (sleep 0.5; cat) | md5sum`;
+    const r = await sh(`${run('CTPIPE_THREADS=0')}; ${run('CTPIPE_THREADS=1')}; CTPIPE_DEBUG=1 ct-where -v eventName=GetObject -i a.ndjson 2>&1 > /dev/null`, { cwd: dir });
+    const [one, threaded, debug] = lines(r.stdout);
+    expect(threaded).toBe(one);
+    expect(debug).toBe('ct-where: debug: 1 worker thread(s)');
+  }, 60000);
+
   test('| head -c stops it once workers run: quiet, exit 0, no more reading', async () => {
     const dir = tempDir();
     const item = JSON.stringify({ EventId: 'e', CloudTrailEvent: JSON.stringify({ eventID: 'e', pad: 'p'.repeat(1500) }) });

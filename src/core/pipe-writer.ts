@@ -1,0 +1,92 @@
+// A pipe buffer of our own: bytes for a pipe go into a ring shared with a thread that writes
+// them with blocking writes. A pipe holds 64 KiB; a command whose reader is a little behind
+// waited in every write for the reader to take the last 64 KiB, and the reader waited for it in
+// turn, twice per 64 KiB. With the ring the command goes on working while the thread waits:
+// `ct-explode | ct-where | ct-csv` took 2.0-2.2 s instead of 2.6-3.2 s (measured on 322 MB).
+import path from 'node:path';
+import { Worker } from 'node:worker_threads';
+
+/** Indexes in the control array. */
+export const USED = 0;
+export const STATE = 1;
+/** Only waited on, with a timeout (a sleep between retries of a non-blocking pipe). */
+export const AT = 2;
+/** STATE values. */
+export const RUNNING = 0;
+export const STOP = 1;
+export const FAILED_EPIPE = 2;
+export const FAILED_OTHER = 3;
+
+export interface PipeWriterData {
+  fd: number;
+  ring: SharedArrayBuffer;
+  control: SharedArrayBuffer;
+}
+
+/** 1 MiB: as fast as 4 MiB in the pipeline, and each MiB counts against 100 MB of peak RSS. */
+const RING_BYTES = 1024 * 1024;
+
+export class PipeWriter {
+  private readonly bytes: Buffer;
+  private readonly ctl: Int32Array;
+  private head = 0;
+  private readonly worker: Worker;
+
+  constructor(fd: number) {
+    const ring = new SharedArrayBuffer(RING_BYTES);
+    const control = new SharedArrayBuffer(3 * Int32Array.BYTES_PER_ELEMENT);
+    this.bytes = Buffer.from(ring);
+    this.ctl = new Int32Array(control);
+    const data: PipeWriterData = { fd, ring, control };
+    // stdout/stderr: true, so the thread leaves process.stdout alone (creating it would make
+    // the pipe non-blocking). Not kept alive by the thread: finish() waits for what is left.
+    this.worker = new Worker(path.join(__dirname, 'pipe-writer-thread.js'), {
+      workerData: data,
+      stdout: true,
+      stderr: true,
+      resourceLimits: { maxYoungGenerationSizeMb: 1, maxOldGenerationSizeMb: 8 },
+    });
+    this.worker.unref();
+  }
+
+  /**
+   * Puts the bytes in the ring, waiting while it is full. Throws an error with the code EPIPE
+   * once the reader has gone away, or another error if a write failed.
+   */
+  write(chunk: Buffer): void {
+    const ctl = this.ctl;
+    const size = this.bytes.length;
+    for (let at = 0; at < chunk.length; ) {
+      let used = Atomics.load(ctl, USED);
+      while (used === size && Atomics.load(ctl, STATE) === RUNNING) {
+        Atomics.wait(ctl, USED, used);
+        used = Atomics.load(ctl, USED);
+      }
+      this.check();
+      const n = Math.min(chunk.length - at, size - used, size - this.head);
+      chunk.copy(this.bytes, this.head, at, at + n);
+      this.head = (this.head + n) % size;
+      at += n;
+      Atomics.add(ctl, USED, n);
+      Atomics.notify(ctl, USED);
+    }
+  }
+
+  /** Waits until everything put in is written (or writing failed), then lets the thread end. */
+  finish(): void {
+    const ctl = this.ctl;
+    let used = Atomics.load(ctl, USED);
+    while (used > 0 && Atomics.load(ctl, STATE) === RUNNING) {
+      Atomics.wait(ctl, USED, used);
+      used = Atomics.load(ctl, USED);
+    }
+    Atomics.compareExchange(ctl, STATE, RUNNING, STOP);
+    Atomics.notify(ctl, USED);
+  }
+
+  private check(): void {
+    const state = Atomics.load(this.ctl, STATE);
+    if (state === FAILED_EPIPE) throw Object.assign(new Error('write EPIPE'), { code: 'EPIPE' });
+    if (state === FAILED_OTHER) throw Object.assign(new Error('could not write to standard output'), { code: 'EIO' });
+  }
+}
