@@ -59,9 +59,9 @@ export function explodeHandler(options: ExplodeOptions, out: OutputWriter): Even
     // With --keep-lookup every event is parsed: its other fields are wanted.
     beginLines: options['keep-lookup'] ? undefined : (buf) => fromBytes.beginLines(buf),
     line: options['keep-lookup'] ? undefined : (raw) => fromBytes.line(raw),
-    endBatch: () => fromBytes.flush(),
+    endBatch: () => fromBytes.flush(true),
     event(event: unknown, raw: RawLine | null) {
-      fromBytes.flush();
+      fromBytes.flush(false);
       const view = new EventView(event);
       if (!view.isLookupItem) {
         if (raw) writeLine(out, raw);
@@ -102,7 +102,7 @@ class LineExploder {
   constructor(private readonly out: OutputWriter) {}
 
   beginLines(buf: Buffer): void {
-    this.flush();
+    this.flush(false);
     this.loaded = buf.length <= LARGEST_BATCH;
     if (!this.loaded) return;
     this.checker.loadLines(buf);
@@ -114,15 +114,20 @@ class LineExploder {
     const found = this.checker.checkLine(raw.start, raw.end);
     if (found === NOT_CERTAIN) return false;
     if (found === PLAIN_RECORD) {
-      this.flush();
+      this.flush(false);
       writeLine(this.out, raw);
     }
     return true;
   }
 
-  /** Writes the records the module wrote so far; before anything else is written, and after each batch. */
-  flush(): void {
-    const records = this.checker.takeRecords();
+  /**
+   * Writes the records the module wrote so far; before anything else is written, and after each
+   * batch. At the end of a batch, output that takes each write at once (see FdOutput) gets them
+   * without a copy: EventScanner writes or copies (keeps) a batch's output before the next
+   * batch is loaded over them.
+   */
+  flush(endOfBatch: boolean): void {
+    const records = this.checker.takeRecords(endOfBatch && this.out.takesWrites);
     if (records) this.out.write(records);
   }
 }

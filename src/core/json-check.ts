@@ -85,12 +85,15 @@ export class JsonChecker {
     return 0;
   }
 
-  /** The records written since the last call, as one new buffer (null if none). */
-  takeRecords(): Buffer | null {
+  /**
+   * The records written since the last call (null if none): a copy, or with `view` the module's
+   * memory itself, which holds them only until the next loadLines() or isJsonObjectText().
+   */
+  takeRecords(view: boolean): Buffer | null {
     if (this.written === this.taken) return null;
-    const out = Buffer.from(this.bytes.subarray(this.taken, this.written));
+    const records = this.bytes.subarray(this.taken, this.written);
     this.taken = this.written;
-    return out;
+    return view ? records : Buffer.from(records);
   }
 
   /** True only if JSON.parse(text) certainly gives an object (not an array, not null). */
