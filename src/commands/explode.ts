@@ -102,6 +102,7 @@ class LineExploder {
   constructor(private readonly out: OutputWriter) {}
 
   beginLines(buf: Buffer): void {
+    collectAfterReading(buf.length);
     this.flush(false);
     this.loaded = buf.length <= LARGEST_BATCH;
     if (!this.loaded) return;
@@ -130,6 +131,25 @@ class LineExploder {
     const records = this.checker.takeRecords(endOfBatch && this.out.takesWrites);
     if (records) this.out.write(records);
   }
+}
+
+/** Bytes read between two collections of the young generation. */
+const COLLECT_EVERY = 2 * 1024 * 1024;
+let readSinceCollect = 0;
+
+/**
+ * Reading lines from their bytes allocates almost nothing on the JavaScript heap, so the read
+ * buffers, which die young but count as external memory, were collected only every 64 MB or so
+ * (peak RSS 97 MB). The bins run node with --expose-gc; a young-generation collection every
+ * 2 MiB (under 1 ms) frees them: 61-70 MB at the same speed. Not for commands that parse every
+ * line (ct-csv): they collect often anyway, and forced collections promote their live objects
+ * early (ct-csv 72 -> 92 MB).
+ */
+function collectAfterReading(bytes: number): void {
+  readSinceCollect += bytes;
+  if (readSinceCollect < COLLECT_EVERY) return;
+  readSinceCollect = 0;
+  (globalThis as { gc?: (options: { type: 'minor' }) => void }).gc?.({ type: 'minor' });
 }
 
 function lookupOnly(event: unknown): Record<string, unknown> {

@@ -181,7 +181,6 @@ function isSpace(c: number): boolean {
  */
 async function* lineBatches(source: string, head: Buffer, rest: AsyncIterator<Buffer>): AsyncGenerator<LinesBatch> {
   let first = true;
-  collectAfterReading(head.length);
   /** The start of a line whose end has not been read yet, in pieces. */
   let pending: Buffer[] = [];
   for (let chunk: Buffer | undefined = hasBom(head) ? head.subarray(3) : head; chunk; ) {
@@ -204,26 +203,8 @@ async function* lineBatches(source: string, head: Buffer, rest: AsyncIterator<Bu
     }
     const r = await rest.next();
     chunk = r.done ? undefined : r.value;
-    if (chunk) collectAfterReading(chunk.length);
   }
   if (pending.length > 0) yield { kind: 'lines', source, buf: Buffer.concat(pending), first };
-}
-
-/** Bytes read between two collections of the young generation. */
-const COLLECT_EVERY = 2 * 1024 * 1024;
-let readSinceCollect = 0;
-
-/**
- * Read buffers die young, but their bytes count as external memory, and V8 collects for that
- * only every 64 MB or so: ct-explode, which allocates little else, peaked at 97 MB. The bins
- * run node with --expose-gc; a young-generation collection every 2 MiB read (under 1 ms) frees
- * them: 61-69 MB, at the same speed.
- */
-function collectAfterReading(bytes: number): void {
-  readSinceCollect += bytes;
-  if (readSinceCollect < COLLECT_EVERY) return;
-  readSinceCollect = 0;
-  (globalThis as { gc?: (options: { type: 'minor' }) => void }).gc?.({ type: 'minor' });
 }
 
 async function* documentBatches(
