@@ -117,11 +117,3 @@ export class JsonChecker {
 function moduleAbort(): never {
   throw new Error('json-check.wasm aborted');
 }
-
-let shared: JsonChecker | undefined;
-
-/** isJsonObjectText on this thread's checker. */
-export function isJsonObjectText(text: string): boolean {
-  shared ??= new JsonChecker();
-  return shared.isJsonObjectText(text);
-}

@@ -3,7 +3,7 @@
 // every compact object, which is what CloudTrail and JSON.stringify write.
 import { describe, expect, test } from 'vitest';
 import fc from 'fast-check';
-import { isJsonObjectText } from '../../src/core/json-check';
+import { JsonChecker } from '../../src/core/json-check';
 import { edited } from '../helpers';
 
 /** What JSON.parse makes of the text: an object, something else, or an error. */
@@ -28,6 +28,9 @@ const mutated = edited(
   NOISE,
   4,
 );
+
+const checker = new JsonChecker();
+const isJsonObjectText = (text: string): boolean => checker.isJsonObjectText(text);
 
 describe('isJsonObjectText', () => {
   test('never vouches for a text that JSON.parse rejects or that is not an object (mutated objects)', () => {
