@@ -6,7 +6,7 @@ import { CtError, EXIT, messageOf } from './errors';
 import { warn, type Io } from './io';
 import type { BatchOutput, WorkerPlan } from './batch-runner';
 import type { LineWorkers } from './line-workers';
-import { OutputWriter, writesThrough } from './output';
+import { OutputWriter } from './output';
 import type { LineFilter } from '../expr/prefilter';
 
 /** The bytes of the NDJSON line an event came from; one object, reused for every line. */
@@ -207,10 +207,8 @@ export class EventScanner {
     }
     this.out.write(result.output);
     await this.out.flush();
-    // Once flush is done a file or pipe has taken the bytes, unless a non-blocking pipe still
-    // holds a write that was too small to make flush wait for 'drain'; a stream in memory
-    // (tests) may keep the chunk itself. A buffer not given back is left to the collector.
-    if (writesThrough(this.io.stdout) && this.io.stdout.writableLength === 0) workers.recycle(result);
+    // A buffer the output may still refer to is not given back; the collector takes it.
+    if (this.out.released) workers.recycle(result);
   }
 
   /**

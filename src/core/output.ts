@@ -34,6 +34,16 @@ export class OutputWriter {
     return this.stream instanceof FdOutput;
   }
 
+  /**
+   * True when, after flush() has returned, nothing still refers to what was written: always for
+   * our own output; for process.stdout as a terminal or socket (not looked up by name: that
+   * would create it) once it queues nothing; never for a stream in memory (tests), which may
+   * keep the chunks themselves.
+   */
+  get released(): boolean {
+    return this.takesWrites || (this.stream instanceof Socket && this.stream.writableLength === 0);
+  }
+
   write(part: Buffer | string): void {
     this.endRun();
     this.parts.push(part);
@@ -186,15 +196,7 @@ export class FdOutput extends Writable {
     try {
       let at = 0;
       if (!this.writer && (!this.isPipe || this.written < PIPE_THREAD_AFTER)) {
-        for (let blockingAgain = this.isPipe; ; blockingAgain = false) {
-          try {
-            while (at < chunk.length) at += writeSync(this.descriptor, chunk, at, chunk.length - at);
-            break;
-          } catch (err) {
-            if (!this.isPipe || (err as NodeJS.ErrnoException).code !== 'EAGAIN') throw err;
-            if (!blockingAgain || !makeStdoutBlocking()) break;
-          }
-        }
+        at = this.writeBlocking(chunk);
         this.written += at;
       }
       if (at < chunk.length) {
@@ -206,6 +208,20 @@ export class FdOutput extends Writable {
       return;
     }
     done();
+  }
+
+  /** Writes with blocking writes; stops short only on a pipe that stays non-blocking. */
+  private writeBlocking(chunk: Buffer): number {
+    let at = 0;
+    for (let madeBlocking = false; ; madeBlocking = true) {
+      try {
+        while (at < chunk.length) at += writeSync(this.descriptor, chunk, at, chunk.length - at);
+        return at;
+      } catch (err) {
+        if (!this.isPipe || (err as NodeJS.ErrnoException).code !== 'EAGAIN') throw err;
+        if (madeBlocking || !makeStdoutBlocking()) return at;
+      }
+    }
   }
 
   private startWriter(): PipeWriter {
@@ -225,13 +241,4 @@ export class FdOutput extends Writable {
 function makeStdoutBlocking(): boolean {
   const handle = (process.stdout as unknown as { _handle?: { setBlocking?(blocking: boolean): number } })._handle;
   return handle?.setBlocking?.(true) === 0;
-}
-
-/**
- * True when a write to `stream` is done with the chunk once flush() has returned and the stream
- * holds nothing more (see LineWorkers' buffer reuse): our own output, or process.stdout as a
- * terminal or socket (not looked up by name: that would create it).
- */
-export function writesThrough(stream: Writable): boolean {
-  return stream instanceof FdOutput || stream instanceof Socket;
 }
