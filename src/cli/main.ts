@@ -8,7 +8,7 @@ import type { Argv, Options } from 'yargs';
 import { CtError, EXIT, EXIT_CODES_HELP, messageOf, usageError } from '../core/errors';
 import { warn, type Io } from '../core/io';
 import { FdOutput } from '../core/output';
-import { regularFileStream } from '../core/sources';
+import { FileReader, type ByteStream } from '../core/sources';
 
 export interface Command<O> {
   name: string;
@@ -98,9 +98,9 @@ function report(err: unknown, io: Io, hint: string): number {
  * A redirected file (`< events.ndjson`) is read in READ_CHUNK pieces (process.stdin reads 64 KiB);
  * pipes and terminals keep process.stdin, whose reads never hold the process open at exit.
  */
-function standardInput(): Readable {
+function standardInput(): ByteStream {
   try {
-    if (fstatSync(0).isFile()) return regularFileStream(0);
+    if (fstatSync(0).isFile()) return new FileReader(0);
   } catch {
     // no fd 0: fall back
   }

@@ -9,6 +9,7 @@ import { EventScanner, writeLine, type EventHandler, type RawLine } from '../cor
 import { ownValue } from '../core/field-path';
 import { JsonChecker, NOT_CERTAIN, PLAIN_RECORD } from '../core/json-check';
 import type { Io } from '../core/io';
+import type { LineArena } from '../core/input';
 import type { OutputWriter } from '../core/output';
 
 interface ExplodeOptions {
@@ -58,6 +59,7 @@ export function explodeHandler(options: ExplodeOptions, out: OutputWriter): Even
   return {
     // With --keep-lookup every event is parsed: its other fields are wanted.
     beginLines: options['keep-lookup'] ? undefined : (buf) => fromBytes.beginLines(buf),
+    lineArena: options['keep-lookup'] ? undefined : fromBytes,
     line: options['keep-lookup'] ? undefined : (raw) => fromBytes.line(raw),
     endBatch: () => fromBytes.flush(true),
     event(event: unknown, raw: RawLine | null) {
@@ -93,7 +95,7 @@ const LARGEST_BATCH = 8 * 1024 * 1024;
  * and written by the WebAssembly module, or a record written as it came. Anything it cannot
  * vouch for is parsed instead, which writes the same bytes or reports the problem.
  */
-class LineExploder {
+class LineExploder implements LineArena {
   readonly checker = new JsonChecker();
   private loaded = false;
   /** Whether the whole batch is valid UTF-8 (else each line is checked). */
@@ -101,8 +103,13 @@ class LineExploder {
 
   constructor(private readonly out: OutputWriter) {}
 
+  /** Lines from a regular file are read straight into the module's memory (see LineArena). */
+  area(): Buffer {
+    return this.checker.lineArea();
+  }
+
   beginLines(buf: Buffer): void {
-    collectAfterReading(buf.length);
+    if (!this.checker.inArea(buf)) collectAfterReading(buf.length);
     this.flush(false);
     this.loaded = buf.length <= LARGEST_BATCH;
     if (!this.loaded) return;

@@ -1,7 +1,7 @@
 // The loop every filter command shares: read batches, hand each event to the command, report
 // unreadable data with its place (file:line, or file: Records[3]) and keep going (or stop, with
 // --strict), flush output per batch, and stop reading once our reader has gone away.
-import { readBatches, type LinesBatch } from './input';
+import { readBatches, type LineArena, type LinesBatch } from './input';
 import { CtError, EXIT, messageOf } from './errors';
 import { warn, type Io } from './io';
 import type { BatchOutput, WorkerPlan } from './batch-runner';
@@ -50,6 +50,12 @@ export interface EventHandler {
   line?(raw: RawLine): boolean;
   /** Called after each batch, before output is flushed (ct-csv turns its rows into text here). */
   endBatch?(): void;
+  /**
+   * Optional: where to read NDJSON from regular files to (see LineArena), for handlers that keep
+   * nothing of a batch's bytes once it is handled. Used only with output that takes each write:
+   * run() writes or copies a batch's output before the next batch is read over it.
+   */
+  readonly lineArena?: LineArena;
   /** Optional fast path: lines this filter rules out are never parsed. */
   readonly lineFilter?: LineFilter;
   /** Events the handler selected, for a count (ct-where -c); worker threads' counts add to it. */
@@ -109,7 +115,8 @@ export class EventScanner {
     let workers: LineWorkers | undefined;
     let lineBytes = 0;
     try {
-      for await (const batch of readBatches(args, this.io.stdin, (place, msg) => this.problem(msg, place))) {
+      const arena = this.out.takesWrites ? handler.lineArena : undefined;
+      for await (const batch of readBatches(args, this.io.stdin, (place, msg) => this.problem(msg, place), arena)) {
         if (batch.kind === 'lines' && plan && !this.strict && lineBytes <= PARALLEL_AFTER) {
           lineBytes += batch.buf.length;
           // Threads pay only where lines are parsed: not when the fast path skips most of them.

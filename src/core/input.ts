@@ -4,8 +4,7 @@
 // parsed whole up to 512 KiB, else assembled one at a time by stream-json; gzipped or not (told
 // by magic bytes, not the name).
 import { createGunzip } from 'node:zlib';
-import type { Readable } from 'node:stream';
-import { expandSources, type Source } from './sources';
+import { expandSources, FileReader, type ByteStream, type Source } from './sources';
 import { wholeDocument, WHOLE_DOCUMENT_LIMIT, type DocumentEntry } from './whole-document';
 
 export interface LinesBatch {
@@ -30,20 +29,36 @@ export type Batch = LinesBatch | ValuesBatch;
 /** Called for data that cannot be read; place is "file", "file:line" or "file: Records[3]". */
 export type ProblemSink = (place: string, message: string) => void;
 
-export async function* readBatches(args: readonly string[], stdin: Readable, problem: ProblemSink): AsyncGenerator<Batch> {
+/**
+ * Where NDJSON from a regular file is read to, instead of a new buffer per read: a region the
+ * consumer owns and reuses (ct-explode's lies in its WebAssembly module's memory, so the lines
+ * need no copying in). A batch read into it holds only until the next batch is asked for.
+ */
+export interface LineArena {
+  /** The region; asked for before each read, as a view of it may be replaced meanwhile. */
+  area(): Buffer;
+}
+
+export async function* readBatches(
+  args: readonly string[],
+  stdin: ByteStream,
+  problem: ProblemSink,
+  arena?: LineArena,
+): AsyncGenerator<Batch> {
   for await (const source of expandSources(args, stdin, problem)) {
-    yield* readSource(source, problem);
+    yield* readSource(source, problem, arena);
   }
 }
 
-async function* readSource(source: Source, problem: ProblemSink): AsyncGenerator<Batch> {
+async function* readSource(source: Source, problem: ProblemSink, arena: LineArena | undefined): AsyncGenerator<Batch> {
   const raw = source.open();
   try {
     const chunks = await decompressed(raw);
     const head = await readHead(chunks);
     if (head.bytes.length === 0) return;
+    const direct = arena && !chunks.gunzipped && raw instanceof FileReader ? { reader: raw, arena } : undefined;
     if (head.shape === 'document') yield* documentBatches(source.name, head.bytes, chunks.iterator, problem);
-    else yield* lineBatches(source.name, head.bytes, chunks.iterator);
+    else yield* lineBatches(source.name, head.bytes, chunks.iterator, direct);
   } catch (err) {
     problem(source.name, readErrorMessage(err));
   } finally {
@@ -53,23 +68,24 @@ async function* readSource(source: Source, problem: ProblemSink): AsyncGenerator
 
 interface ChunkStream {
   iterator: AsyncIterator<Buffer>;
+  gunzipped: boolean;
 }
 
 const GZIP_MAGIC_0 = 0x1f;
 const GZIP_MAGIC_1 = 0x8b;
 
 /** Peeks at the first bytes and, for gzip, swaps the stream for its decompressed form. */
-async function decompressed(raw: Readable): Promise<ChunkStream> {
-  const it = raw[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+async function decompressed(raw: ByteStream): Promise<ChunkStream> {
+  const it = raw[Symbol.asyncIterator]();
   const first = await it.next();
-  if (first.done) return { iterator: emptyIterator() };
+  if (first.done) return { iterator: emptyIterator(), gunzipped: false };
   const chunk = first.value;
   if (chunk.length >= 2 && chunk[0] === GZIP_MAGIC_0 && chunk[1] === GZIP_MAGIC_1) {
     const gunzip = createGunzip();
     void pump(chunk, it, gunzip);
-    return { iterator: gunzip[Symbol.asyncIterator]() as AsyncIterator<Buffer> };
+    return { iterator: gunzip[Symbol.asyncIterator]() as AsyncIterator<Buffer>, gunzipped: true };
   }
-  return { iterator: prepend(chunk, it) };
+  return { iterator: prepend(chunk, it), gunzipped: false };
 }
 
 async function pump(first: Buffer, rest: AsyncIterator<Buffer>, gunzip: ReturnType<typeof createGunzip>): Promise<void> {
@@ -177,9 +193,15 @@ function isSpace(c: number): boolean {
 
 /**
  * Whole lines, a batch per chunk read. Only the line that straddles two chunks is copied (into
- * a batch of its own); the rest of a chunk is handed on as it is.
+ * a batch of its own); the rest of a chunk is handed on as it is. With `direct`, lines past the
+ * first chunk are read into the arena instead (see arenaBatches).
  */
-async function* lineBatches(source: string, head: Buffer, rest: AsyncIterator<Buffer>): AsyncGenerator<LinesBatch> {
+async function* lineBatches(
+  source: string,
+  head: Buffer,
+  rest: AsyncIterator<Buffer>,
+  direct?: { reader: FileReader; arena: LineArena },
+): AsyncGenerator<LinesBatch> {
   let first = true;
   /** The start of a line whose end has not been read yet, in pieces. */
   let pending: Buffer[] = [];
@@ -201,10 +223,59 @@ async function* lineBatches(source: string, head: Buffer, rest: AsyncIterator<Bu
       }
       if (lastNl + 1 < body.length) pending.push(body.subarray(lastNl + 1));
     }
+    if (direct) {
+      const left: LongLine | undefined = yield* arenaBatches(source, first, Buffer.concat(pending), direct.reader, direct.arena);
+      if (!left) return;
+      // One line filled the whole arena: the rest of the source is read in chunks.
+      first = left.first;
+      pending = [left.line];
+      direct = undefined;
+    }
     const r = await rest.next();
     chunk = r.done ? undefined : r.value;
   }
   if (pending.length > 0) yield { kind: 'lines', source, buf: Buffer.concat(pending), first };
+}
+
+/** A line that filled the arena: its bytes so far, and whether it starts the source's batches. */
+interface LongLine {
+  line: Buffer;
+  first: boolean;
+}
+
+/**
+ * Reads the rest of a regular file into the arena: its whole lines go out as a batch in place,
+ * and the start of the last line is moved to the front before the next read. Returns at the end
+ * of the file; or, when one line fills the arena, returns that line's bytes so far (a copy).
+ */
+function* arenaBatches(
+  source: string,
+  first: boolean,
+  carried: Buffer,
+  reader: FileReader,
+  arena: LineArena,
+): Generator<LinesBatch, LongLine | undefined> {
+  let area = arena.area();
+  if (carried.length >= area.length) return { line: carried, first };
+  let carry = carried.copy(area, 0);
+  for (;;) {
+    if (carry === area.length) return { line: Buffer.from(area.subarray(0, carry)), first };
+    const end = carry + reader.readInto(area, carry);
+    if (end === carry) {
+      if (carry > 0) yield { kind: 'lines', source, buf: area.subarray(0, carry), first };
+      return undefined;
+    }
+    const lastNl = area.lastIndexOf(10, end - 1);
+    if (lastNl < 0) {
+      carry = end;
+      continue;
+    }
+    yield { kind: 'lines', source, buf: area.subarray(0, lastNl + 1), first };
+    first = false;
+    area = arena.area();
+    area.copyWithin(0, lastNl + 1, end);
+    carry = end - lastNl - 1;
+  }
 }
 
 async function* documentBatches(

@@ -1,8 +1,9 @@
 // The streams a command runs with: process streams in the bins, in-memory streams in tests.
-import type { Readable, Writable } from 'node:stream';
+import type { Writable } from 'node:stream';
+import type { ByteStream } from './sources';
 
 export interface Io {
-  stdin: Readable;
+  stdin: ByteStream;
   stdout: Writable;
   stderr: Writable;
   /** The command name that prefixes every diagnostic, e.g. "ct-where". */

@@ -2,7 +2,7 @@
 // there for what they vouch for and why they are not JavaScript). One JsonChecker per thread
 // owns one instance of the module and lays out its memory:
 //
-//   [ module data | lines (a batch, copied in) | records written | text for isJsonObjectText ]
+//   [ module data | lines (a batch, read or copied in) | records written | text for isJsonObjectText ]
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 
@@ -34,6 +34,8 @@ export const PLAIN_RECORD = -2;
 /** Writes may run this far past the end of what is written (16-byte SIMD stores). */
 const SLACK = 16;
 const PAGE = 64 * 1024;
+/** The size of the region lines are read straight into (see lineArea). */
+export const LINE_AREA = 1024 * 1024;
 /** Beside dist/core; from src/core (tests run the sources), in the build. */
 function wasmFile(): string {
   const built = path.join(__dirname, '..', 'wasm', 'json-check.wasm');
@@ -62,8 +64,33 @@ export class JsonChecker {
     this.linesAt = this.recordsAt = this.taken = this.written = this.base;
   }
 
-  /** Copies a batch of lines in; checkLine then takes offsets in it. Records not taken are dropped. */
+  /**
+   * Where to read lines to, so they need no copying in: LINE_AREA bytes at the start of the
+   * lines. Memory is grown first for all a batch from it can need (its records, and any text of
+   * its lines for isJsonObjectText), so it never grows, and the batch never moves, while its
+   * lines are handled. A view of it holds until loadLines() gets a larger batch.
+   */
+  lineArea(): Buffer {
+    this.room(this.base + 5 * LINE_AREA + 3 * SLACK);
+    return this.bytes.subarray(this.base, this.base + LINE_AREA);
+  }
+
+  /** True if `buf` lies at the start of lineArea() (lines read into it). */
+  inArea(buf: Buffer): boolean {
+    return buf.buffer === this.bytes.buffer && buf.byteOffset === this.base && buf.length <= LINE_AREA;
+  }
+
+  /**
+   * Takes a batch of lines (copied in, unless it was read into lineArea()); checkLine then takes
+   * offsets in it. Records not taken are dropped.
+   */
   loadLines(buf: Buffer): void {
+    if (this.inArea(buf)) {
+      // In place. Records go after the whole area: the rest of it holds the next line's start.
+      this.linesLength = buf.length;
+      this.recordsAt = this.taken = this.written = this.base + LINE_AREA + SLACK;
+      return;
+    }
     this.linesAt = this.base;
     this.linesLength = buf.length;
     this.recordsAt = this.linesAt + buf.length + SLACK;

@@ -2,12 +2,11 @@
 // the `.json` / `.json.gz` / `.ndjson` files that `aws s3 sync` of a trail bucket leaves.
 import { closeSync, createReadStream, openSync, promises as fsp, readSync } from 'node:fs';
 import path from 'node:path';
-import { Readable } from 'node:stream';
 
 export interface Source {
   /** How diagnostics name it: the path as given, or "stdin". */
   name: string;
-  open(): Readable;
+  open(): ByteStream;
 }
 
 const DATA_FILE = /\.(json|ndjson|jsonl)(\.gz)?$/i;
@@ -21,7 +20,7 @@ export const READ_CHUNK = 128 * 1024;
 
 export async function* expandSources(
   args: readonly string[],
-  stdin: Readable,
+  stdin: ByteStream,
   onMissing: (name: string, message: string) => void,
 ): AsyncGenerator<Source> {
   const list = args.length === 0 ? ['-'] : args;
@@ -43,34 +42,47 @@ export async function* expandSources(
 }
 
 function fileSource(file: string, regular: boolean): Source {
-  return { name: file, open: () => (regular ? regularFileStream(file) : createReadStream(file, { highWaterMark: READ_CHUNK })) };
+  return { name: file, open: () => (regular ? new FileReader(file) : createReadStream(file, { highWaterMark: READ_CHUNK })) };
 }
+
+/** A source's bytes: chunks in order (a Readable is one). */
+export type ByteStream = AsyncIterable<Buffer> & { destroy(): void };
 
 /**
  * A regular file (or stdin redirected from one), read with readSync. From the page cache a read
  * never blocks for long, and the event loop no longer sits idle while the thread pool reads:
  * the idle time was a quarter of `ct-where errorCode~Denied` on a 322 MB file (measured).
  * Pipes, FIFOs and terminals keep the ordinary asynchronous streams.
+ *
+ * Chunks come in new buffers; readInto() reads into the caller's own instead (see lineBatches),
+ * which spares a fresh allocation per read: its pages, and the collections that free them.
  */
-export function regularFileStream(file: string | number): Readable {
-  let fd = typeof file === 'number' ? file : -1;
-  return new Readable({
-    highWaterMark: READ_CHUNK,
-    read() {
-      try {
-        if (fd < 0) fd = openSync(file as string, 'r');
-        const buf = Buffer.allocUnsafe(READ_CHUNK);
-        const n = readSync(fd, buf, 0, READ_CHUNK, null);
-        this.push(n > 0 ? buf.subarray(0, n) : null);
-      } catch (err) {
-        this.destroy(err as Error);
-      }
-    },
-    destroy(err, callback) {
-      if (typeof file === 'string' && fd >= 0) closeSync(fd);
-      callback(err);
-    },
-  });
+export class FileReader implements ByteStream {
+  private fd: number;
+
+  constructor(private readonly file: string | number) {
+    this.fd = typeof file === 'number' ? file : -1;
+  }
+
+  /** Reads into buf[at, buf.length); the number of bytes read, 0 at the end. */
+  readInto(buf: Buffer, at: number): number {
+    if (this.fd < 0) this.fd = openSync(this.file as string, 'r');
+    return readSync(this.fd, buf, at, buf.length - at, null);
+  }
+
+  async *[Symbol.asyncIterator](): AsyncIterator<Buffer> {
+    for (;;) {
+      const buf = Buffer.allocUnsafe(READ_CHUNK);
+      const n = this.readInto(buf, 0);
+      if (n === 0) return;
+      yield buf.subarray(0, n);
+    }
+  }
+
+  destroy(): void {
+    if (typeof this.file === 'string' && this.fd >= 0) closeSync(this.fd);
+    this.fd = -1;
+  }
 }
 
 async function* walk(dir: string): AsyncGenerator<Source> {

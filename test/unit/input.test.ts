@@ -3,7 +3,9 @@ import { writeFileSync, mkdirSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import path from 'node:path';
 import { Readable } from 'node:stream';
-import { readBatches, type Batch } from '../../src/core/input';
+import fc from 'fast-check';
+import { readBatches, type Batch, type LinesBatch } from '../../src/core/input';
+import { READ_CHUNK } from '../../src/core/sources';
 import { WHOLE_DOCUMENT_LIMIT } from '../../src/core/whole-document';
 import { tempDir } from '../helpers';
 
@@ -138,4 +140,63 @@ describe('the reader', () => {
     expect(problems).toEqual([]);
     expect(events.map((e) => (e as { EventId: string }).EventId)).toEqual(['e1', 'e2']);
   });
+
+  describe('a regular file read into the consumer\'s arena', () => {
+    /** The lines batches of `file`, each copied as it comes (the arena is read over), and how many were in it. */
+    async function arenaRead(file: string, size: number): Promise<{ batches: LinesBatch[]; inArena: number }> {
+      const area = Buffer.alloc(size);
+      const batches: LinesBatch[] = [];
+      let inArena = 0;
+      for await (const b of readBatches([file], Readable.from([]), () => undefined, { area: () => area })) {
+        if (b.kind !== 'lines') throw new Error('expected lines');
+        if (b.buf.buffer === area.buffer) inArena++;
+        batches.push({ ...b, buf: Buffer.from(b.buf) });
+      }
+      return { batches, inArena };
+    }
+
+    // Past the first read (READ_CHUNK), the lines are read into an arena of a few bytes to a few
+    // KiB, with lines shorter and longer than it (a line that fills it goes on without it).
+    const line = fc.oneof(
+      { weight: 8, arbitrary: fc.string({ maxLength: 120 }) },
+      { weight: 1, arbitrary: fc.string({ minLength: 2000, maxLength: 9000 }) },
+      { weight: 1, arbitrary: fc.constantFrom('', '\r', '  ') },
+    );
+
+    test('hands on every byte once, in order, as whole lines, and uses the arena', async () => {
+      const dir = tempDir();
+      let used = 0;
+      await fc.assert(
+        fc.asyncProperty(fc.array(line, { minLength: 1, maxLength: 80 }), fc.integer({ min: 1, max: 4096 }), fc.boolean(), async (some, size, endsInNewline) => {
+          // An event first (so the file is NDJSON, not a document), then the same lines again
+          // and again until the file is past the first read.
+          const body: string[] = [JSON.stringify(rec(0))];
+          for (let total = 0; total <= READ_CHUNK + 3 * size; ) for (const l of some) (body.push(l), (total += Buffer.byteLength(l) + 1));
+          const text = body.join('\n') + (endsInNewline ? '\n' : '');
+          const file = path.join(dir, 'lines.ndjson');
+          writeFileSync(file, text);
+          const { batches, inArena } = await arenaRead(file, size);
+          used += inArena;
+          expect(Buffer.concat(batches.map((b) => b.buf)).toString()).toBe(text);
+          expect(batches.map((b) => b.first)).toEqual(batches.map((_, i) => i === 0));
+          for (const b of batches.slice(0, -1)) expect(b.buf[b.buf.length - 1]).toBe(10);
+        }),
+        { numRuns: 60 },
+      );
+      expect(used).toBeGreaterThan(0);
+    });
+
+    test('a line longer than the arena is read on without it, whole', async () => {
+      const dir = tempDir();
+      const file = path.join(dir, 'long.ndjson');
+      const long = `{"blob":"${'x'.repeat(5000)}"}`;
+      const text = `${JSON.stringify(rec(1))}\n`.repeat(Math.ceil(READ_CHUNK / 40) + 100) + `${long}\n${JSON.stringify(rec(2))}\n`;
+      writeFileSync(file, text);
+      const { batches, inArena } = await arenaRead(file, 1024);
+      expect(inArena).toBeGreaterThan(0);
+      expect(Buffer.concat(batches.map((b) => b.buf)).toString()).toBe(text);
+      expect(batches.some((b) => b.buf.toString() === `${long}\n` || b.buf.toString().startsWith(long))).toBe(true);
+    });
+  });
 });
+
