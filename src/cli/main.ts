@@ -8,7 +8,7 @@ import type { Argv, Options } from 'yargs';
 import { CtError, EXIT, EXIT_CODES_HELP, messageOf, usageError } from '../core/errors';
 import { warn, type Io } from '../core/io';
 import { FdOutput } from '../core/output';
-import { FileReader, type ByteStream } from '../core/sources';
+import { FileReader, PipeReader, type ByteStream } from '../core/sources';
 
 export interface Command<O> {
   name: string;
@@ -95,12 +95,16 @@ function report(err: unknown, io: Io, hint: string): number {
 }
 
 /**
- * A redirected file (`< events.ndjson`) is read in READ_CHUNK pieces (process.stdin reads 64 KiB);
- * pipes and terminals keep process.stdin, whose reads never hold the process open at exit.
+ * A redirected file (`< events.ndjson`) is read with readSync (see FileReader); a pipe from a
+ * non-blocking descriptor (see PipeReader), whose reads wait with the whole thread, so only when
+ * every write has been taken by then (`stdout` is ours, or a terminal's, which node writes
+ * synchronously); terminals keep process.stdin.
  */
-function standardInput(): ByteStream {
+function standardInput(stdout: Writable): ByteStream {
   try {
-    if (fstatSync(0).isFile()) return new FileReader(0);
+    const stat = fstatSync(0);
+    if (stat.isFile()) return new FileReader(0);
+    if (stat.isFIFO() && (stdout instanceof FdOutput || isatty(1))) return PipeReader.forStdin() ?? process.stdin;
   } catch {
     // no fd 0: fall back
   }
@@ -120,7 +124,8 @@ function standardOutput(): Writable {
 
 /** The bin entry points call this. */
 export function main<O>(command: Command<O>): void {
-  const io: Io = { stdin: standardInput(), stdout: standardOutput(), stderr: process.stderr, name: command.name };
+  const stdout = standardOutput();
+  const io: Io = { stdin: standardInput(stdout), stdout, stderr: process.stderr, name: command.name };
   void runCommand(command, process.argv.slice(2), io).then((status) => {
     process.exitCode = status;
     process.stdin.destroy();

@@ -7,6 +7,7 @@ import { warn, type Io } from './io';
 import type { BatchOutput, WorkerPlan } from './batch-runner';
 import type { LineWorkers } from './line-workers';
 import { OutputWriter } from './output';
+import { PipeReader, READ_CHUNK } from './sources';
 import type { LineFilter } from '../expr/prefilter';
 
 /** The bytes of the NDJSON line an event came from; one object, reused for every line. */
@@ -115,7 +116,15 @@ export class EventScanner {
     let workers: LineWorkers | undefined;
     let lineBytes = 0;
     try {
-      const arena = this.out.takesWrites ? handler.lineArena : undefined;
+      // Lines are read into a buffer reused for each read, when no output is left pointing into it.
+      const arena = this.out.takesWrites ? (handler.lineArena ?? this.plainArena()) : undefined;
+      if (this.io.stdin instanceof PipeReader) {
+        // Input has stalled: what is held back goes out now, not after the next read.
+        this.io.stdin.beforeWait = async () => {
+          if (workers) await this.settle(workers, handler);
+          await this.flushNow();
+        };
+      }
       for await (const batch of readBatches(args, this.io.stdin, (place, msg) => this.problem(msg, place), arena)) {
         if (batch.kind === 'lines' && plan && !this.strict && lineBytes <= PARALLEL_AFTER) {
           lineBytes += batch.buf.length;
@@ -178,10 +187,23 @@ export class EventScanner {
       }, FLUSH_DELAY_MS);
       return;
     }
+    await this.flushNow();
+  }
+
+  private async flushNow(): Promise<void> {
     clearTimeout(this.flushTimer);
     this.flushTimer = undefined;
-    this.lastFlush = now;
+    if (this.out.pendingBytes > 0) this.lastFlush = performance.now();
     await this.out.flush();
+  }
+
+  /**
+   * The buffer lines are read into when the handler has no arena of its own (see LineArena): as
+   * large as a read was (batches for worker threads, and what they hold, stay the same size).
+   */
+  private plainArena(): LineArena {
+    const area = Buffer.allocUnsafe(READ_CHUNK);
+    return { area: () => area };
   }
 
   /** Sends what is gathered, then waits for every batch in flight and writes their output. */

@@ -4,7 +4,7 @@
 // parsed whole up to 512 KiB, else assembled one at a time by stream-json; gzipped or not (told
 // by magic bytes, not the name).
 import { createGunzip } from 'node:zlib';
-import { expandSources, FileReader, type ByteStream, type Source } from './sources';
+import { expandSources, FileReader, PipeReader, type ByteStream, type Source } from './sources';
 import { wholeDocument, WHOLE_DOCUMENT_LIMIT, type DocumentEntry } from './whole-document';
 
 export interface LinesBatch {
@@ -30,7 +30,7 @@ export type Batch = LinesBatch | ValuesBatch;
 export type ProblemSink = (place: string, message: string) => void;
 
 /**
- * Where NDJSON from a regular file is read to, instead of a new buffer per read: a region the
+ * Where NDJSON from a regular file or a pipe is read to, instead of a new buffer per read: a region the
  * consumer owns and reuses (ct-explode's lies in its WebAssembly module's memory, so the lines
  * need no copying in). A batch read into it holds only until the next batch is asked for.
  */
@@ -56,7 +56,8 @@ async function* readSource(source: Source, problem: ProblemSink, arena: LineAren
     const chunks = await decompressed(raw);
     const head = await readHead(chunks);
     if (head.bytes.length === 0) return;
-    const direct = arena && !chunks.gunzipped && raw instanceof FileReader ? { reader: raw, arena } : undefined;
+    const readsInto = raw instanceof FileReader || raw instanceof PipeReader;
+    const direct = arena && !chunks.gunzipped && readsInto ? { reader: raw, arena } : undefined;
     if (head.shape === 'document') yield* documentBatches(source.name, head.bytes, chunks.iterator, problem);
     else yield* lineBatches(source.name, head.bytes, chunks.iterator, direct);
   } catch (err) {
@@ -194,13 +195,14 @@ function isSpace(c: number): boolean {
 /**
  * Whole lines, a batch per chunk read. Only the line that straddles two chunks is copied (into
  * a batch of its own); the rest of a chunk is handed on as it is. With `direct`, lines past the
- * first chunk are read into the arena instead (see arenaBatches).
+ * first chunk are read into the arena instead (see arenaBatches), but for a line longer than the
+ * arena, which is read in chunks up to its end.
  */
 async function* lineBatches(
   source: string,
   head: Buffer,
   rest: AsyncIterator<Buffer>,
-  direct?: { reader: FileReader; arena: LineArena },
+  direct?: { reader: FileReader | PipeReader; arena: LineArena },
 ): AsyncGenerator<LinesBatch> {
   let first = true;
   /** The start of a line whose end has not been read yet, in pieces. */
@@ -223,13 +225,12 @@ async function* lineBatches(
       }
       if (lastNl + 1 < body.length) pending.push(body.subarray(lastNl + 1));
     }
-    if (direct) {
+    // Into the arena, once no line that filled it is still being read.
+    if (direct && firstNl >= 0) {
       const left: LongLine | undefined = yield* arenaBatches(source, first, Buffer.concat(pending), direct.reader, direct.arena);
       if (!left) return;
-      // One line filled the whole arena: the rest of the source is read in chunks.
       first = left.first;
       pending = [left.line];
-      direct = undefined;
     }
     const r = await rest.next();
     chunk = r.done ? undefined : r.value;
@@ -244,23 +245,23 @@ interface LongLine {
 }
 
 /**
- * Reads the rest of a regular file into the arena: its whole lines go out as a batch in place,
- * and the start of the last line is moved to the front before the next read. Returns at the end
- * of the file; or, when one line fills the arena, returns that line's bytes so far (a copy).
+ * Reads the rest of a source into the arena: its whole lines go out as a batch in place, and
+ * the start of the last line is moved to the front before the next read. Returns at the end of
+ * the source; or, when one line fills the arena, returns that line's bytes so far (a copy).
  */
-function* arenaBatches(
+async function* arenaBatches(
   source: string,
   first: boolean,
   carried: Buffer,
-  reader: FileReader,
+  reader: FileReader | PipeReader,
   arena: LineArena,
-): Generator<LinesBatch, LongLine | undefined> {
+): AsyncGenerator<LinesBatch, LongLine | undefined> {
   let area = arena.area();
   if (carried.length >= area.length) return { line: carried, first };
   let carry = carried.copy(area, 0);
   for (;;) {
     if (carry === area.length) return { line: Buffer.from(area.subarray(0, carry)), first };
-    const end = carry + reader.readInto(area, carry);
+    const end = carry + (await reader.readInto(area, carry));
     if (end === carry) {
       if (carry > 0) yield { kind: 'lines', source, buf: area.subarray(0, carry), first };
       return undefined;

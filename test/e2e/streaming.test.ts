@@ -1,7 +1,7 @@
 // Streams, always: memory stays flat on a large input even when the reader is slow, and a single
 // 10 MB event goes through. Peak RSS is read with GNU time (.ci/run installs it).
 import { describe, expect, test } from 'vitest';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import path from 'node:path';
 import { lines, sh, tempDir } from '../helpers';
@@ -35,6 +35,20 @@ describe('streaming', () => {
     expect([a, c]).toEqual(['a', 'c']);
     expect(Number(ms)).toBeLessThan(3500);
     expect(last).toBe('b');
+  }, 30000);
+
+  test('lines read into a reused buffer, from a file or a pipe, come out every one, whole, in order', async () => {
+    // Lengths that straddle every read; a line of 300 KB (longer than the buffer) in the middle.
+    const dir = tempDir();
+    const event = (i: number, pad: number) => JSON.stringify({ eventName: `E${i}`, pad: 'x'.repeat(pad) });
+    const all = Array.from({ length: 6000 }, (_, i) => event(i, (i * 7919) % 1500));
+    all.splice(3000, 0, event(-1, 300_000));
+    const text = `${all.join('\n')}\n`;
+    writeFileSync(path.join(dir, 'in.ndjson'), text);
+    const r = await sh('ct-where eventName~E < in.ndjson > file.out; cat in.ndjson | ct-where eventName~E > pipe.out; cat in.ndjson | ct-where -c eventName~E', { cwd: dir });
+    expect(r.stdout).toBe('6001\n');
+    expect(readFileSync(path.join(dir, 'file.out'), 'utf8') === text).toBe(true);
+    expect(readFileSync(path.join(dir, 'pipe.out'), 'utf8') === text).toBe(true);
   }, 30000);
 
   test('a pipe is written with blocking writes; one made non-blocking (shared with stderr by 2>&1) still gets every byte', async () => {

@@ -186,16 +186,23 @@ describe('the reader', () => {
       expect(used).toBeGreaterThan(0);
     });
 
-    test('a line longer than the arena is read on without it, whole', async () => {
+    test('a line longer than the arena is read on without it, whole, and the arena is used again after it', async () => {
       const dir = tempDir();
       const file = path.join(dir, 'long.ndjson');
       const long = `{"blob":"${'x'.repeat(5000)}"}`;
-      const text = `${JSON.stringify(rec(1))}\n`.repeat(Math.ceil(READ_CHUNK / 40) + 100) + `${long}\n${JSON.stringify(rec(2))}\n`;
+      const lines = `${JSON.stringify(rec(1))}\n`.repeat(Math.ceil(READ_CHUNK / 40) + 100);
+      const text = `${lines}${long}\n${lines}`;
       writeFileSync(file, text);
-      const { batches, inArena } = await arenaRead(file, 1024);
-      expect(inArena).toBeGreaterThan(0);
-      expect(Buffer.concat(batches.map((b) => b.buf)).toString()).toBe(text);
-      expect(batches.some((b) => b.buf.toString() === `${long}\n` || b.buf.toString().startsWith(long))).toBe(true);
+      const area = Buffer.alloc(1024);
+      const seen: { text: string; inArena: boolean }[] = [];
+      for await (const b of readBatches([file], Readable.from([]), () => undefined, { area: () => area })) {
+        if (b.kind === 'lines') seen.push({ text: b.buf.toString(), inArena: b.buf.buffer === area.buffer });
+      }
+      expect(seen.map((b) => b.text).join('')).toBe(text);
+      const at = seen.findIndex((b) => b.text.includes(long));
+      expect(seen[at]).toEqual({ text: `${long}\n`, inArena: false });
+      expect(seen.slice(0, at).some((b) => b.inArena)).toBe(true);
+      expect(seen.slice(at + 1).some((b) => b.inArena)).toBe(true);
     });
   });
 });
