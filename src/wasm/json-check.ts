@@ -195,7 +195,8 @@ function unescapeRecord(i: usize, end: usize): usize {
   let o = outAt;
   i++;
   while (true) {
-    // 16 bytes at a time, copied whole, to the next quote or backslash.
+    // 16 bytes at a time, copied whole, to the next quote or backslash. The escaped quotes of
+    // the record (\", every key and string has two) are unescaped here without leaving the loop.
     while (i + 16 <= end) {
       const v = v128.load(i);
       v128.store(o, v);
@@ -208,7 +209,11 @@ function unescapeRecord(i: usize, end: usize): usize {
       const k = <usize>ctz(mask);
       i += k;
       o += k;
-      break;
+      if (i + 1 >= end || at(i) != BACKSLASH) break;
+      const e = at(i + 1);
+      if (e != QUOTE && e != BACKSLASH && e != SLASH) break;
+      store<u8>(o++, <u8>e);
+      i += 2;
     }
     if (i >= end) return 0;
     const c = at(i++);
