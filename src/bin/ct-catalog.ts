@@ -1,4 +1,4 @@
-#!/usr/bin/env -S -u NODE_EXTRA_CA_CERTS node --max-semi-space-size=4 --expose-gc
+#!/usr/bin/env -S -u NODE_EXTRA_CA_CERTS node
 // `ct-catalog __complete LINE` answers shell completion without loading the CLI parser.
 if (process.argv[2] === '__complete') {
   // eslint-disable-next-line @typescript-eslint/no-require-imports

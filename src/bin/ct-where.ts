@@ -1,4 +1,4 @@
-#!/usr/bin/env -S -u NODE_EXTRA_CA_CERTS node --max-semi-space-size=4 --expose-gc
+#!/usr/bin/env -S -u NODE_EXTRA_CA_CERTS node
 import { main } from '../cli/main';
 import { whereCommand } from '../commands/where';
 
