@@ -2,7 +2,6 @@
 // command with the process streams, turns errors into one line on stderr and an exit status.
 // No stack trace reaches a user unless CTPIPE_DEBUG is set.
 import { fstatSync } from 'node:fs';
-import { isatty } from 'node:tty';
 import type { Readable, Writable } from 'node:stream';
 import type { Argv, Options } from 'yargs';
 import { CtError, EXIT, EXIT_CODES_HELP, messageOf, usageError } from '../core/errors';
@@ -45,8 +44,10 @@ export async function runCommand<O>(command: Command<O>, argv: string[], io: Io)
   const plain = command.plain && plainOptions(command.plain, argv);
   const parsed = plain ? { options: plain as O } : await parseWithYargs(command, argv, io);
   if ('status' in parsed) return parsed.status;
+  // Not { ...io, argv }: that reads io.stderr, which main() leaves to be created when first used.
+  const withArgv: Io = Object.create(io, { argv: { value: argv } });
   try {
-    return await command.run(parsed.options, { ...io, argv });
+    return await command.run(parsed.options, withArgv);
   } catch (err) {
     return report(err, io, '');
   }
@@ -66,7 +67,7 @@ export async function parseWithYargs<O>(command: Command<O>, argv: string[], io:
       .version(false)
       .strict()
       // process.stdout only for a terminal: creating it makes a pipe non-blocking (see FdOutput).
-      .wrap(Math.min(110, (isatty(1) && process.stdout.columns) || 100))
+      .wrap(Math.min(110, (isTerminal(1) && process.stdout.columns) || 100))
       .exitProcess(false)
       .fail((msg: string | null, err: Error | undefined) => {
         throw err instanceof CtError ? err : usageError(msg ?? messageOf(err));
@@ -104,7 +105,7 @@ function standardInput(stdout: Writable): ByteStream {
   try {
     const stat = fstatSync(0);
     if (stat.isFile()) return new FileReader(0);
-    if (stat.isFIFO() && (stdout instanceof FdOutput || isatty(1))) return PipeReader.forStdin() ?? process.stdin;
+    if (stat.isFIFO() && (stdout instanceof FdOutput || isTerminal(1))) return PipeReader.forStdin() ?? process.stdin;
   } catch {
     // no fd 0: fall back
   }
@@ -115,20 +116,33 @@ function standardInput(stdout: Writable): ByteStream {
 function standardOutput(): Writable {
   try {
     const stat = fstatSync(1);
-    if (stat.isFIFO() || stat.isFile() || (stat.isCharacterDevice() && !isatty(1))) return new FdOutput(1, stat.isFIFO());
+    if (stat.isFIFO() || stat.isFile() || (stat.isCharacterDevice() && !isTerminal(1))) return new FdOutput(1, stat.isFIFO());
   } catch {
     // no fd 1: fall back
   }
   return process.stdout;
 }
 
+/** Whether fd is a terminal; node:tty (which loads node:net) only when asked, not at every start. */
+function isTerminal(fd: number): boolean {
+  return (require('node:tty') as typeof import('node:tty')).isatty(fd);
+}
+
 /** The bin entry points call this. */
 export function main<O>(command: Command<O>): void {
   const stdout = standardOutput();
-  const io: Io = { stdin: standardInput(stdout), stdout, stderr: process.stderr, name: command.name };
+  const io: Io = {
+    stdin: standardInput(stdout),
+    stdout,
+    // Created when first written to: for a pipe that loads node:net, which most runs never need.
+    get stderr() {
+      return process.stderr;
+    },
+    name: command.name,
+  };
   void runCommand(command, process.argv.slice(2), io).then((status) => {
     process.exitCode = status;
-    process.stdin.destroy();
+    io.stdin.destroy();
   });
 }
 

@@ -3,7 +3,7 @@
 // JSON documents (`{"Records":[...]}`, `{"Events":[...]}` pages, arrays, pretty-printed records):
 // parsed whole up to 512 KiB, else assembled one at a time by stream-json; gzipped or not (told
 // by magic bytes, not the name).
-import { createGunzip } from 'node:zlib';
+import type { Gunzip } from 'node:zlib';
 import { expandSources, FileReader, PipeReader, type ByteStream, type Source } from './sources';
 import { wholeDocument, WHOLE_DOCUMENT_LIMIT, type DocumentEntry } from './whole-document';
 
@@ -82,14 +82,15 @@ async function decompressed(raw: ByteStream): Promise<ChunkStream> {
   if (first.done) return { iterator: emptyIterator(), gunzipped: false };
   const chunk = first.value;
   if (chunk.length >= 2 && chunk[0] === GZIP_MAGIC_0 && chunk[1] === GZIP_MAGIC_1) {
-    const gunzip = createGunzip();
+    // Loaded here, not at start-up: most input is not gzipped.
+    const gunzip = (await import('node:zlib')).createGunzip();
     void pump(chunk, it, gunzip);
     return { iterator: gunzip[Symbol.asyncIterator]() as AsyncIterator<Buffer>, gunzipped: true };
   }
   return { iterator: prepend(chunk, it), gunzipped: false };
 }
 
-async function pump(first: Buffer, rest: AsyncIterator<Buffer>, gunzip: ReturnType<typeof createGunzip>): Promise<void> {
+async function pump(first: Buffer, rest: AsyncIterator<Buffer>, gunzip: Gunzip): Promise<void> {
   try {
     if (!gunzip.write(first)) await waitDrain(gunzip);
     for (let r = await rest.next(); !r.done; r = await rest.next()) {

@@ -1,9 +1,9 @@
 // Owns writing to stdout: batches small writes, waits for 'drain' (backpressure) and turns a
 // closed pipe (EPIPE, as in `| head -1`) into a quiet stop instead of an error.
 import { writeSync } from 'node:fs';
-import { Socket } from 'node:net';
+import type { Socket } from 'node:net';
 import { Writable } from 'node:stream';
-import { PipeWriter } from './pipe-writer';
+import type { PipeWriter } from './pipe-writer';
 
 const FLUSH_BYTES = 256 * 1024;
 
@@ -41,7 +41,9 @@ export class OutputWriter {
    * keep the chunks themselves.
    */
   get released(): boolean {
-    return this.takesWrites || (this.stream instanceof Socket && this.stream.writableLength === 0);
+    if (this.takesWrites) return true;
+    const { Socket } = require('node:net') as typeof import('node:net'); // not at start-up: few need it
+    return this.stream instanceof Socket && (this.stream as Socket).writableLength === 0;
   }
 
   write(part: Buffer | string): void {
@@ -225,6 +227,8 @@ export class FdOutput extends Writable {
   }
 
   private startWriter(): PipeWriter {
+    // Loaded here, not at start-up: node:worker_threads is for large outputs only.
+    const { PipeWriter } = require('./pipe-writer') as typeof import('./pipe-writer');
     const writer = new PipeWriter(this.descriptor);
     // What is still in the ring is written before the process ends.
     process.on('exit', () => writer.finish());

@@ -1,6 +1,6 @@
 // Expands command-line arguments into byte streams: stdin, files, and directories walked for
 // the `.json` / `.json.gz` / `.ndjson` files that `aws s3 sync` of a trail bucket leaves.
-import { closeSync, createReadStream, openSync, promises as fsp, readSync } from 'node:fs';
+import { closeSync, createReadStream, openSync, readdirSync, readSync, statSync } from 'node:fs';
 import path from 'node:path';
 
 export interface Source {
@@ -31,7 +31,7 @@ export async function* expandSources(
     }
     let stat;
     try {
-      stat = await fsp.stat(arg);
+      stat = statSync(arg);
     } catch (err) {
       onMissing(arg, (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file or directory' : String(err));
       continue;
@@ -154,7 +154,7 @@ export class PipeReader implements ByteStream {
 }
 
 async function* walk(dir: string): AsyncGenerator<Source> {
-  const entries = await fsp.readdir(dir, { withFileTypes: true });
+  const entries = readdirSync(dir, { withFileTypes: true });
   entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   for (const entry of entries) {
     const full = path.join(dir, entry.name);

@@ -1,7 +1,7 @@
 // Compiles a parsed expression into a predicate over an EventView. All literal checking (regular
 // expressions, times, numbers, CIDR blocks) happens here, once, with the literal's position for
 // the error caret. Evaluation goes through EventView.resolve, which reads own properties only.
-import { BlockList, isIP } from 'node:net';
+import type { BlockList } from 'node:net';
 import type { EventView } from '../core/event';
 import { Many } from '../core/field-path';
 import { eventTimeMs, parseTimeLiteral } from '../core/time';
@@ -120,9 +120,15 @@ function regexTest(lit: Literal, flags: string): ValueTest {
   };
 }
 
+/** node:net, for CIDR blocks: loaded by the first one, not at every start. */
+function net(): typeof import('node:net') {
+  return require('node:net') as typeof import('node:net');
+}
+
 function memberTest(lit: Literal): ValueTest {
   const block = cidrBlock(lit);
   if (!block) return equalsTest(lit.text);
+  const { isIP } = net();
   return (x) => {
     const s = scalarText(x);
     if (s === undefined) return false;
@@ -136,6 +142,7 @@ export function cidrBlock(lit: Literal): BlockList | undefined {
   const slash = lit.text.lastIndexOf('/');
   if (slash < 0) return undefined;
   const address = lit.text.slice(0, slash);
+  const { BlockList, isIP } = net();
   const family = isIP(address);
   if (family === 0) return undefined;
   const bits = Number(lit.text.slice(slash + 1));

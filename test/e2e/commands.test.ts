@@ -1,6 +1,6 @@
 // The bins as a user runs them: real `sh -c` pipes over the corpus and the bundled sample.
 import { describe, expect, test } from 'vitest';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { lines, ROOT, SAMPLE, sh, tempDir } from '../helpers';
 
@@ -223,6 +223,26 @@ describe('every command', () => {
     const warned = async (name: string): Promise<boolean> => (await sh(`NODE_EXTRA_CA_CERTS=/nonexistent ${name} --help`)).stderr.includes('extra certs');
     for (const name of ['ct-where', 'ct-explode', 'ct-csv', 'ct-catalog', 'ct-serve']) expect(await warned(name), name).toBe(false);
     expect(await warned('ct-fetch')).toBe(true);
+  });
+
+  test('ct-where loads at start-up only what it needs (no yargs, net, tty, zlib, worker threads)', async () => {
+    // Start-up is measured by the bench, not timed here; this keeps what it loads from growing.
+    const dir = tempDir();
+    writeFileSync(
+      path.join(dir, 'loaded.js'),
+      "process.on('exit', () => require('fs').writeFileSync(process.env.LOADED, JSON.stringify([...process.moduleLoadList, ...Object.keys(require.cache)])));",
+    );
+    writeFileSync(path.join(dir, 'empty'), '');
+    // Input from a file, output into a pipe, errors into a file, as in a shell (the test's own
+    // streams are sockets, for which node loads node:net).
+    const r = await sh(`LOADED=${dir}/out.json node -r ${dir}/loaded.js ${ROOT}/dist/bin/ct-where.js errorCode~Denied < empty 2> err | cat; cat err`, { cwd: dir });
+    expect(r.stdout).toBe('');
+    const loaded: string[] = JSON.parse(readFileSync(path.join(dir, 'out.json'), 'utf8'));
+    expect(loaded).toContain('NativeModule fs');
+    for (const heavy of ['NativeModule net', 'NativeModule tty', 'NativeModule zlib', 'NativeModule worker_threads', 'NativeModule internal/fs/promises']) {
+      expect(loaded, heavy).not.toContain(heavy);
+    }
+    expect(loaded.filter((m) => m.includes('node_modules'))).toEqual([]);
   });
 
   test('npx runs the bins from the project folder', async () => {
