@@ -103,7 +103,7 @@ class LineExploder implements LineArena {
 
   constructor(private readonly out: OutputWriter) {}
 
-  /** Lines from a regular file are read straight into the module's memory (see LineArena). */
+  /** Lines from a file or a pipe are read straight into the module's memory (see LineArena). */
   area(): Buffer {
     return this.checker.lineArea();
   }

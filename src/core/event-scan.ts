@@ -52,9 +52,10 @@ export interface EventHandler {
   /** Called after each batch, before output is flushed (ct-csv turns its rows into text here). */
   endBatch?(): void;
   /**
-   * Optional: where to read NDJSON from regular files to (see LineArena), for handlers that keep
-   * nothing of a batch's bytes once it is handled. Used only with output that takes each write:
-   * run() writes or copies a batch's output before the next batch is read over it.
+   * Optional: where to read NDJSON to (see LineArena), for a handler that has an area of its own;
+   * others get a plain buffer. Either way only with output that takes each write: run() writes
+   * or copies a batch's output before the next batch is read over it, and handlers keep nothing
+   * of a batch's bytes once it is handled.
    */
   readonly lineArena?: LineArena;
   /** Optional fast path: lines this filter rules out are never parsed. */

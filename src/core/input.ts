@@ -30,9 +30,10 @@ export type Batch = LinesBatch | ValuesBatch;
 export type ProblemSink = (place: string, message: string) => void;
 
 /**
- * Where NDJSON from a regular file or a pipe is read to, instead of a new buffer per read: a region the
- * consumer owns and reuses (ct-explode's lies in its WebAssembly module's memory, so the lines
- * need no copying in). A batch read into it holds only until the next batch is asked for.
+ * Where NDJSON from a regular file or a pipe on stdin is read to, instead of a new buffer per
+ * read: a region the consumer owns and reuses (ct-explode's lies in its WebAssembly module's
+ * memory, so the lines need no copying in). A batch read into it holds only until the next
+ * batch is asked for.
  */
 export interface LineArena {
   /** The region; asked for before each read, as a view of it may be replaced meanwhile. */
