@@ -4,6 +4,7 @@ import { writeSync } from 'node:fs';
 import type { Socket } from 'node:net';
 import { Writable } from 'node:stream';
 import type { PipeWriter } from './pipe-writer';
+import { CtError, EXIT } from './errors';
 
 const FLUSH_BYTES = 256 * 1024;
 
@@ -20,7 +21,7 @@ export class OutputWriter {
   constructor(private readonly stream: Writable) {
     stream.on('error', (err: NodeJS.ErrnoException) => {
       if (err.code === 'EPIPE' || err.code === 'ERR_STREAM_DESTROYED') this.broken = true;
-      else this.failure = err;
+      else this.failure = writeFailure(err);
     });
   }
 
@@ -141,6 +142,13 @@ export class OutputWriter {
       this.stream.on('error', done);
     });
   }
+}
+
+/** `ENOSPC: no space left on device, write` as one line for a user: what failed, and why. */
+function writeFailure(err: NodeJS.ErrnoException): CtError {
+  const prefix = `${err.code}: `;
+  const why = err.code && err.message.startsWith(prefix) ? `${err.message.slice(prefix.length).replace(/, write$/, '')} (${err.code})` : err.message;
+  return new CtError('output', `could not write to standard output: ${why}`, EXIT.data);
 }
 
 /**

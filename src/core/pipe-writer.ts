@@ -87,6 +87,6 @@ export class PipeWriter {
   private check(): void {
     const state = Atomics.load(this.ctl, STATE);
     if (state === FAILED_EPIPE) throw Object.assign(new Error('write EPIPE'), { code: 'EPIPE' });
-    if (state === FAILED_OTHER) throw Object.assign(new Error('could not write to standard output'), { code: 'EIO' });
+    if (state === FAILED_OTHER) throw new Error('a write by the writer thread failed');
   }
 }

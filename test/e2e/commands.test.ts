@@ -217,6 +217,19 @@ describe('every command', () => {
     expect(r.code).toBe(0);
   });
 
+  test('output that cannot be written (a full disk) is one line naming why, exit 1', async () => {
+    const dir = tempDir();
+    const item = (i: number) => JSON.stringify({ EventId: `e${i}`, CloudTrailEvent: JSON.stringify({ eventID: `e${i}`, pad: 'p'.repeat(900) }) });
+    writeFileSync(path.join(dir, 'items.ndjson'), `${Array.from({ length: 3000 }, (_, i) => item(i)).join('\n')}\n`);
+    // One small write at the end, and many large ones.
+    for (const script of ["echo '{\"eventID\":\"x\"}' | ct-explode > /dev/full", 'ct-explode items.ndjson > /dev/full', 'ct-where EventId~e -- items.ndjson > /dev/full']) {
+      const r = await sh(script, { cwd: dir });
+      const name = script.includes('ct-where') ? 'ct-where' : 'ct-explode';
+      expect(r.stderr, script).toBe(`${name}: could not write to standard output: no space left on device (ENOSPC)\n`);
+      expect(r.code, script).toBe(1);
+    }
+  });
+
   test('only ct-fetch loads NODE_EXTRA_CA_CERTS: the others make no TLS connection', async () => {
     // Node reads the file at start-up (66 ms here, for a bundle of 140 certificates) and warns
     // if it cannot: the warning shows who still reads it.
