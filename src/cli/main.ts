@@ -2,7 +2,7 @@
 // command with the process streams, turns errors into one line on stderr and an exit status.
 // No stack trace reaches a user unless CTPIPE_DEBUG is set.
 import { fstatSync } from 'node:fs';
-import type { Readable, Writable } from 'node:stream';
+import type { Writable } from 'node:stream';
 import type { Argv, Options } from 'yargs';
 import { CtError, EXIT, EXIT_CODES_HELP, messageOf, usageError } from '../core/errors';
 import { warn, type Io } from '../core/io';

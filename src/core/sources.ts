@@ -52,7 +52,7 @@ export type ByteStream = AsyncIterable<Buffer> & { destroy(): void };
  * A regular file (or stdin redirected from one), read with readSync. From the page cache a read
  * never blocks for long, and the event loop no longer sits idle while the thread pool reads:
  * the idle time was a quarter of `ct-where errorCode~Denied` on a 322 MB file (measured).
- * Pipes, FIFOs and terminals keep the ordinary asynchronous streams.
+ * A pipe on stdin has PipeReader; named pipes given as arguments and terminals keep node's streams.
  *
  * Chunks come in new buffers; readInto() reads into the caller's own instead (see lineBatches),
  * which spares a fresh allocation per read: its pages, and the collections that free them.
