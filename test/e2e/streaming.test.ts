@@ -22,7 +22,7 @@ describe('streaming', () => {
 
   test('output is written while the input waits: matches reach the end of a pipeline before their input ends', async () => {
     // ct-where holds small output back for up to 20 ms after a write ('c' comes 10 ms after 'a',
-    // once ct-where has started); a timer writes it when the input stalls.
+    // once ct-where has started); it is written when the input stalls, before the read that waits.
     const item = (id: string) => JSON.stringify({ EventId: id, CloudTrailEvent: JSON.stringify({ eventID: id, errorCode: 'AccessDenied' }) });
     const r = await sh(
       `start=$(date +%s%N); { sleep 1; echo '${item('a')}'; sleep 0.01; echo '${item('c')}'; sleep 3; echo '${item('b')}'; } |
@@ -35,6 +35,23 @@ describe('streaming', () => {
     expect([a, c]).toEqual(['a', 'c']);
     expect(Number(ms)).toBeLessThan(3500);
     expect(last).toBe('b');
+  }, 30000);
+
+  test('input that stalls while a worker thread holds batches: their matches are written before the read waits', async () => {
+    // 6 MB of lines that match (ct-where starts its thread past 2 MiB of parsed lines), then the
+    // input waits 3 s: every match must reach the reader before the last line comes.
+    const dir = tempDir();
+    const line = JSON.stringify({ eventName: 'A', readOnly: true, pad: 'x'.repeat(1000) });
+    writeFileSync(path.join(dir, 'big.ndjson'), `${line}\n`.repeat(6000));
+    const r = await sh(
+      `start=$(date +%s%N); { cat big.ndjson; sleep 3; echo '${line}'; } | CTPIPE_DEBUG=1 ct-where readOnly=true 2> err |
+       { head -n 6000 > /dev/null; echo $(( ($(date +%s%N) - start) / 1000000 )); wc -l; }; cat err`,
+      { cwd: dir },
+    );
+    const [ms, rest, debug] = lines(r.stdout);
+    expect(Number(ms)).toBeLessThan(2500);
+    expect(Number(rest)).toBe(1);
+    expect(debug).toContain('1 worker thread(s)');
   }, 30000);
 
   test('lines read into a reused buffer, from a file or a pipe, come out every one, whole, in order', async () => {
