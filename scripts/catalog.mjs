@@ -89,7 +89,7 @@ const types = resourceTypes();
 for (const o of overrides.resourceTypes) addValue(types, o.value, `${o.tier ?? 'documented'}: ${o.cite}`, o.tier ?? 'documented');
 
 const { LOOKUP_ATTRIBUTE_KEYS } = require(path.join(root, 'dist/catalog/lookup-keys.js'));
-const { fieldPaths } = require(path.join(root, 'dist/catalog/record-fields.js'));
+const { fieldPaths } = require(path.join(root, 'dist/events/known-fields.js'));
 
 const catalog = {
   generatedBy: 'scripts/catalog.mjs (npm run catalog)',

@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
 import fc from 'fast-check';
-import type { Io } from '../src/core/io';
+import { OutputWriter } from '../src/output/output-writer';
+import type { Io } from '../src/run/io';
 
 export const ROOT = path.resolve(__dirname, '..');
 export const CORPUS = path.resolve(ROOT, '../shared/corpus');
@@ -63,14 +64,21 @@ export function tempDir(): string {
 }
 
 /** In-memory streams for driving a command's run() without a process. */
-export function memoryIo(input: string | Buffer, name = 'ct-test'): Io & { out(): string; err(): string } {
+export function memoryIo(input: string | Buffer, name = 'ct-test'): Io & { stdoutText(): string; stderrText(): string } {
   const stdout = new PassThrough();
   const stderr = new PassThrough();
   let out = '';
   let err = '';
   stdout.on('data', (d: Buffer) => (out += d.toString('utf8')));
   stderr.on('data', (d: Buffer) => (err += d.toString('utf8')));
-  return { stdin: Readable.from([Buffer.from(input)]), stdout, stderr, name, out: () => out, err: () => err };
+  return {
+    stdin: Readable.from([Buffer.from(input)]),
+    out: new OutputWriter(stdout),
+    stderr,
+    name,
+    stdoutText: () => out,
+    stderrText: () => err,
+  };
 }
 
 export interface Served {

@@ -3,7 +3,7 @@
 import { createRequire } from 'node:module';
 
 /** The project's seeded generator (src/core/random.ts, built by npm ci). */
-export const rng = createRequire(import.meta.url)('../../dist/core/random.js').seededRandom;
+export const rng = createRequire(import.meta.url)('../../dist/common/random.js').seededRandom;
 
 const ACCOUNT = '123456789012';
 const USERS = ['alice', 'bob', 'carol', 'deploy-bot', '田中太郎', 'José', 'Zoë'];

@@ -1,13 +1,15 @@
-#!/usr/bin/env -S -u NODE_EXTRA_CA_CERTS node
-// `ct-catalog __complete LINE` answers shell completion without loading the CLI parser.
+// ct-catalog: the shim; the command is src/commands/catalog.ts, the shebang is declared in
+// scripts/post-build.mjs. `ct-catalog __complete LINE` answers completion for tests and tools
+// without loading the command or yargs.
+import { main, runProcess } from '../cli/main';
+
 if (process.argv[2] === '__complete') {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { complete } = require('../catalog/complete') as typeof import('../catalog/complete');
-  process.stdout.write(complete(process.argv[3] ?? '').map((c) => `${c}\n`).join(''));
+  const line = process.argv[3] ?? '';
+  runProcess('ct-catalog', async (io) => {
+    const { complete } = await import('../cli/completion');
+    for (const candidate of complete(line)) io.out.writeLine(candidate);
+    return 0;
+  });
 } else {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { main } = require('../cli/main') as typeof import('../cli/main');
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { catalogCommand } = require('../commands/catalog') as typeof import('../commands/catalog');
-  main(catalogCommand);
+  void import('../commands/catalog').then(({ catalogCommand }) => main(catalogCommand));
 }

@@ -1,4 +1,4 @@
-#!/usr/bin/env -S -u NODE_EXTRA_CA_CERTS node
+// ct-csv: the shim; the command is src/commands/csv.ts, the shebang is declared in scripts/post-build.mjs.
 import { main } from '../cli/main';
 import { csvCommand } from '../commands/csv';
 

@@ -1,4 +1,4 @@
-#!/usr/bin/env -S -u NODE_EXTRA_CA_CERTS node --max-semi-space-size=4 --expose-gc
+// ct-explode: the shim; the command is src/commands/explode.ts, the shebang is declared in scripts/post-build.mjs.
 import { main } from '../cli/main';
 import { explodeCommand } from '../commands/explode';
 

@@ -1,4 +1,4 @@
-#!/usr/bin/env -S node --max-semi-space-size=4 --expose-gc
+// ct-fetch: the shim; the command is src/commands/fetch.ts, the shebang is declared in scripts/post-build.mjs.
 import { main } from '../cli/main';
 import { fetchCommand } from '../commands/fetch';
 

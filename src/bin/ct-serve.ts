@@ -1,4 +1,4 @@
-#!/usr/bin/env -S -u NODE_EXTRA_CA_CERTS node
+// ct-serve: the shim; the command is src/commands/serve.ts, the shebang is declared in scripts/post-build.mjs.
 import { main } from '../cli/main';
 import { serveCommand } from '../commands/serve';
 

@@ -1,4 +1,4 @@
-#!/usr/bin/env -S -u NODE_EXTRA_CA_CERTS node
+// ct-where: the shim; the command is src/commands/where.ts, the shebang is declared in scripts/post-build.mjs.
 import { main } from '../cli/main';
 import { whereCommand } from '../commands/where';
 

@@ -1,7 +1,7 @@
 // Warnings for lookup values the catalogue does not know, with the nearest known ones. They never
 // block: the API accepts any string and the catalogue can lag behind AWS.
 import { catalog, eventNamesBySource } from './catalog';
-import { nearest } from '../core/suggest';
+import { nearest } from '../common/suggest';
 
 /** A warning for an EventSource or ResourceType value, or undefined when the value is known. */
 export function unknownValueWarning(key: string, value: string): string | undefined {

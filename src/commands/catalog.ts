@@ -1,12 +1,12 @@
 // ct-catalog: lists the values LookupEvents accepts that AWS publishes nowhere in one place:
 // event sources, resource types, event names per source, the attribute keys, record fields, Regions.
 import type { Argv } from 'yargs';
-import type { Command } from '../cli/main';
+import type { Command, OptionTable } from '../cli/command';
 import { catalog, eventNamesBySource, type CatalogValue } from '../catalog/catalog';
-import { CATALOG_LISTS, completionScript } from '../catalog/complete';
-import { usageError } from '../core/errors';
-import type { Io } from '../core/io';
-import { nearest } from '../core/suggest';
+import { CATALOG_LISTS, completionScript } from '../cli/completion';
+import { usageError } from '../common/errors';
+import type { Io } from '../run/io';
+import { nearest } from '../common/suggest';
 
 const LISTS = CATALOG_LISTS;
 type List = (typeof LISTS)[number];
@@ -19,9 +19,16 @@ interface CatalogOptions {
   long: boolean;
 }
 
+const OPTIONS: OptionTable = {
+  source: { type: 'string', describe: 'With event-names: the event source (ec2 or ec2.amazonaws.com)' },
+  json: { type: 'boolean', default: false, describe: 'One JSON array, for tools' },
+  long: { alias: 'l', type: 'boolean', default: false, describe: 'Show confidence tier and sources (or meaning and example)' },
+};
+
 export const catalogCommand: Command<CatalogOptions> = {
   name: 'ct-catalog',
-  options: (y: Argv) =>
+  optionTable: OPTIONS,
+  usage: (y: Argv) =>
     y
       .usage(
         'Usage: ct-catalog LIST [PATTERN] [options]\n\n' +
@@ -33,9 +40,6 @@ export const catalogCommand: Command<CatalogOptions> = {
       .command('$0 <list> [pattern]', false, (c) =>
         c.positional('list', { choices: LISTS }).positional('pattern', { type: 'string' }),
       )
-      .option('source', { type: 'string', describe: 'With event-names: the event source (ec2 or ec2.amazonaws.com)' })
-      .option('json', { type: 'boolean', default: false, describe: 'One JSON array, for tools' })
-      .option('long', { alias: 'l', type: 'boolean', default: false, describe: 'Show confidence tier and sources (or meaning and example)' })
       .example([
         ['ct-catalog event-sources ec2', 'event sources containing "ec2"'],
         ['ct-catalog resource-types s3::', 'resource types of S3'],
@@ -43,7 +47,7 @@ export const catalogCommand: Command<CatalogOptions> = {
         ['ct-catalog -l event-sources monitoring', 'where a value comes from'],
         ['ct-catalog attribute-keys -l', 'the eight lookup keys with examples'],
         ['eval "$(ct-catalog completion bash)"', 'shell completion (bash, zsh, or: ct-catalog completion fish | source)'],
-      ]) as unknown as Argv<CatalogOptions>,
+      ]),
   run: runCatalog,
 };
 
@@ -51,12 +55,12 @@ async function runCatalog(options: CatalogOptions, io: Io): Promise<number> {
   if (options.list === 'completion') {
     const script = completionScript(options.pattern ?? '');
     if (!script) throw usageError(`completion: name a shell: bash, zsh or fish (e.g. eval "$(ct-catalog completion bash)")`);
-    io.stdout.write(script);
+    io.out.write(script);
     return 0;
   }
   const rows = select(options);
   const text = options.json ? `${JSON.stringify(rows.map((r) => r.json))}\n` : rows.map((r) => `${options.long ? r.long : r.value}\n`).join('');
-  io.stdout.write(text);
+  io.out.write(text);
   return rows.length > 0 || options.json ? 0 : 1;
 }
 

@@ -1,15 +1,15 @@
 // ct-csv: CSV (or TSV) of chosen fields that opens correctly in Excel. Cells that a spreadsheet
 // would run as a formula (=, +, -, @, tab, CR first) are prefixed with ' unless told otherwise.
-import type { Argv, Options } from 'yargs';
+import type { Argv } from 'yargs';
 import { stringify } from 'csv-stringify/sync';
-import { toList, type Command } from '../cli/main';
-import { EventView } from '../core/event';
-import { EventScanner } from '../core/event-scan';
-import { usageError } from '../core/errors';
-import { Many, parsePath, type FieldPath } from '../core/field-path';
-import { warn, type Io } from '../core/io';
-import { unknownFieldWarning } from '../core/suggest';
-import { eventTimeMs } from '../core/time';
+import { toList, type Command, type OptionTable } from '../cli/command';
+import { EventView } from '../events/event-view';
+import { EventLoop } from '../run/event-loop';
+import { usageError } from '../common/errors';
+import { Many, parsePath, type FieldPath } from '../events/field-path';
+import { warn, type Io } from '../run/io';
+import { unknownFieldWarning } from '../events/known-fields';
+import { eventTimeMs } from '../events/time';
 
 interface CsvOptions {
   files: string[];
@@ -30,7 +30,7 @@ export const DEFAULT_FIELDS = [
 /** Fields holding instants, rendered in --tz. */
 const TIME_FIELDS = new Set(['eventTime', 'EventTime', 'creationDate']);
 
-const OPTIONS: Record<string, Options> = {
+const OPTIONS: OptionTable = {
   fields: { alias: 'f', type: 'string', coerce: toList, describe: 'Columns, comma-separated or repeated' },
   tsv: { type: 'boolean', default: false, describe: 'Tab-separated instead of comma-separated' },
   header: { type: 'boolean', default: true, describe: 'Write a header row (--no-header to leave it out)' },
@@ -42,7 +42,8 @@ const OPTIONS: Record<string, Options> = {
 
 export const csvCommand: Command<CsvOptions> = {
   name: 'ct-csv',
-  options: (y: Argv) =>
+  optionTable: OPTIONS,
+  usage: (y: Argv) =>
     y
       .usage(
         'Usage: ct-csv [options] [FILE|DIR...]\n\n' +
@@ -51,14 +52,13 @@ export const csvCommand: Command<CsvOptions> = {
           "('user' is the best short name of who acted.) Objects and arrays become compact JSON in the cell.",
       )
       .command('$0 [files..]', false)
-      .options(OPTIONS)
       .example([
         ['ct-where errorCode~Denied -- events.ndjson | ct-csv --excel > denied.csv', 'denied calls for a spreadsheet'],
         ['ct-csv -f eventTime,eventName,user,requestParameters --tz Asia/Tokyo', 'chosen columns, times in Tokyo'],
         ["ct-csv -f 'resources[].ARN' -f errorCode --tsv --no-header", 'TSV without a header'],
-      ]) as unknown as Argv<CsvOptions>,
+      ]),
   run: runCsv,
-  plain: { positional: 'files', options: OPTIONS, minimum: 0 },
+  plain: { positional: 'files', minimum: 0 },
 };
 
 async function runCsv(options: CsvOptions, io: Io): Promise<number> {
@@ -76,11 +76,11 @@ async function runCsv(options: CsvOptions, io: Io): Promise<number> {
     escape_formulas: options['escape-formulas'],
     cast: { boolean: (b: boolean) => String(b) },
   };
-  const scanner = new EventScanner(io, options.strict);
-  const out = scanner.out;
+  const loop = new EventLoop(io, options.strict);
+  const out = io.out;
   let rows: unknown[][] = options.header ? [specs] : [];
   if (options.excel) out.write('\uFEFF');
-  return scanner.run((options.files ?? []).map(String), {
+  return loop.run((options.files ?? []).map(String), {
     event(event: unknown) {
       const view = new EventView(event);
       const row = new Array<unknown>(columns.length);

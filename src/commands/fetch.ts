@@ -4,11 +4,10 @@
 import type { Argv } from 'yargs';
 import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
-import { toList, type Command } from '../cli/main';
+import { toList, type Command, type OptionTable } from '../cli/command';
 import { catalog } from '../catalog/catalog';
-import { CtError, EXIT, usageError } from '../core/errors';
-import { warn, type Io } from '../core/io';
-import { OutputWriter } from '../core/output';
+import { CtError, EXIT, usageError } from '../common/errors';
+import { warn, type Io } from '../run/io';
 import { describeAwsError } from '../fetch/aws-errors';
 import { lookupParams, windowText } from '../fetch/lookup-options';
 import { Progress } from '../fetch/progress';
@@ -32,9 +31,26 @@ interface FetchOptions {
   progress?: boolean;
 }
 
+const OPTIONS: OptionTable = {
+  'start-time': { type: 'string', describe: 'Oldest event (inclusive)' },
+  'end-time': { type: 'string', describe: 'Newest event (inclusive)' },
+  'lookup-attributes': { alias: 'a', type: 'string', coerce: toList, default: [], describe: 'KEY=VALUE or AttributeKey=K,AttributeValue=V' },
+  'event-category': { type: 'string', describe: "'insight' for Insights events" },
+  'max-items': { type: 'number', describe: 'Stop after this many events' },
+  'page-size': { type: 'number', default: 50, describe: 'Events per call, 1 to 50' },
+  'starting-token': { type: 'string', describe: 'Resume where a previous run stopped' },
+  region: { type: 'string', coerce: toList, default: [], describe: "Region(s): repeat, comma-separate, or 'all'" },
+  profile: { type: 'string', describe: 'Credentials profile (default: the SDK chain: env, profiles, SSO, instance role)' },
+  'endpoint-url': { type: 'string', describe: 'Another endpoint, e.g. a ct-serve URL' },
+  rate: { type: 'number', default: 2, describe: 'Requests per second per Region' },
+  'max-attempts': { type: 'number', default: 8, describe: 'Tries per call before giving up' },
+  progress: { type: 'boolean', describe: 'Live progress on stderr (default: when stderr is a terminal)' },
+};
+
 export const fetchCommand: Command<FetchOptions> = {
   name: 'ct-fetch',
-  options: (y: Argv) =>
+  optionTable: OPTIONS,
+  usage: (y: Argv) =>
     y
       .usage(
         'Usage: ct-fetch [options]\n\n' +
@@ -43,26 +59,13 @@ export const fetchCommand: Command<FetchOptions> = {
           'Times: ISO 8601 (any zone; none = local), "2024-07-22 09:00" (local), epoch seconds, 2h, 3d, now.\n' +
           'One lookup attribute per call (exact, case-sensitive); filter the rest with ct-where.',
       )
-      .option('start-time', { type: 'string', describe: 'Oldest event (inclusive)' })
-      .option('end-time', { type: 'string', describe: 'Newest event (inclusive)' })
-      .option('lookup-attributes', { alias: 'a', type: 'string', coerce: toList, default: [], describe: 'KEY=VALUE or AttributeKey=K,AttributeValue=V' })
-      .option('event-category', { type: 'string', describe: "'insight' for Insights events" })
-      .option('max-items', { type: 'number', describe: 'Stop after this many events' })
-      .option('page-size', { type: 'number', default: 50, describe: 'Events per call, 1 to 50' })
-      .option('starting-token', { type: 'string', describe: 'Resume where a previous run stopped' })
-      .option('region', { type: 'string', coerce: toList, default: [], describe: "Region(s): repeat, comma-separate, or 'all'" })
-      .option('profile', { type: 'string', describe: 'Credentials profile (default: the SDK chain: env, profiles, SSO, instance role)' })
-      .option('endpoint-url', { type: 'string', describe: 'Another endpoint, e.g. a ct-serve URL' })
-      .option('rate', { type: 'number', default: 2, describe: 'Requests per second per Region' })
-      .option('max-attempts', { type: 'number', default: 8, describe: 'Tries per call before giving up' })
-      .option('progress', { type: 'boolean', describe: 'Live progress on stderr (default: when stderr is a terminal)' })
       .example([
         ["ct-fetch --start-time '2024-07-22 00:00' -a EventSource=ec2.amazonaws.com", 'EC2 events since a local time'],
         ['ct-fetch --start-time 2h -a EventName=ConsoleLogin | ct-where responseElements.ConsoleLogin=Failure', 'failed logins, last 2 hours'],
         ['ct-fetch --region us-east-1,eu-west-1 --start-time 1d | ct-where errorCode~Denied | ct-csv', 'two Regions in parallel'],
         ['ct-fetch --event-category insight --start-time 7d', 'Insights events'],
         ['ct-fetch --endpoint-url "$(ct-serve data/sample-events.ndjson.gz | head -1)"', 'against a local ct-serve'],
-      ]) as unknown as Argv<FetchOptions>,
+      ]),
   run: runFetch,
 };
 
@@ -86,7 +89,7 @@ async function runFetch(options: FetchOptions, io: Io): Promise<number> {
 
   const credentials = options.profile ? fromNodeProviderChain({ profile: options.profile }) : undefined;
   const run: FetchRun = {
-    out: new OutputWriter(io.stdout),
+    out: io.out,
     remaining: maxItems ?? Infinity,
     stopped: false,
     abort: new AbortController(),

@@ -1,11 +1,11 @@
 // ct-serve: a local CloudTrail LookupEvents endpoint over events in any form ct-explode reads.
 // For demos, offline work and tests of pipelines; the first stdout line is its URL.
 import type { Argv } from 'yargs';
-import type { Command } from '../cli/main';
-import { EventScanner } from '../core/event-scan';
-import { usageError } from '../core/errors';
-import { warn, type Io } from '../core/io';
-import { seededRandom } from '../core/random';
+import type { Command, OptionTable } from '../cli/command';
+import { EventLoop } from '../run/event-loop';
+import { usageError } from '../common/errors';
+import { warn, type Io } from '../run/io';
+import { seededRandom } from '../common/random';
 import { EventStore } from '../serve/event-store';
 import { LookupServer } from '../serve/server';
 
@@ -21,9 +21,21 @@ interface ServeCommandOptions {
   seed?: number;
 }
 
+const OPTIONS: OptionTable = {
+  port: { type: 'number', default: 0, describe: 'Port (0: a free one)' },
+  rate: { type: 'number', default: 2, describe: 'Requests per second per Region (a token bucket) before ThrottlingException (0: no limit)' },
+  region: { type: 'string', default: 'us-east-1', describe: 'Region for events without awsRegion and unsigned requests' },
+  'fail-rate': { type: 'number', default: 0, describe: 'Share of requests answered 500 or 503 (0 to 1)' },
+  'reset-rate': { type: 'number', default: 0, describe: 'Share of requests whose connection is reset (0 to 1)' },
+  delay: { type: 'number', default: 0, describe: 'Milliseconds to wait before each answer' },
+  deny: { type: 'boolean', default: false, describe: 'Answer every call with AccessDeniedException' },
+  seed: { type: 'number', describe: 'Seed for the fault injection, to repeat a run' },
+};
+
 export const serveCommand: Command<ServeCommandOptions> = {
   name: 'ct-serve',
-  options: (y: Argv) =>
+  optionTable: OPTIONS,
+  usage: (y: Argv) =>
     y
       .usage(
         'Usage: ct-serve [options] [FILE|DIR...]\n\n' +
@@ -34,20 +46,12 @@ export const serveCommand: Command<ServeCommandOptions> = {
           'stops on Ctrl-C or SIGTERM. Events are held in memory.',
       )
       .command('$0 [files..]', false)
-      .option('port', { type: 'number', default: 0, describe: 'Port (0: a free one)' })
-      .option('rate', { type: 'number', default: 2, describe: 'Requests per second per Region (a token bucket) before ThrottlingException (0: no limit)' })
-      .option('region', { type: 'string', default: 'us-east-1', describe: 'Region for events without awsRegion and unsigned requests' })
-      .option('fail-rate', { type: 'number', default: 0, describe: 'Share of requests answered 500 or 503 (0 to 1)' })
-      .option('reset-rate', { type: 'number', default: 0, describe: 'Share of requests whose connection is reset (0 to 1)' })
-      .option('delay', { type: 'number', default: 0, describe: 'Milliseconds to wait before each answer' })
-      .option('deny', { type: 'boolean', default: false, describe: 'Answer every call with AccessDeniedException' })
-      .option('seed', { type: 'number', describe: 'Seed for the fault injection, to repeat a run' })
       .example([
         ['ct-serve data/sample-events.ndjson.gz', 'serve the bundled sample'],
         ['ct-serve --rate 0 trail/', 'no rate limit'],
         ['ct-serve --fail-rate 0.2 --reset-rate 0.05 --seed 7 events.ndjson', 'a flaky endpoint, repeatably'],
         ['aws cloudtrail lookup-events --endpoint-url http://127.0.0.1:8080 --region us-east-1', 'the AWS CLI against it'],
-      ]) as unknown as Argv<ServeCommandOptions>,
+      ]),
   run: runServe,
 };
 
@@ -56,8 +60,8 @@ async function runServe(options: ServeCommandOptions, io: Io): Promise<number> {
     if (!(options[name] >= 0 && options[name] <= 1)) throw usageError(`--${name}: expected a share from 0 to 1, got ${options[name]}`);
   }
   const store = new EventStore(options.region);
-  const scanner = new EventScanner(io, false);
-  const loaded = await scanner.run((options.files ?? []).map(String), { event: (e) => store.add(e) });
+  const loop = new EventLoop(io, false);
+  const loaded = await loop.run((options.files ?? []).map(String), { event: (e) => store.add(e) });
   store.seal();
   const server = new LookupServer(store, {
     rate: options.rate,
@@ -69,7 +73,8 @@ async function runServe(options: ServeCommandOptions, io: Io): Promise<number> {
     random: seededRandom(options.seed ?? Date.now()),
   });
   const url = await server.listen(options.port);
-  io.stdout.write(`${url}\n`);
+  io.out.writeLine(url);
+  await io.out.flush();
   const regions = [...store.regions()].map(([r, n]) => `${r} ${n}`).join(', ') || 'none';
   warn(io, `serving LookupEvents at ${url} (events per Region: ${regions}; limit ${options.rate || 'off'} requests/s per Region)`);
   await new Promise<void>((resolve) => {

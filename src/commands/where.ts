@@ -1,14 +1,14 @@
 // ct-where: keeps the events that match an expression. NDJSON lines that match are written byte
 // for byte; events from JSON documents come out as compact JSON lines.
-import type { Argv, Options } from 'yargs';
-import { toList, type Command } from '../cli/main';
-import { EventView } from '../core/event';
-import { EventScanner, writeLine, type EventHandler, type RawLine } from '../core/event-scan';
-import { CtError, EXIT } from '../core/errors';
-import { warn, type Io } from '../core/io';
-import type { OutputWriter } from '../core/output';
-import { unknownFieldWarning } from '../core/suggest';
+import type { Argv } from 'yargs';
+import { toList, type Command, type OptionTable } from '../cli/command';
+import { CtError, EXIT } from '../common/errors';
+import { unknownFieldWarning } from '../events/known-fields';
 import { compileWhere } from '../expr/where-program';
+import { EventLoop } from '../run/event-loop';
+import { warn, type Io } from '../run/io';
+import { threadPlan } from './handlers';
+import { whereHandler, type WherePlan } from './where-handler';
 
 interface WhereOptions {
   expression: string[];
@@ -43,7 +43,7 @@ Input: stdin, or files and directories after -- (or with -i): NDJSON, lookup-eve
 trail files, JSON arrays, gzipped or not. Past 2 MiB of NDJSON whose lines must be parsed, a worker
 thread shares the work (CTPIPE_THREADS=0: one thread).`;
 
-const OPTIONS: Record<string, Options> = {
+const OPTIONS: OptionTable = {
   input: { alias: 'i', type: 'string', default: [], coerce: toList, describe: 'Read this file or directory (repeatable)' },
   'invert-match': { alias: 'v', type: 'boolean', default: false, describe: 'Keep the events that do NOT match' },
   count: { alias: 'c', type: 'boolean', default: false, describe: 'Print only the number of matching events' },
@@ -52,16 +52,16 @@ const OPTIONS: Record<string, Options> = {
 
 export const whereCommand: Command<WhereOptions> = {
   name: 'ct-where',
-  options: (y: Argv) =>
+  optionTable: OPTIONS,
+  usage: (y: Argv) =>
     y
       .usage(`Usage: ct-where [options] EXPRESSION... [-- FILE...]\n\nKeep the CloudTrail events that match.\n\n${LANGUAGE}`)
       .positional('expression', { type: 'string', array: true })
-      .options(OPTIONS)
       .example(EXAMPLES)
       .parserConfiguration({ 'populate--': true, 'unknown-options-as-args': false })
-      .command('$0 [expression..]', false) as unknown as Argv<WhereOptions>,
+      .command('$0 [expression..]', false),
   run: runWhere,
-  plain: { positional: 'expression', options: OPTIONS, minimum: 1 },
+  plain: { positional: 'expression', minimum: 1 },
 };
 
 async function runWhere(options: WhereOptions & { '--'?: string[] }, io: Io): Promise<number> {
@@ -74,40 +74,10 @@ async function runWhere(options: WhereOptions & { '--'?: string[] }, io: Io): Pr
     if (message) warn(io, message);
   }
   const inputs = [...options.input, ...(options['--'] ?? []).map(String)];
-  const scanner = new EventScanner(io, options.strict);
+  const loop = new EventLoop(io, options.strict);
   const plan: WherePlan = { terms, now, invert: options['invert-match'], count: options.count };
-  const handler = whereHandler(plan, scanner.out, program);
-  const status = await scanner.run(inputs, handler, { module: __filename, factory: 'whereHandler', options: plan });
-  if (options.count) {
-    scanner.out.write(`${handler.matched}\n`);
-    await scanner.out.flush();
-  }
+  const handler = whereHandler(plan, io.out, program);
+  const status = await loop.run(inputs, handler, threadPlan('where', plan));
+  if (options.count) io.out.writeLine(String(handler.matched));
   return status;
-}
-
-/** What a thread needs to filter as ct-where does; `now` is fixed once, for relative times. */
-interface WherePlan {
-  terms: string[];
-  now: number;
-  invert: boolean;
-  count: boolean;
-}
-
-/** What ct-where does with each event; also run by worker threads (see LineWorkers). */
-export function whereHandler(
-  plan: WherePlan,
-  out: OutputWriter,
-  program = compileWhere(plan.terms, { now: plan.now }),
-): EventHandler & { matched: number } {
-  return {
-    matched: 0,
-    lineFilter: plan.invert ? undefined : program.lineFilter,
-    event(event: unknown, raw: RawLine | null) {
-      if (program.matches(new EventView(event)) === plan.invert) return;
-      this.matched++;
-      if (plan.count) return;
-      if (raw) writeLine(out, raw);
-      else out.writeLine(JSON.stringify(event));
-    },
-  };
 }

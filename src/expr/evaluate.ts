@@ -2,9 +2,9 @@
 // expressions, times, numbers, CIDR blocks) happens here, once, with the literal's position for
 // the error caret. Evaluation goes through EventView.resolve, which reads own properties only.
 import type { BlockList } from 'node:net';
-import type { EventView } from '../core/event';
-import { Many } from '../core/field-path';
-import { eventTimeMs, parseTimeLiteral } from '../core/time';
+import type { EventView } from '../events/event-view';
+import { Many } from '../events/field-path';
+import { eventTimeMs, parseTimeLiteral } from '../events/time';
 import type { Expr, Test } from './parser';
 import { ExprSyntaxError, type Literal } from './tokens';
 

@@ -10,7 +10,7 @@
 //   value    := quoted string | bare word (ends at space, or an unbalanced ")")
 //
 // Keywords are case-insensitive. Paths are described in core/field-path.ts.
-import type { FieldPath } from '../core/field-path';
+import type { FieldPath } from '../events/field-path';
 import { ExprSyntaxError, Scanner, type Literal, type Operator } from './tokens';
 
 export type Expr =

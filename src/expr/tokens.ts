@@ -1,7 +1,7 @@
 // The scanner for ct-where expressions. Which token comes next depends on where the parser is
 // (after a field path an operator, after an operator a value), so the parser asks for the kind
 // it expects: structural tokens, a path, an operator, a value, or a list.
-import { scanPath, PathSyntaxError, type FieldPath } from '../core/field-path';
+import { scanPath, PathSyntaxError, type FieldPath } from '../events/field-path';
 
 export class ExprSyntaxError extends Error {
   constructor(

@@ -1,9 +1,9 @@
 // Turns ct-where's arguments into a program: one predicate (arguments joined by `and`), the
 // raw-text line filter for the fast path, and the field paths used (for warnings). Syntax
 // errors become usage errors that show the argument with a caret under the position.
-import { CtError, EXIT } from '../core/errors';
-import type { FieldPath } from '../core/field-path';
-import type { EventView } from '../core/event';
+import { CtError, EXIT } from '../common/errors';
+import type { FieldPath } from '../events/field-path';
+import type { EventView } from '../events/event-view';
 import { compile, type CompileOptions, type Predicate } from './evaluate';
 import { parseExpression, type Expr } from './parser';
 import { LineFilter, requirement } from './prefilter';

@@ -1,8 +1,8 @@
 // Turns ct-fetch's options into LookupEvents parameters, checking everything the API would
 // reject before any call, with one line that says the fix. Warnings never block.
-import { usageError } from '../core/errors';
-import { parseTimeLiteral } from '../core/time';
-import { nearest } from '../core/suggest';
+import { usageError } from '../common/errors';
+import { parseTimeLiteral } from '../events/time';
+import { nearest } from '../common/suggest';
 import { unknownValueWarning } from '../catalog/check-value';
 import { ATTRIBUTE_KEYS, INSIGHT_KEYS, attributeValueLength } from '../catalog/lookup-keys';
 

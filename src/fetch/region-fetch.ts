@@ -2,7 +2,7 @@
 // and jitter on throttling, 5xx and network errors, each page written as soon as it arrives.
 // The position (page token + events of that page written) is kept for the resume command.
 import { LookupEventsCommand, type CloudTrailClient, type LookupEventsCommandOutput } from '@aws-sdk/client-cloudtrail';
-import type { OutputWriter } from '../core/output';
+import type { OutputWriter } from '../output/output-writer';
 import type { LookupParams } from './lookup-options';
 import type { RegionPosition } from './resume-token';
 import { backoffMs, isRetryable, ThrottleBudget } from './throttle-budget';

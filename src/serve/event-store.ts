@@ -1,9 +1,9 @@
 // The events ct-serve answers from: per Region, newest first, each as a LookupEvents item.
 // Records become items the way CloudTrail's event history shows them.
-import { ownValue } from '../core/field-path';
-import { parseRecord } from '../core/event';
-import { eventTimeMs } from '../core/time';
-import { CtError } from '../core/errors';
+import { ownValue } from '../events/field-path';
+import { parseRecord } from '../events/event-view';
+import { eventTimeMs } from '../events/time';
+import { CtError } from '../common/errors';
 
 export interface StoredEvent {
   item: Record<string, unknown>;

@@ -78,10 +78,10 @@ describe.each(Object.keys(SHELLS))('completion in a real %s', (shell) => {
 
 describe('the completion scripts', () => {
   test('name every option the commands have', async () => {
-    const { COMMAND_OPTIONS } = await import('../../src/catalog/complete');
-    for (const command of ['ct-where', 'ct-explode', 'ct-csv', 'ct-catalog']) {
-      const help = (await sh(`${command} --help`)).stdout;
-      for (const option of COMMAND_OPTIONS[command]) expect(help, `${command} ${option}`).toContain(option);
+    const { allCommands } = await import('../../src/commands/all');
+    for (const command of allCommands) {
+      const help = (await sh(`${command.name} --help`)).stdout;
+      for (const option of Object.keys(command.optionTable)) expect(help, `${command.name} --${option}`).toContain(`--${option}`);
     }
   });
 

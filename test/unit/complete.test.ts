@@ -5,7 +5,8 @@ import { cpSync, mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
-import { complete, completionScript, COMPLETION_DATA, COMMAND_OPTIONS } from '../../src/catalog/complete';
+import { complete, completionScript, COMPLETION_DATA } from '../../src/cli/completion';
+import { allCommands } from '../../src/commands/all';
 
 const CASES: [string, string[]][] = [
   ['ct-fetch -a ', ['AccessKeyId=', 'EventId=', 'EventName=', 'EventSource=', 'ReadOnly=', 'ResourceName=', 'ResourceType=', 'Username=']],
@@ -16,7 +17,7 @@ const CASES: [string, string[]][] = [
   ['ct-fetch -a Username=al', []],
   ['ct-fetch --region eu-central-', ['eu-central-1', 'eu-central-2']],
   ['ct-fetch --event-category ', ['insight']],
-  ['ct-fetch --max', ['--max-items']],
+  ['ct-fetch --max', ['--max-items', '--max-attempts']],
   ['/usr/local/bin/ct-where --co', ['--count']],
   ['ct-where userIdentity.sessionContext.sessionIssuer.u', ['userIdentity.sessionContext.sessionIssuer.userName']],
   ['ct-where (errorMes', ['(errorMessage']],
@@ -42,8 +43,14 @@ describe('complete(line)', () => {
     expect(complete('ct-fetch -a EventName=Describe').length).toBeGreaterThan(500);
   });
 
-  test('every option of every command, after a dash', () => {
-    for (const [command, options] of Object.entries(COMMAND_OPTIONS)) expect(complete(`${command} -`)).toEqual(options);
+  test('Tab offers every option in the option table of every command, and --help and --version', () => {
+    expect(allCommands.map((c) => c.name).sort()).toEqual(['ct-catalog', 'ct-csv', 'ct-explode', 'ct-fetch', 'ct-serve', 'ct-where']);
+    for (const command of allCommands) {
+      const offered = complete(`${command.name} -`);
+      const table = Object.keys(command.optionTable);
+      expect(table.length, command.name).toBeGreaterThan(0);
+      for (const name of [...table, 'help', 'version']) expect(offered, `${command.name} --${name}`).toContain(`--${name}`);
+    }
   });
 
   test('lists under a path with quotes, backslashes and spaces, in awk and in the bash and fish scripts', () => {

@@ -5,9 +5,10 @@
 import { describe, expect, test } from 'vitest';
 import fc from 'fast-check';
 import { Readable, Writable } from 'node:stream';
-import { EventScanner } from '../../src/core/event-scan';
-import { explodeHandler } from '../../src/commands/explode';
-import { LINE_AREA } from '../../src/core/json-check';
+import { explodeHandler } from '../../src/commands/explode-handler';
+import { OutputWriter } from '../../src/output/output-writer';
+import { LineScanner } from '../../src/run/line-scanner';
+import { LINE_AREA } from '../../src/fast/json-check';
 import { edited } from '../helpers';
 
 interface Result {
@@ -23,19 +24,9 @@ interface Result {
  */
 function explode(buf: Buffer, path: 'bytes' | 'area' | 'parse'): Result {
   let problems = '';
-  const io = {
-    stdin: Readable.from([]),
-    stdout: new Writable({ write: (_c, _e, done) => done() }),
-    stderr: new Writable({
-      write: (c, _e, done) => {
-        problems += String(c);
-        done();
-      },
-    }),
-    name: 'ct-explode',
-  };
-  const scanner = new EventScanner(io, false);
-  const handler = explodeHandler({ files: [], 'keep-lookup': false, strict: false }, scanner.out);
+  const out = new OutputWriter(new Writable({ write: (_c, _e, done) => done() }));
+  const handler = explodeHandler({ 'keep-lookup': false }, out);
+  const scanner = new LineScanner(handler, (message) => (problems += `ct-explode: in.ndjson:${scanner.lineNumber}: ${message}\n`));
   let taken = 0;
   const byBytes = handler.line!;
   if (path !== 'parse') handler.line = (raw) => byBytes(raw) && ++taken > 0;
@@ -48,9 +39,9 @@ function explode(buf: Buffer, path: 'bytes' | 'area' | 'parse'): Result {
     const area = handler.lineArena!.area();
     lines = area.subarray(0, buf.copy(area));
   }
-  scanner.scanLines({ kind: 'lines', source: 'in.ndjson', buf: lines, first: true }, handler);
+  scanner.scanLines(lines, true);
   handler.endBatch?.();
-  return { out: scanner.out.takeInto(Buffer.alloc(0)).toString('latin1'), problems, fromBytes: taken };
+  return { out: out.takeInto(Buffer.alloc(0)).toString('latin1'), problems, fromBytes: taken };
 }
 
 /** The byte path's result, checked against parsing; and, for a batch that fits, read in place. */

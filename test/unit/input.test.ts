@@ -4,9 +4,9 @@ import { gzipSync } from 'node:zlib';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import fc from 'fast-check';
-import { readBatches, type Batch, type LinesBatch } from '../../src/core/input';
-import { READ_CHUNK } from '../../src/core/sources';
-import { WHOLE_DOCUMENT_LIMIT } from '../../src/core/whole-document';
+import { readBatches, type Batch, type LinesBatch } from '../../src/input/read-batches';
+import { READ_CHUNK } from '../../src/input/readers';
+import { WHOLE_DOCUMENT_LIMIT } from '../../src/input/whole-document';
 import { tempDir } from '../helpers';
 
 interface Read {

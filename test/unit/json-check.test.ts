@@ -3,7 +3,7 @@
 // every compact object, which is what CloudTrail and JSON.stringify write.
 import { describe, expect, test } from 'vitest';
 import fc from 'fast-check';
-import { JsonChecker } from '../../src/core/json-check';
+import { JsonChecker } from '../../src/fast/json-check';
 import { edited } from '../helpers';
 
 /** What JSON.parse makes of the text: an object, something else, or an error. */

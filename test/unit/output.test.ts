@@ -1,7 +1,7 @@
 // OutputWriter.takeInto: what a worker thread sends back, in the reused buffer when it fits.
 import { describe, expect, test } from 'vitest';
 import { PassThrough } from 'node:stream';
-import { OutputWriter } from '../../src/core/output';
+import { OutputWriter } from '../../src/output/output-writer';
 
 describe('OutputWriter.takeInto', () => {
   test('uses the target when the bytes fit, though three bytes per character would not', () => {

@@ -1,7 +1,8 @@
 import { describe, expect, test } from 'vitest';
 import fc from 'fast-check';
-import { EventView } from '../../src/core/event';
-import { EventScanner, lineBytes } from '../../src/core/event-scan';
+import { EventView } from '../../src/events/event-view';
+import { EventLoop } from '../../src/run/event-loop';
+import { lineBytes } from '../../src/run/handler';
 import { requiredLiteral } from '../../src/expr/prefilter';
 import { compileWhere } from '../../src/expr/where-program';
 import { memoryIo } from '../helpers';
@@ -29,14 +30,14 @@ describe('the literal every regular-expression match must contain', () => {
 async function selected(ndjson: string, expression: string, fast: boolean): Promise<string> {
   const io = memoryIo(ndjson);
   const program = compileWhere([expression], { now: Date.parse('2024-07-22T12:00:00Z') });
-  const scanner = new EventScanner(io, false);
-  await scanner.run([], {
+  const loop = new EventLoop(io, false);
+  await loop.run([], {
     lineFilter: fast ? program.lineFilter : undefined,
     event(event, raw) {
-      if (program.matches(new EventView(event))) scanner.out.write(raw ? lineBytes(raw) : `${JSON.stringify(event)}\n`);
+      if (program.matches(new EventView(event))) io.out.write(raw ? lineBytes(raw) : `${JSON.stringify(event)}\n`);
     },
   });
-  return io.out();
+  return io.stdoutText();
 }
 
 /** JSON text where every n-th letter is written as a \uXXXX escape, as some producers do (0: none). */

@@ -2,8 +2,8 @@
 // (document-events.ts). Both must give the same events, labels and problems.
 import { describe, expect, test } from 'vitest';
 import fc from 'fast-check';
-import { DocumentEvents } from '../../src/core/document-events';
-import { wholeDocument, type DocumentEntry } from '../../src/core/whole-document';
+import { DocumentEvents } from '../../src/input/document-events';
+import { wholeDocument, type DocumentEntry } from '../../src/input/whole-document';
 
 async function streamed(text: string): Promise<DocumentEntry[]> {
   const out: DocumentEntry[] = [];

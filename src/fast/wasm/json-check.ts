@@ -51,7 +51,7 @@ export function heapBase(): usize {
  * with no CloudTrailEvent and no EventId key, to be written as it is; or, for an item whose
  * record is certainly a JSON object, the end of what was written at `out`: the record and "\n".
  * Writes may reach 16 bytes past that end, and never more than (end - start) + 16 bytes past
- * `out`. A line with a Records or Events key may be a whole document: NOT_CERTAIN.
+ * `out`. A line with a Records, Events or NextToken key may hold events: NOT_CERTAIN.
  */
 export function item(start: usize, end: usize, out: usize): isize {
   recordStart = -1;
@@ -132,7 +132,8 @@ function key(i: usize, end: usize, top: bool): usize {
     // Twice: the second is written over the first, and counts, as with JSON.parse.
     if (named(from, length, 'CloudTrailEvent')) pendingRecord = true;
     else if (named(from, length, 'EventId')) eventId = true;
-    else if (named(from, length, 'Records') || named(from, length, 'Events')) return 0;
+    // A container key (src/events/shapes.ts): the line may hold events, for the parser to decide.
+    else if (named(from, length, 'Records') || named(from, length, 'Events') || named(from, length, 'NextToken')) return 0;
   }
   i = spaces(i, end);
   if (i >= end || at(i) != COLON) return 0;

@@ -10,15 +10,16 @@
 //
 // Buffers go back and forth (transferred, not copied) and are reused.
 import { availableParallelism } from 'node:os';
-import path from 'node:path';
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
-import { BatchRunner, type BatchOutput, type WorkerPlan } from './batch-runner';
-import { warn, type Io } from './io';
+import { poison } from '../../common/poison';
+import { warn, type Io } from '../io';
+import { BatchRunner, type BatchOutput } from './batch-runner';
+import type { ThreadPlan } from './thread-plan';
+import type { WorkerStart } from './line-worker';
 
 /** main -> worker */
 export interface BatchRequest {
   id: number;
-  source: string;
   input: ArrayBuffer;
   length: number;
   output: ArrayBuffer;
@@ -52,7 +53,7 @@ export class LineWorkers {
   private readonly busy = new Map<Worker, number>();
   /** Where each worker's replies arrive; read without waiting too (see poll). */
   private readonly replies = new Map<Worker, MessagePort>();
-  private readonly local: BatchRunner;
+  private readonly local: BatchRunner<unknown>;
   /** Buffers to reuse: inputs come back with each reply, outputs once written (recycle). */
   private readonly inputs: ArrayBuffer[] = [];
   private readonly outputs: ArrayBuffer[] = [];
@@ -68,25 +69,25 @@ export class LineWorkers {
    * Threads for `plan`, or undefined where they cannot help: one core, or CTPIPE_THREADS=0.
    * CTPIPE_THREADS sets the number of worker threads (default 1); CTPIPE_DEBUG says how many.
    */
-  static start(plan: WorkerPlan, io: Io): LineWorkers | undefined {
+  static start(plan: ThreadPlan, io: Io): LineWorkers | undefined {
     const setting = process.env.CTPIPE_THREADS ?? '';
     const valid = /^\d+$/.test(setting);
     if (setting && !valid) warn(io, `CTPIPE_THREADS=${setting} is not a number of threads; using ${DEFAULT_WORKERS}`);
     const count = Math.min(valid ? Number(setting) : DEFAULT_WORKERS, availableParallelism() - 1);
     if (count === 0) return undefined;
     if (process.env.CTPIPE_DEBUG) warn(io, `debug: ${count} worker thread(s)`);
-    return new LineWorkers(plan, io.name, count);
+    return new LineWorkers(plan, count);
   }
 
-  private constructor(plan: WorkerPlan, name: string, count: number) {
+  private constructor(plan: ThreadPlan, count: number) {
     this.capacity = count * PER_WORKER + MAIN_AHEAD;
-    this.local = new BatchRunner(plan, name);
-    // The built file: threads run from dist/ only (tests reach them through the bins).
-    const file = path.join(__dirname, 'line-worker.js');
+    this.local = new BatchRunner(plan.factory, plan.options);
     this.workers = [];
     for (let i = 0; i < count; i++) {
       const { port1, port2 } = new MessageChannel();
-      const worker = new Worker(file, { workerData: { plan, name, replies: port2 }, transferList: [port2] });
+      const start: WorkerStart = { handler: plan.handler, options: plan.options, replies: port2 };
+      // The built entry: threads run from dist/ only (tests reach them through the bins).
+      const worker = new Worker(plan.entry, { workerData: start, transferList: [port2] });
       this.workers.push(worker);
       this.busy.set(worker, 0);
       this.replies.set(worker, port1);
@@ -118,7 +119,7 @@ export class LineWorkers {
   }
 
   /** Hands the gathered lines to the least busy worker, or handles them here if all are busy. */
-  send(source: string): Promise<BatchOutput> {
+  send(): Promise<BatchOutput> {
     if (this.failure) return Promise.reject(this.failure);
     const input = this.open ?? new ArrayBuffer(0);
     const length = this.openLength;
@@ -129,13 +130,13 @@ export class LineWorkers {
     let worker = this.workers[0];
     for (const w of this.workers) if (this.busy.get(w)! < this.busy.get(worker)!) worker = w;
     if (this.busy.get(worker)! >= PER_WORKER) {
-      const result = this.local.run(source, Buffer.from(input, 0, length), Buffer.from(output));
+      const result = this.local.run(Buffer.from(input, 0, length), Buffer.from(output));
       reuse(this.inputs, input);
       return Promise.resolve(result);
     }
     this.busy.set(worker, this.busy.get(worker)! + 1);
     const id = this.nextId++;
-    const request: BatchRequest = { id, source, input, length, output };
+    const request: BatchRequest = { id, input, length, output };
     return new Promise((resolve, reject) => {
       this.waiting.set(id, { resolve, reject });
       worker.postMessage(request, [input, output]);
@@ -193,5 +194,7 @@ export class LineWorkers {
 
 /** Keeps a buffer for the next batch, unless a huge line made it larger than batches need. */
 function reuse(pool: ArrayBuffer[], buffer: ArrayBuffer): void {
-  if (buffer.byteLength <= BUFFER_SIZE) pool.push(buffer);
+  if (buffer.byteLength > BUFFER_SIZE) return;
+  poison(new Uint8Array(buffer));
+  pool.push(buffer);
 }

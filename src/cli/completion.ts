@@ -1,23 +1,32 @@
-// Shell completion. Pressing Tab must not wait for node to start (that alone takes 60-190 ms on
-// this kind of machine), so the rules live in one small awk program. `ct-catalog completion SHELL`
-// embeds it in a bash, zsh or fish script; it reads the command line up to the cursor from
-// $CTPIPE_LINE and filters the plain lists that `npm run catalog` writes to data/completion/.
-// `complete(line)` runs the same program, for `ct-catalog __complete LINE` and the tests.
+// Shell completion. Pressing Tab must not wait for node to start, so the rules live in one small
+// awk program. `ct-catalog completion SHELL` embeds it in a bash, zsh or fish script; it reads
+// the command line up to the cursor from $CTPIPE_LINE and filters the plain lists that `npm run
+// catalog` writes to data/completion/. The options it offers come from the commands' option
+// tables (written at build time by scripts/post-build.mjs). `complete(line)` runs the same
+// program, for `ct-catalog __complete LINE` and the tests.
 import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { LOOKUP_ATTRIBUTE_KEYS } from './lookup-keys';
+import { LOOKUP_ATTRIBUTE_KEYS } from '../catalog/lookup-keys';
+import type { OptionTable } from './command';
 
-const COMMON = ['--help', '--strict'];
-export const COMMAND_OPTIONS: Record<string, string[]> = {
-  'ct-where': ['--input', '--invert-match', '--count', ...COMMON],
-  'ct-explode': ['--keep-lookup', ...COMMON],
-  'ct-csv': ['--fields', '--tsv', '--no-header', '--excel', '--no-escape-formulas', '--tz', ...COMMON],
-  'ct-catalog': ['--source', '--json', '--long', '--help'],
-  'ct-fetch': [
-    '--start-time', '--end-time', '--lookup-attributes', '--event-category', '--max-items', '--page-size',
-    '--starting-token', '--region', '--profile', '--endpoint-url', '--help',
-  ],
-};
+/** Every command's long options as Tab offers them (made at build time by tabOptions). */
+function commandOptions(): Record<string, string[]> {
+  const built = path.join(__dirname, '..', 'completion-options.json');
+  const file = existsSync(built) ? built : path.join(__dirname, '..', '..', 'dist', 'completion-options.json');
+  return JSON.parse(readFileSync(file, 'utf8')) as Record<string, string[]>;
+}
+
+/** The long options of an option table, and --help and --version: a boolean on by default as --no-X too. */
+export function tabOptions(table: OptionTable): string[] {
+  const out: string[] = [];
+  for (const [name, spec] of Object.entries(table)) {
+    out.push(`--${name}`);
+    if (spec.type === 'boolean' && spec.default === true) out.push(`--no-${name}`);
+  }
+  return [...out, '--help', '--version'];
+}
+
 /** What `ct-catalog LIST` takes (its yargs choices, and what Tab offers after `ct-catalog`). */
 export const CATALOG_LISTS = ['event-sources', 'resource-types', 'event-names', 'attribute-keys', 'fields', 'regions', 'completion'] as const;
 const TIME_ZONES = ['UTC', 'local', 'Asia/Tokyo', 'Europe/London', 'America/New_York'];
@@ -33,7 +42,7 @@ const awkList = (list: readonly string[]): string => awkString(list.join(' '));
  * `-a`, Regions after `--region`, field paths in ct-where expressions and ct-csv -f lists.
  */
 export function completionProgram(dataDir = COMPLETION_DATA): string {
-  const options = Object.entries(COMMAND_OPTIONS).map(([c, o]) => `OPT[${awkString(c)}] = ${awkList(o)}`).join('; ');
+  const options = Object.entries(commandOptions()).map(([c, o]) => `OPT[${awkString(c)}] = ${awkList(o)}`).join('; ');
   const keys = awkList(LOOKUP_ATTRIBUTE_KEYS.map((k) => `${k.key}=`));
   return `
 function starts(s, p) { return substr(s, 1, length(p)) == p }
@@ -82,7 +91,6 @@ export function complete(line: string, dataDir = COMPLETION_DATA): string[] {
   return r.stdout.split('\n').filter((c) => c !== '');
 }
 
-const COMMANDS = Object.keys(COMMAND_OPTIONS).join(' ');
 /** Quoted for bash and zsh: single quotes, with ' written as '\''. */
 const shQuote = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
 /** Quoted for fish: single quotes, where only \\ and \' are escapes. */
@@ -90,6 +98,7 @@ const fishQuote = (s: string): string => `'${s.replace(/[\\']/g, (c) => `\\${c}`
 
 export function completionScript(shell: string, dataDir = COMPLETION_DATA): string | undefined {
   const program = completionProgram(dataDir);
+  const COMMANDS = Object.keys(commandOptions()).join(' ');
   switch (shell) {
     case 'bash':
       return `# ctpipe completion for bash: eval "$(ct-catalog completion bash)"

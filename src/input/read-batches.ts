@@ -4,7 +4,10 @@
 // parsed whole up to 512 KiB, else assembled one at a time by stream-json; gzipped or not (told
 // by magic bytes, not the name).
 import type { Gunzip } from 'node:zlib';
-import { expandSources, FileReader, PipeReader, type ByteStream, type Source } from './sources';
+import { poison } from '../common/poison';
+import { FileReader, PipeReader, type ByteStream } from './readers';
+import { expandSources, type Source } from './sources';
+import { CONTAINER_KEYS, firstKeyOf } from '../events/shapes';
 import { wholeDocument, WHOLE_DOCUMENT_LIMIT, type DocumentEntry } from './whole-document';
 
 export interface LinesBatch {
@@ -33,7 +36,7 @@ export type ProblemSink = (place: string, message: string) => void;
  * Where NDJSON from a regular file or a pipe on stdin is read to, instead of a new buffer per
  * read: a region the consumer owns and reuses (ct-explode's lies in its WebAssembly module's
  * memory, so the lines need no copying in). A batch read into it holds only until the next
- * batch is asked for.
+ * batch is asked for (the buffer rule: see run/handler.ts).
  */
 export interface LineArena {
   /** The region; asked for before each read, as a view of it may be replaced meanwhile. */
@@ -159,7 +162,6 @@ async function readHead(chunks: ChunkStream): Promise<{ bytes: Buffer; shape: Sh
 /** Enough bytes to see a BOM, white space and the first key of a container. */
 const HEAD_PEEK = 256;
 
-const CONTAINER_START = /^\{\s*"(Records|Events|NextToken)"\s*:/;
 
 function classify(bytes: Buffer, atEnd: boolean): Shape | undefined {
   let i = hasBom(bytes) ? 3 : 0;
@@ -169,7 +171,8 @@ function classify(bytes: Buffer, atEnd: boolean): Shape | undefined {
   if (c === 0x5b /* [ */) return 'document';
   if (c !== 0x7b /* { */) return 'ndjson';
   const text = bytes.toString('utf8', i, Math.min(bytes.length, i + 64));
-  if (CONTAINER_START.test(text)) return 'document';
+  const key = firstKeyOf(text);
+  if (key !== undefined && CONTAINER_KEYS.has(key)) return 'document';
   const nl = bytes.indexOf(10, i);
   if (nl < 0) return atEnd ? 'ndjson' : undefined;
   const firstLine = bytes.toString('utf8', i, nl).trim();
@@ -278,6 +281,7 @@ async function* arenaBatches(
     area = arena.area();
     area.copyWithin(0, lastNl + 1, end);
     carry = end - lastNl - 1;
+    poison(area, carry, end);
   }
 }
 

@@ -1,15 +1,9 @@
-// Expands command-line arguments into byte streams: stdin, files, and directories walked for
-// the `.json` / `.json.gz` / `.ndjson` files that `aws s3 sync` of a trail bucket leaves.
-import { closeSync, createReadStream, openSync, readdirSync, readSync, statSync } from 'node:fs';
-import path from 'node:path';
+// Byte streams of input: regular files and pipes on stdin are read with readSync, into the
+// caller's buffer when it has one (see run/handler.ts for the rule that comes with that).
+import { closeSync, openSync, readSync } from 'node:fs';
 
-export interface Source {
-  /** How diagnostics name it: the path as given, or "stdin". */
-  name: string;
-  open(): ByteStream;
-}
-
-const DATA_FILE = /\.(json|ndjson|jsonl)(\.gz)?$/i;
+/** A source's bytes: chunks in order (a Readable is one). */
+export type ByteStream = AsyncIterable<Buffer> & { destroy(): void };
 
 /**
  * Read size for files: larger is faster per byte, smaller keeps peak memory down. 128 KiB reads
@@ -17,36 +11,6 @@ const DATA_FILE = /\.(json|ndjson|jsonl)(\.gz)?$/i;
  * (each read is garbage once copied for the thread; measured).
  */
 export const READ_CHUNK = 128 * 1024;
-
-export async function* expandSources(
-  args: readonly string[],
-  stdin: ByteStream,
-  onMissing: (name: string, message: string) => void,
-): AsyncGenerator<Source> {
-  const list = args.length === 0 ? ['-'] : args;
-  for (const arg of list) {
-    if (arg === '-') {
-      yield { name: 'stdin', open: () => stdin };
-      continue;
-    }
-    let stat;
-    try {
-      stat = statSync(arg);
-    } catch (err) {
-      onMissing(arg, (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file or directory' : String(err));
-      continue;
-    }
-    if (stat.isDirectory()) yield* walk(arg);
-    else yield fileSource(arg, stat.isFile());
-  }
-}
-
-function fileSource(file: string, regular: boolean): Source {
-  return { name: file, open: () => (regular ? new FileReader(file) : createReadStream(file, { highWaterMark: READ_CHUNK })) };
-}
-
-/** A source's bytes: chunks in order (a Readable is one). */
-export type ByteStream = AsyncIterable<Buffer> & { destroy(): void };
 
 /**
  * A regular file (or stdin redirected from one), read with readSync. From the page cache a read
@@ -153,12 +117,3 @@ export class PipeReader implements ByteStream {
   }
 }
 
-async function* walk(dir: string): AsyncGenerator<Source> {
-  const entries = readdirSync(dir, { withFileTypes: true });
-  entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  for (const entry of entries) {
-    const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) yield* walk(full);
-    else if (entry.isFile() && DATA_FILE.test(entry.name)) yield fileSource(full, true);
-  }
-}

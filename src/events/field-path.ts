@@ -7,7 +7,7 @@
 // A key step applied to an array applies to every element ("resources.ARN" = "resources[].ARN").
 // Resolution reads own properties only: `__proto__` or `constructor` reach nothing that the
 // data does not hold itself.
-import { usageError } from './errors';
+import { usageError } from '../common/errors';
 
 export type Step = { kind: 'key'; name: string } | { kind: 'each' } | { kind: 'index'; index: number };
 

@@ -1,12 +1,14 @@
-// Owns writing to stdout: batches small writes, waits for 'drain' (backpressure) and turns a
-// closed pipe (EPIPE, as in `| head -1`) into a quiet stop instead of an error.
-import { writeSync } from 'node:fs';
+// The one writer of stdout: batches small writes (zero-copy runs of input bytes), decides when
+// to flush, waits for 'drain' (backpressure), turns a closed pipe (EPIPE, as in `| head -1`)
+// into a quiet stop and any other failed write (ENOSPC) into one error for the user.
 import type { Socket } from 'node:net';
 import { Writable } from 'node:stream';
-import type { PipeWriter } from './pipe-writer';
-import { CtError, EXIT } from './errors';
+import { CtError, EXIT } from '../common/errors';
+import { FdOutput } from './fd-output';
 
-const FLUSH_BYTES = 256 * 1024;
+/** Output held back for at most this long while it is smaller than SMALL_OUTPUT (see flushSoon). */
+const FLUSH_DELAY_MS = 20;
+const SMALL_OUTPUT = 64 * 1024;
 
 export class OutputWriter {
   private parts: (Buffer | string)[] = [];
@@ -17,6 +19,8 @@ export class OutputWriter {
   private run: { buf: Buffer; start: number; end: number } | null = null;
   private broken = false;
   private failure: Error | undefined;
+  private lastFlush = 0;
+  private flushTimer: NodeJS.Timeout | undefined;
 
   constructor(private readonly stream: Writable) {
     stream.on('error', (err: NodeJS.ErrnoException) => {
@@ -76,11 +80,6 @@ export class OutputWriter {
     this.run = null;
   }
 
-  /** Writes out what is batched once enough has gathered; cheap to call per event. */
-  async maybeFlush(): Promise<void> {
-    if (this.pending >= FLUSH_BYTES) await this.flush();
-  }
-
   /** Bytes written but not yet flushed. */
   get pendingBytes(): number {
     return this.pending;
@@ -100,8 +99,38 @@ export class OutputWriter {
     this.kept = this.parts.length;
   }
 
-  async flush(): Promise<void> {
+  /**
+   * Writes out what is held, unless it is little and a write went out less than 20 ms ago: then
+   * it waits for more, at most 20 ms (a timer writes it if the input stalls). Reading a pipe 64
+   * KiB at a time, a filter wrote a line or two per read, and the next command in the pipeline
+   * woke up for each.
+   */
+  async flushSoon(): Promise<void> {
+    if (this.pending === 0) return;
+    if (this.pending < SMALL_OUTPUT && performance.now() - this.lastFlush < FLUSH_DELAY_MS) {
+      this.keep();
+      // A failure is kept, and thrown by the next flush.
+      this.flushTimer ??= setTimeout(() => void this.flush().catch(() => undefined), FLUSH_DELAY_MS);
+      return;
+    }
+    await this.flush();
+  }
+
+  /**
+   * The last flush of a run: writes what is held and throws if any write failed, including one
+   * whose failure is only reported after the write returned.
+   */
+  async finish(): Promise<void> {
+    await this.flush();
+    await new Promise<void>((resolve) => setImmediate(resolve));
     if (this.failure) throw this.failure;
+  }
+
+  async flush(): Promise<void> {
+    clearTimeout(this.flushTimer);
+    this.flushTimer = undefined;
+    if (this.failure) throw this.failure;
+    if (this.pending > 0) this.lastFlush = performance.now();
     this.endRun();
     if (this.parts.length === 0 || this.closed) {
       this.parts = [];
@@ -114,6 +143,7 @@ export class OutputWriter {
     this.pending = 0;
     this.kept = 0;
     if (!this.stream.write(chunk)) await this.drained();
+    if (this.failure) throw this.failure;
   }
 
   /**
@@ -177,80 +207,4 @@ function exactSize(parts: (Buffer | string)[]): number {
   let size = 0;
   for (const p of parts) size += typeof p === 'string' ? Buffer.byteLength(p) : p.length;
   return size;
-}
-
-/** Output to a pipe past this much goes through a PipeWriter thread; less is written directly. */
-const PIPE_THREAD_AFTER = 1024 * 1024;
-
-/**
- * Standard output when it is a pipe, a file or a device (not a terminal), written with blocking
- * writes as cat writes: each chunk is taken (written, or copied into the PipeWriter's ring)
- * before write() returns. process.stdout makes a pipe non-blocking: a write puts 64 KiB (what
- * the pipe holds) in, and the rest waits for the event loop to see room, one turn per 64 KiB,
- * while the command waits for 'drain' instead of working. A pipe past the first MiB is written
- * by a thread (see PipeWriter). A pipe made non-blocking anyway is made blocking again (see
- * makeStdoutBlocking); if that fails, what is left goes to the thread, which waits for room.
- */
-export class FdOutput extends Writable {
-  private written = 0;
-  private writer: PipeWriter | undefined;
-
-  constructor(
-    private readonly descriptor: number,
-    private readonly isPipe: boolean,
-  ) {
-    super();
-  }
-
-  override _write(chunk: Buffer, _encoding: BufferEncoding, done: (err?: Error | null) => void): void {
-    try {
-      let at = 0;
-      if (!this.writer && (!this.isPipe || this.written < PIPE_THREAD_AFTER)) {
-        at = this.writeBlocking(chunk);
-        this.written += at;
-      }
-      if (at < chunk.length) {
-        this.writer ??= this.startWriter();
-        this.writer.write(at === 0 ? chunk : chunk.subarray(at));
-      }
-    } catch (err) {
-      done(err as Error);
-      return;
-    }
-    done();
-  }
-
-  /** Writes with blocking writes; stops short only on a pipe that stays non-blocking. */
-  private writeBlocking(chunk: Buffer): number {
-    let at = 0;
-    for (let madeBlocking = false; ; madeBlocking = true) {
-      try {
-        while (at < chunk.length) at += writeSync(this.descriptor, chunk, at, chunk.length - at);
-        return at;
-      } catch (err) {
-        if (!this.isPipe || (err as NodeJS.ErrnoException).code !== 'EAGAIN') throw err;
-        if (madeBlocking || !makeStdoutBlocking()) return at;
-      }
-    }
-  }
-
-  private startWriter(): PipeWriter {
-    // Loaded here, not at start-up: node:worker_threads is for large outputs only.
-    const { PipeWriter } = require('./pipe-writer') as typeof import('./pipe-writer');
-    const writer = new PipeWriter(this.descriptor);
-    // What is still in the ring is written before the process ends.
-    process.on('exit', () => writer.finish());
-    return writer;
-  }
-}
-
-/**
- * Creating process.stdout makes a pipe non-blocking, and much does: yargs when it loads,
- * Readable.pipe() (which compares its destination with process.stdout), process.stderr when it
- * is the same pipe (`2>&1`). Its handle can make the pipe blocking again (libuv's
- * uv_stream_set_blocking); true if it did.
- */
-function makeStdoutBlocking(): boolean {
-  const handle = (process.stdout as unknown as { _handle?: { setBlocking?(blocking: boolean): number } })._handle;
-  return handle?.setBlocking?.(true) === 0;
 }

@@ -1,6 +1,4 @@
 // "Did you mean": the known names nearest to what was typed.
-import type { FieldPath } from './field-path';
-import { ALL_TOP_FIELDS, type FieldTree } from '../catalog/record-fields';
 
 /** Optimal string alignment distance (Levenshtein plus adjacent transpositions). */
 export function editDistance(a: string, b: string): number {
@@ -28,27 +26,4 @@ export function nearest(typed: string, candidates: Iterable<string>, max = 3): s
   }
   scored.sort((x, y) => x.score - y.score || (x.name < y.name ? -1 : 1));
   return scored.slice(0, max).map((s) => s.name);
-}
-
-/**
- * A warning for a field path that no CloudTrail record or LookupEvents item has, or undefined.
- * Names below free-form fields (requestParameters...) are never questioned.
- */
-export function unknownFieldWarning(path: FieldPath): string | undefined {
-  let tree: FieldTree | null = ALL_TOP_FIELDS;
-  const seen: string[] = [];
-  for (const step of path.steps) {
-    if (step.kind !== 'key') continue;
-    if (tree === null) return undefined;
-    const sub: FieldTree | null | undefined = Object.prototype.hasOwnProperty.call(tree, step.name) ? tree[step.name] : undefined;
-    if (sub === undefined) {
-      const where = seen.length ? ` under '${seen.join('.')}'` : '';
-      const near = nearest(step.name, Object.keys(tree));
-      const hint = near.length ? `; did you mean ${near.map((n) => `'${[...seen, n].join('.')}'`).join(' or ')}?` : '';
-      return `warning: no CloudTrail event has a field '${step.name}'${where}${hint}`;
-    }
-    seen.push(step.name);
-    tree = sub;
-  }
-  return undefined;
 }

@@ -1,9 +1,10 @@
 // Turns the token stream of one or more concatenated JSON documents into events, holding one
-// event in memory at a time. A top-level object whose first key is Records, Events or NextToken
-// is a container (trail file, `lookup-events` page) and yields its array elements; a top-level
-// array yields its elements; any other top-level object is itself an event.
+// event in memory at a time. A top-level object whose first key is a container key (see
+// events/shapes.ts) yields the elements of its event arrays; a top-level array yields its
+// elements; any other top-level object is itself an event.
 import { Parser } from 'stream-json';
 import Assembler from 'stream-json/Assembler';
+import { CONTAINER_KEYS, EVENT_ARRAYS, NOT_AN_OBJECT } from '../events/shapes';
 
 interface Token {
   name: string;
@@ -32,8 +33,6 @@ class OwnKeyAssembler extends Assembler {
   }
 }
 
-const CONTAINER_KEYS = new Set(['Records', 'Events', 'NextToken']);
-const EVENT_ARRAYS = new Set(['Records', 'Events']);
 
 type Mode =
   | { kind: 'top' }
@@ -159,7 +158,7 @@ export class DocumentEvents {
 
   private startEvent(t: Token, label: string): void {
     if (t.name !== 'startObject') {
-      this.problem(label, 'not an event: expected a JSON object');
+      this.problem(label, NOT_AN_OBJECT);
       if (t.name === 'startArray') this.skipDepth = 1;
       return;
     }

@@ -1,8 +1,9 @@
 // One event as read: a LookupEvents item (with its record in the `CloudTrailEvent` string) or a
 // plain CloudTrail record. Fields not on the item are looked up in the record, which is parsed
 // at most once per event and only when a field needs it.
-import { CtError } from './errors';
+import { CtError } from '../common/errors';
 import { ownValue, resolveSteps, type FieldPath } from './field-path';
+import { bestUserName, VIRTUAL_USER } from './who';
 
 const NOT_PARSED = Symbol('not parsed');
 
@@ -32,7 +33,7 @@ export class EventView {
       value = resolveSteps(this.event, steps);
     }
     if (value === undefined && steps.length === 1 && first.kind === 'key' && first.name === VIRTUAL_USER) {
-      return bestUserName(this);
+      return bestUserName(this.event, () => this.record());
     }
     return value;
   }
@@ -58,29 +59,4 @@ export function parseRecord(event: unknown): Record<string, unknown> {
     throw new CtError('bad-record', 'CloudTrailEvent is not a JSON object');
   }
   return parsed as Record<string, unknown>;
-}
-
-/** `user`: a field no record has, computed as the best short name for who acted. */
-export const VIRTUAL_USER = 'user';
-
-export function bestUserName(view: EventView): string | undefined {
-  const username = ownValue(view.event, 'Username');
-  if (typeof username === 'string' && username) return username;
-  const identity = ownValue(view.record(), 'userIdentity');
-  const str = (v: unknown): string | undefined => (typeof v === 'string' && v ? v : undefined);
-  const type = str(ownValue(identity, 'type'));
-  const direct = str(ownValue(identity, 'userName'));
-  if (direct) return direct;
-  if (type === 'Root') return 'root';
-  const principal = str(ownValue(identity, 'principalId'));
-  if (type === 'AssumedRole') {
-    const issuer = str(ownValue(ownValue(ownValue(identity, 'sessionContext'), 'sessionIssuer'), 'userName'));
-    const session = principal && principal.includes(':') ? principal.slice(principal.indexOf(':') + 1) : undefined;
-    if (issuer && session) return `${issuer}/${session}`;
-    return issuer ?? session;
-  }
-  if (type === 'AWSService') return str(ownValue(identity, 'invokedBy'));
-  const arn = str(ownValue(identity, 'arn'));
-  if (arn) return arn.slice(arn.lastIndexOf(':') + 1);
-  return principal;
 }

@@ -1,10 +1,11 @@
-// JSON checks over bytes, run by the WebAssembly module built from src/wasm/json-check.ts (see
+// JSON checks over bytes, run by the WebAssembly module built from src/fast/wasm/json-check.ts (see
 // there for what they vouch for and why they are not JavaScript). One JsonChecker per thread
 // owns one instance of the module and lays out its memory:
 //
 //   [ module data | lines (a batch, read or copied in) | records written | text for isJsonObjectText ]
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { poison } from '../common/poison';
 
 // The little of WebAssembly used here (TypeScript's ES and Node libraries do not declare it).
 declare namespace WebAssembly {
@@ -36,10 +37,10 @@ const SLACK = 16;
 const PAGE = 64 * 1024;
 /** The size of the region lines are read straight into (see lineArea). */
 export const LINE_AREA = 1024 * 1024;
-/** Beside dist/core; from src/core (tests run the sources), in the build. */
+/** Built beside this file in dist/fast; tests run the sources, and find it in dist. */
 function wasmFile(): string {
-  const built = path.join(__dirname, '..', 'wasm', 'json-check.wasm');
-  return existsSync(built) ? built : path.join(__dirname, '..', '..', 'dist', 'wasm', 'json-check.wasm');
+  const built = path.join(__dirname, 'json-check.wasm');
+  return existsSync(built) ? built : path.join(__dirname, '..', '..', 'dist', 'fast', 'json-check.wasm');
 }
 
 let compiled: WebAssembly.Module | undefined;
@@ -85,6 +86,8 @@ export class JsonChecker {
    * offsets in it. Records not taken are dropped.
    */
   loadLines(buf: Buffer): void {
+    // The last batch's records, which takeRecords(true) may have lent out, are done with.
+    poison(this.bytes, this.recordsAt, this.written);
     if (this.inArea(buf)) {
       // In place. Records go after the whole area: the rest of it holds the next line's start.
       this.linesLength = buf.length;

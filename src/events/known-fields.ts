@@ -3,6 +3,9 @@
 // (see ../shared/reference/LOOKUP-EVENTS.md). A value of null means free-form below: any key
 // may appear (requestParameters and the like depend on the API called).
 
+import { nearest } from '../common/suggest';
+import type { FieldPath } from './field-path';
+
 export type FieldTree = { readonly [name: string]: FieldTree | null };
 
 const sessionIssuer: FieldTree = { type: {}, userName: {}, principalId: {}, arn: {}, accountId: {} };
@@ -87,4 +90,27 @@ export function fieldPaths(tree: FieldTree = ALL_TOP_FIELDS, prefix = ''): strin
     if (sub) out.push(...fieldPaths(sub, `${path}.`));
   }
   return out;
+}
+
+/**
+ * A warning for a field path that no CloudTrail record or LookupEvents item has, or undefined.
+ * Names below free-form fields (requestParameters...) are never questioned.
+ */
+export function unknownFieldWarning(path: FieldPath): string | undefined {
+  let tree: FieldTree | null = ALL_TOP_FIELDS;
+  const seen: string[] = [];
+  for (const step of path.steps) {
+    if (step.kind !== 'key') continue;
+    if (tree === null) return undefined;
+    const sub: FieldTree | null | undefined = Object.prototype.hasOwnProperty.call(tree, step.name) ? tree[step.name] : undefined;
+    if (sub === undefined) {
+      const where = seen.length ? ` under '${seen.join('.')}'` : '';
+      const near = nearest(step.name, Object.keys(tree));
+      const hint = near.length ? `; did you mean ${near.map((n) => `'${[...seen, n].join('.')}'`).join(' or ')}?` : '';
+      return `warning: no CloudTrail event has a field '${step.name}'${where}${hint}`;
+    }
+    seen.push(step.name);
+    tree = sub;
+  }
+  return undefined;
 }

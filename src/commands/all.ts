@@ -1,0 +1,12 @@
+// Every command, for what is made from all their option tables (shell completion, tests).
+import type { Command } from '../cli/command';
+import { catalogCommand } from './catalog';
+import { csvCommand } from './csv';
+import { explodeCommand } from './explode';
+import { fetchCommand } from './fetch';
+import { serveCommand } from './serve';
+import { whereCommand } from './where';
+
+export const allCommands: readonly Command<never>[] = [
+  fetchCommand, explodeCommand, whereCommand, csvCommand, catalogCommand, serveCommand,
+] as readonly Command<never>[];

@@ -1,0 +1,53 @@
+// What ct-explode does with each event; built on the main thread and on worker threads alike.
+import { EventView } from '../events/event-view';
+import { ownValue } from '../events/field-path';
+import { ITEM_RECORD_KEY } from '../events/shapes';
+import { LineExploder } from '../fast/line-exploder';
+import type { OutputWriter } from '../output/output-writer';
+import { writeLine, type EventHandler, type RawLine } from '../run/handler';
+
+export interface ExplodeHandlerOptions {
+  'keep-lookup': boolean;
+}
+
+export function explodeHandler(options: ExplodeHandlerOptions, out: OutputWriter): EventHandler {
+  const fromBytes = new LineExploder(out);
+  return {
+    // With --keep-lookup every event is parsed: its other fields are wanted.
+    beginLines: options['keep-lookup'] ? undefined : (buf) => fromBytes.beginLines(buf),
+    lineArena: options['keep-lookup'] ? undefined : fromBytes,
+    line: options['keep-lookup'] ? undefined : (raw) => fromBytes.line(raw),
+    endBatch: () => fromBytes.flush(true),
+    event(event: unknown, raw: RawLine | null) {
+      fromBytes.flush(false);
+      const view = new EventView(event);
+      if (!view.isLookupItem) {
+        if (raw) writeLine(out, raw);
+        else out.writeLine(JSON.stringify(event));
+        return;
+      }
+      if (options['keep-lookup']) {
+        out.writeLine(JSON.stringify({ ...view.record(), ...lookupOnly(event) }));
+        return;
+      }
+      const text = ownValue(event, ITEM_RECORD_KEY);
+      // The usual case: a compact record, written as it is once checked (not parsed).
+      if (typeof text === 'string' && fromBytes.isJsonObjectText(text)) {
+        out.writeLine(text);
+        return;
+      }
+      const record = view.record(); // throws, naming the problem, if the record is bad
+      const oneLine = typeof text === 'string' && text.indexOf('\n') < 0 && text.indexOf('\r') < 0;
+      out.writeLine(oneLine ? text : JSON.stringify(record));
+    },
+  };
+}
+
+function lookupOnly(event: unknown): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const key of ['Username', 'Resources']) {
+    const v = ownValue(event, key);
+    if (v !== undefined) out[key] = v;
+  }
+  return out;
+}

@@ -1,0 +1,115 @@
+// The loop every command that reads events shares: read batches, hand them to the line scanner
+// (or to worker threads), report unreadable data with its place (file:line, or file: Records[3])
+// and keep going (or stop, with --strict), let the writer flush, and stop reading once our
+// reader has gone away.
+import { CtError, EXIT } from '../common/errors';
+import { readBatches } from '../input/read-batches';
+import { PipeReader, READ_CHUNK } from '../input/readers';
+import type { OutputWriter } from '../output/output-writer';
+import type { LineArena } from '../input/read-batches';
+import type { EventHandler } from './handler';
+import { warn, type Io } from './io';
+import { LineScanner } from './line-scanner';
+import type { ThreadPlan } from './threads/thread-plan';
+import type { ThreadedLines } from './threads/threaded-lines';
+
+/** NDJSON read before worker threads are started: small inputs never pay their start-up. */
+const PARALLEL_AFTER = 2 * 1024 * 1024;
+
+export class EventLoop {
+  problems = 0;
+
+  constructor(
+    private readonly io: Io,
+    private readonly strict: boolean,
+  ) {}
+
+  get out(): OutputWriter {
+    return this.io.out;
+  }
+
+  /** Reports bad data at a place; with --strict, stops the run. */
+  problem(message: string, place: string): void {
+    this.problems++;
+    warn(this.io, place ? `${place}: ${message}` : message);
+    if (this.strict) throw new CtError('strict', 'stopped at the first bad input (--strict)', EXIT.data);
+  }
+
+  /**
+   * Runs `handler` over every event of `inputs` (stdin when empty); 1 if anything was skipped,
+   * else 0. With `threads`, NDJSON past the first 2 MiB is shared with worker threads running
+   * the same handler (not with --strict, which stops at the first problem).
+   */
+  async run(inputs: readonly string[], handler: EventHandler, threads?: ThreadPlan): Promise<number> {
+    const out = this.out;
+    let source = '';
+    const scanner = new LineScanner(handler, (message, label) =>
+      this.problem(message, label ? `${source}: ${label}` : `${source}:${scanner.lineNumber}`),
+    );
+    let parallel: ThreadedLines | undefined;
+    let lineBytes = 0;
+    try {
+      if (this.io.stdin instanceof PipeReader) {
+        // Input has stalled: what is held back goes out now, not after the next read.
+        this.io.stdin.beforeWait = async () => {
+          await parallel?.settle();
+          await out.flush();
+        };
+      }
+      // Lines are read into a reused buffer when no output is left pointing into it.
+      const arena = out.takesWrites ? (handler.lineArena ?? plainArena()) : undefined;
+      const problem = (place: string, message: string): void => this.problem(message, place);
+      for await (const batch of readBatches(inputs, this.io.stdin, problem, arena)) {
+        source = batch.source;
+        if (batch.kind === 'lines' && threads && !parallel && !this.strict && lineBytes <= PARALLEL_AFTER) {
+          lineBytes += batch.buf.length;
+          // Threads pay only where lines are parsed: not when the fast path skips most of them.
+          if (lineBytes > PARALLEL_AFTER && scanner.linesParsed * 4 > scanner.linesSeen) {
+            parallel = await startThreads(threads, this.io, handler, (m, p) => this.problem(m, p), scanner.lineNumber);
+          }
+        }
+        if (parallel && batch.kind === 'lines') {
+          await parallel.add(batch.source, batch.buf, batch.first);
+        } else {
+          await parallel?.settle();
+          if (batch.kind === 'lines') scanner.scanLines(batch.buf, batch.first);
+          else scanner.scanValues(batch.values, batch.labels);
+          handler.endBatch?.();
+          await out.flushSoon();
+        }
+        if (out.closed) break;
+      }
+      await parallel?.settle();
+    } finally {
+      // What was read before a stop (--strict) is still written.
+      handler.endBatch?.();
+      await out.flush();
+      await parallel?.close();
+    }
+    return this.problems > 0 ? EXIT.data : EXIT.ok;
+  }
+}
+
+/** Loaded only when needed: small inputs never start threads. */
+async function startThreads(
+  plan: ThreadPlan,
+  io: Io,
+  handler: EventHandler,
+  problem: (message: string, place: string) => void,
+  lineNo: number,
+): Promise<ThreadedLines | undefined> {
+  const { LineWorkers } = await import('./threads/line-workers');
+  const workers = LineWorkers.start(plan, io);
+  if (!workers) return undefined;
+  const { ThreadedLines } = await import('./threads/threaded-lines');
+  return new ThreadedLines(workers, handler, io.out, problem, lineNo);
+}
+
+/**
+ * The buffer lines are read into when the handler has no arena of its own: as large as a read
+ * (batches for worker threads, and what they hold, stay the same size).
+ */
+function plainArena(): LineArena {
+  const area = Buffer.allocUnsafe(READ_CHUNK);
+  return { area: () => area };
+}

@@ -1,0 +1,21 @@
+// What a command runs with: its input, the one writer for its output, stderr and its name. The
+// bins give it the process's descriptors (cli/std-streams.ts); tests give it streams in memory.
+import type { Writable } from 'node:stream';
+import type { ByteStream } from '../input/readers';
+import type { OutputWriter } from '../output/output-writer';
+
+export interface Io {
+  stdin: ByteStream;
+  /** Every byte for stdout goes through this writer (EPIPE, ENOSPC, batching, flushing). */
+  out: OutputWriter;
+  stderr: Writable;
+  /** The command name that prefixes every diagnostic, e.g. "ct-where". */
+  name: string;
+  /** The arguments as given, for commands that print a command to run again (ct-fetch's resume). */
+  argv?: readonly string[];
+}
+
+/** Writes one diagnostic line: `ct-where: file:3: message`. */
+export function warn(io: Pick<Io, 'stderr' | 'name'>, message: string): void {
+  io.stderr.write(`${io.name}: ${message}\n`);
+}

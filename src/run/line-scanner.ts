@@ -1,0 +1,133 @@
+// Turns a batch into handler calls, with no I/O: the bytes of NDJSON lines (the fast path's
+// skips, one JSON.parse per line that needs it, lines that hold several events) or the values
+// of a document. Problems go to the caller with the label of a document value, or none for a
+// line: the caller reads the line number (lineNumber) and names the place.
+import { CtError, messageOf } from '../common/errors';
+import { containedValues, NOT_AN_OBJECT } from '../events/shapes';
+import type { EventHandler, RawLine } from './handler';
+
+export type ProblemSink = (message: string, label?: string) => void;
+
+/** After a batch where the fast path let through over 3/4 of the lines, read this much without it. */
+const UNFILTERED_SPAN = 8 * 1024 * 1024;
+
+export class LineScanner {
+  /** NDJSON lines seen, and those parsed (not ruled out by the fast path): worth threads? */
+  linesSeen = 0;
+  linesParsed = 0;
+  /** The number of the line being looked at; every line is visited once, by the scan or the skip check. */
+  private lineNo = 0;
+  /** Bytes left to read without the fast path (see scanLines). */
+  private unfilteredBytes = 0;
+  private readonly raw: RawLine = { buf: Buffer.alloc(0), start: 0, end: 0 };
+
+  constructor(
+    private readonly handler: EventHandler,
+    private readonly problem: ProblemSink,
+  ) {}
+
+  get lineNumber(): number {
+    return this.lineNo;
+  }
+
+  /**
+   * Handles the whole lines in `buf`; `first` starts a source's numbering again. When the fast
+   * path lets most lines through (`readOnly=true` needs only "true", which nearly every line
+   * holds), its searches cost more than they save, so it rests for a while; either way every
+   * line that can match is evaluated.
+   */
+  scanLines(buf: Buffer, first: boolean): void {
+    const handler = this.handler;
+    let filter = handler.lineFilter?.useful ? handler.lineFilter : undefined;
+    if (filter && this.unfilteredBytes > 0) {
+      this.unfilteredBytes -= buf.length;
+      filter = undefined;
+    }
+    filter?.begin(buf);
+    handler.beginLines?.(buf);
+    if (first) this.lineNo = 0;
+    const firstLine = this.lineNo;
+    let passed = 0;
+    this.raw.buf = buf;
+    let pos = 0;
+    while (pos < buf.length) {
+      let start = pos;
+      if (filter) {
+        const hit = filter.nextHit(pos);
+        start = hit < 0 ? buf.length : hit > pos ? Math.max(pos, buf.lastIndexOf(10, hit - 1) + 1) : pos;
+        this.checkSkipped(buf, pos, start);
+        if (hit < 0) break;
+      }
+      let end = buf.indexOf(10, start);
+      if (end < 0) end = buf.length;
+      pos = end + 1;
+      this.lineNo++;
+      if (filter && !filter.mayMatch(start, end)) continue;
+      passed++;
+      this.line(buf, start, end);
+    }
+    const seen = this.lineNo - firstLine;
+    this.linesSeen += seen;
+    this.linesParsed += passed;
+    if (filter && seen >= 16 && passed * 4 > seen * 3) this.unfilteredBytes = UNFILTERED_SPAN;
+  }
+
+  /** Hands on the values of a document, each with its label. */
+  scanValues(values: readonly unknown[], labels: readonly string[]): void {
+    for (let i = 0; i < values.length; i++) this.guarded(values[i], null, labels[i]);
+  }
+
+  /**
+   * Lines the fast path rules out are not parsed, but each must at least look like one JSON
+   * object (`{` ... `}`); one that does not (a truncated or garbled line) is parsed and reported.
+   */
+  private checkSkipped(buf: Buffer, from: number, to: number): void {
+    for (let s = from; s < to; ) {
+      let e = buf.indexOf(10, s);
+      if (e < 0 || e > to) e = to;
+      this.lineNo++;
+      if (!looksLikeObject(buf, s, e)) this.line(buf, s, e);
+      s = e + 1;
+    }
+  }
+
+  private line(buf: Buffer, start: number, end: number): void {
+    let stop = end;
+    if (stop > start && buf[stop - 1] === 13) stop--;
+    while (start < stop && (buf[start] === 32 || buf[start] === 9)) start++;
+    if (start === stop) return;
+    this.raw.start = start;
+    this.raw.end = stop;
+    if (this.handler.line?.(this.raw)) return;
+    const text = buf.toString('utf8', start, stop);
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch (err) {
+      this.problem(`invalid JSON: ${messageOf(err)}`);
+      return;
+    }
+    const contained = containedValues(value, text);
+    if (contained) for (const c of contained) this.guarded(c.value, null);
+    else this.guarded(value, this.raw);
+  }
+
+  private guarded(value: unknown, raw: RawLine | null, label?: string): void {
+    if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+      this.problem(NOT_AN_OBJECT, label);
+      return;
+    }
+    try {
+      this.handler.event(value, raw);
+    } catch (err) {
+      if (err instanceof CtError && err.code !== 'strict') this.problem(err.message, label);
+      else throw err;
+    }
+  }
+}
+
+function looksLikeObject(buf: Buffer, start: number, end: number): boolean {
+  while (start < end && (buf[start] === 32 || buf[start] === 9)) start++;
+  while (end > start && (buf[end - 1] === 13 || buf[end - 1] === 32 || buf[end - 1] === 9)) end--;
+  return start === end || (buf[start] === 0x7b && buf[end - 1] === 0x7d);
+}

@@ -1,0 +1,77 @@
+// Hands NDJSON batches to LineWorkers and writes their results in the order the batches were
+// read: the output, the problems with their line numbers, the counts. Lines are gathered into
+// batches of about two reads; a new source starts a batch of its own, so line numbers restart.
+import type { OutputWriter } from '../../output/output-writer';
+import type { EventHandler } from '../handler';
+import type { BatchOutput } from './batch-runner';
+import type { LineWorkers } from './line-workers';
+
+/** Batches for worker threads are sent once this much is gathered (about two reads). */
+const BATCH_BYTES = 128 * 1024;
+
+/** Reports a problem at a place ("file:17"). */
+export type PlacedProblem = (message: string, place: string) => void;
+
+export class ThreadedLines {
+  /** Lines gathered but not yet sent: their source, and whether they start it. */
+  private gathering: { source: string; first: boolean } | undefined;
+  /** Batches handed to worker threads (or handled on this one), oldest first. */
+  private readonly inFlight: { result: Promise<BatchOutput>; source: string; first: boolean }[] = [];
+
+  constructor(
+    private readonly workers: LineWorkers,
+    private readonly handler: EventHandler,
+    private readonly out: OutputWriter,
+    private readonly problem: PlacedProblem,
+    /** The line the current source had reached when the threads took over. */
+    private lineNo: number,
+  ) {}
+
+  /** Takes a batch of lines (copied: `buf` is free at once); waits while too many are in flight. */
+  async add(source: string, buf: Buffer, first: boolean): Promise<void> {
+    const gathering = this.gathering;
+    if (gathering && (first || source !== gathering.source)) this.send();
+    this.workers.append(buf);
+    this.gathering ??= { source, first };
+    if (this.workers.gathered >= BATCH_BYTES) this.send();
+    if (this.inFlight.length >= this.workers.capacity) await this.emit();
+  }
+
+  /** Sends what is gathered, then waits for every batch in flight and writes their output. */
+  async settle(): Promise<void> {
+    if (this.gathering) this.send();
+    while (this.inFlight.length > 0 && !this.out.closed) await this.emit();
+  }
+
+  close(): Promise<void> {
+    return this.workers.close();
+  }
+
+  private send(): void {
+    const { source, first } = this.gathering!;
+    this.gathering = undefined;
+    const result = this.workers.send();
+    // Awaited in order by emit; a failure of a later one must not count as unhandled meanwhile.
+    result.catch(() => undefined);
+    this.inFlight.push({ result, source, first });
+  }
+
+  /** Writes the oldest batch's result: its problems with their line numbers, then its output. */
+  private async emit(): Promise<void> {
+    const job = this.inFlight.shift()!;
+    const result = await job.result;
+    if (job.first) this.lineNo = 0;
+    const base = this.lineNo;
+    this.lineNo += result.lines;
+    for (const p of result.problems) this.problem(p.message, `${job.source}:${base + p.line}`);
+    if (this.handler.matched !== undefined) this.handler.matched += result.matched;
+    if (result.output.length === 0) {
+      this.workers.recycle(result);
+      return;
+    }
+    this.out.write(result.output);
+    await this.out.flush();
+    // A buffer the output may still refer to is not given back; the collector takes it.
+    if (this.out.released) this.workers.recycle(result);
+  }
+}
