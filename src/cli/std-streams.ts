@@ -34,5 +34,5 @@ export function standardOutput(): Writable {
 
 /** Whether fd is a terminal; node:tty (which loads node:net) only when asked, not at every start. */
 export function isTerminal(fd: number): boolean {
-  return (require('node:tty') as typeof import('node:tty')).isatty(fd);
+  return process.getBuiltinModule('node:tty').isatty(fd);
 }

@@ -51,17 +51,17 @@ export const catalogCommand: Command<CatalogOptions> = {
   run: runCatalog,
 };
 
-async function runCatalog(options: CatalogOptions, io: Io): Promise<number> {
+function runCatalog(options: CatalogOptions, io: Io): Promise<number> {
   if (options.list === 'completion') {
     const script = completionScript(options.pattern ?? '');
     if (!script) throw usageError(`completion: name a shell: bash, zsh or fish (e.g. eval "$(ct-catalog completion bash)")`);
     io.out.write(script);
-    return 0;
+    return Promise.resolve(0);
   }
   const rows = select(options);
   const text = options.json ? `${JSON.stringify(rows.map((r) => r.json))}\n` : rows.map((r) => `${options.long ? r.long : r.value}\n`).join('');
   io.out.write(text);
-  return rows.length > 0 || options.json ? 0 : 1;
+  return Promise.resolve(rows.length > 0 || options.json ? 0 : 1);
 }
 
 interface Row {

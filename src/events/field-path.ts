@@ -95,11 +95,10 @@ export function parsePath(text: string, option: string): FieldPath {
   }
 }
 
-const hasOwn = Object.prototype.hasOwnProperty;
 
 export function ownValue(obj: unknown, key: string): unknown {
   if (obj === null || typeof obj !== 'object' || Array.isArray(obj)) return undefined;
-  return hasOwn.call(obj, key) ? (obj as Record<string, unknown>)[key] : undefined;
+  return Object.hasOwn(obj, key) ? (obj as Record<string, unknown>)[key] : undefined;
 }
 
 /** Follows `steps` from `root`; returns undefined, one value, or Many. */

@@ -38,13 +38,15 @@ export function firstKeyOf(text: string): string | undefined {
  * event arrays' elements, in order. Undefined when the value is itself an event (or no object).
  */
 export function containedValues(value: unknown, text: string): Contained[] | undefined {
-  if (Array.isArray(value)) return value.map((v, i) => ({ label: `[${i}]`, value: v }));
+  if (Array.isArray(value)) return (value as readonly unknown[]).map((v, i) => ({ label: `[${i}]`, value: v }));
   if (value === null || typeof value !== 'object') return undefined;
   const first = firstKeyOf(text);
   if (first === undefined || !CONTAINER_KEYS.has(first)) return undefined;
   const out: Contained[] = [];
-  for (const [key, inner] of Object.entries(value)) {
-    if (EVENT_ARRAYS.has(key) && Array.isArray(inner)) inner.forEach((v: unknown, i) => out.push({ label: `${key}[${i}]`, value: v }));
+  for (const [key, inner] of Object.entries(value as Record<string, unknown>)) {
+    if (!EVENT_ARRAYS.has(key) || !Array.isArray(inner)) continue;
+    const events: readonly unknown[] = inner;
+    events.forEach((v, i) => out.push({ label: `${key}[${i}]`, value: v }));
   }
   return out;
 }

@@ -122,7 +122,7 @@ function regexTest(lit: Literal, flags: string): ValueTest {
 
 /** node:net, for CIDR blocks: loaded by the first one, not at every start. */
 function net(): typeof import('node:net') {
-  return require('node:net') as typeof import('node:net');
+  return process.getBuiltinModule('node:net');
 }
 
 function memberTest(lit: Literal): ValueTest {

@@ -206,7 +206,7 @@ export class LineFilter {
   begin(buf: Buffer): void {
     this.buf = buf;
     this.lowered = this.caseless ? buf.toString('latin1').toLowerCase() : '';
-    this.next = new Array((this.needles?.length ?? 0) + 1).fill(-2);
+    this.next = new Array<number>((this.needles?.length ?? 0) + 1).fill(-2);
   }
 
   /** The offset of the next needle or escape at or after `from`, or -1. */

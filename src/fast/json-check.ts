@@ -8,22 +8,24 @@ import path from 'node:path';
 import { poison } from '../common/poison';
 
 // The little of WebAssembly used here (TypeScript's ES and Node libraries do not declare it).
-declare namespace WebAssembly {
-  class Module {
-    constructor(bytes: Uint8Array);
-  }
-  class Instance {
-    constructor(module: Module, imports: object);
-    readonly exports: object;
-  }
-  class Memory {
-    readonly buffer: ArrayBuffer;
-    grow(pages: number): number;
-  }
+interface WasmModule {
+  readonly kind: 'module';
 }
+interface WasmMemory {
+  readonly buffer: ArrayBuffer;
+  grow(pages: number): number;
+}
+const WebAssembly = (
+  globalThis as unknown as {
+    WebAssembly: {
+      Module: new (bytes: Uint8Array) => WasmModule;
+      Instance: new (module: WasmModule, imports: object) => { readonly exports: object };
+    };
+  }
+).WebAssembly;
 
 interface Exports {
-  memory: WebAssembly.Memory;
+  memory: WasmMemory;
   heapBase(): number;
   item(start: number, end: number, out: number): number;
   isObject(start: number, end: number): number;
@@ -43,7 +45,7 @@ function wasmFile(): string {
   return existsSync(built) ? built : path.join(__dirname, '..', '..', 'dist', 'fast', 'json-check.wasm');
 }
 
-let compiled: WebAssembly.Module | undefined;
+let compiled: WasmModule | undefined;
 
 export class JsonChecker {
   private readonly exports: Exports;

@@ -34,7 +34,7 @@ export function decodeResume(text: string, regions: string[]): Map<string, Regio
     const v = (body as Record<string, unknown>)?.[region];
     if (v === 'done') out.set(region, { token: null, skip: 0, done: true });
     else if (Array.isArray(v) && (typeof v[0] === 'string' || v[0] === null) && Number.isInteger(v[1])) {
-      out.set(region, { token: v[0], skip: v[1], done: false });
+      out.set(region, { token: v[0] as string | null, skip: v[1] as number, done: false });
     } else return `the token has no position for Region ${region}; use the same --region as the command that printed it`;
   }
   return out;

@@ -116,7 +116,7 @@ function waitDrain(stream: NodeJS.WritableStream & { destroyed: boolean }): Prom
 }
 
 function emptyIterator(): AsyncIterator<Buffer> {
-  return { next: async () => ({ done: true, value: undefined }) };
+  return { next: () => Promise.resolve({ done: true, value: undefined }) };
 }
 
 function prepend(first: Buffer, rest: AsyncIterator<Buffer>): AsyncIterator<Buffer> {
@@ -298,7 +298,10 @@ async function* documentBatches(
     const r = await rest.next();
     if (r.done) {
       const entries = wholeDocument(Buffer.concat(parts).toString('utf8'));
-      if (entries) return yield* entryBatches(source, entries, problem);
+      if (entries) {
+        yield* entryBatches(source, entries, problem);
+        return;
+      }
       break;
     }
     parts.push(r.value);

@@ -34,13 +34,14 @@ export class FileReader implements ByteStream {
     return readSync(this.fd, buf, at, buf.length - at, null);
   }
 
-  async *[Symbol.asyncIterator](): AsyncIterator<Buffer> {
-    for (;;) {
-      const buf = Buffer.allocUnsafe(READ_CHUNK);
-      const n = this.readInto(buf, 0);
-      if (n === 0) return;
-      yield buf.subarray(0, n);
-    }
+  [Symbol.asyncIterator](): AsyncIterator<Buffer> {
+    return {
+      next: () => {
+        const buf = Buffer.allocUnsafe(READ_CHUNK);
+        const n = this.readInto(buf, 0);
+        return Promise.resolve(n === 0 ? { done: true, value: undefined } : { done: false, value: buf.subarray(0, n) });
+      },
+    };
   }
 
   destroy(): void {

@@ -2,7 +2,7 @@
 // and a writer thread for large outputs to a pipe (see pipe-writer.ts).
 import { writeSync } from 'node:fs';
 import { Writable } from 'node:stream';
-import type { PipeWriter } from './pipe-writer';
+import { PipeWriter } from './pipe-writer';
 
 /** Output to a pipe past this much goes through a PipeWriter thread; less is written directly. */
 const PIPE_THREAD_AFTER = 1024 * 1024;
@@ -60,8 +60,6 @@ export class FdOutput extends Writable {
   }
 
   private startWriter(): PipeWriter {
-    // Loaded here, not at start-up: node:worker_threads is for large outputs only.
-    const { PipeWriter } = require('./pipe-writer') as typeof import('./pipe-writer');
     const writer = new PipeWriter(this.descriptor);
     // What is still in the ring is written before the process ends.
     process.on('exit', () => writer.finish());

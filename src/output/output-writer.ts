@@ -1,7 +1,6 @@
 // The one writer of stdout: batches small writes (zero-copy runs of input bytes), decides when
 // to flush, waits for 'drain' (backpressure), turns a closed pipe (EPIPE, as in `| head -1`)
 // into a quiet stop and any other failed write (ENOSPC) into one error for the user.
-import type { Socket } from 'node:net';
 import { Writable } from 'node:stream';
 import { CtError, EXIT } from '../common/errors';
 import { FdOutput } from './fd-output';
@@ -47,8 +46,9 @@ export class OutputWriter {
    */
   get released(): boolean {
     if (this.takesWrites) return true;
-    const { Socket } = require('node:net') as typeof import('node:net'); // not at start-up: few need it
-    return this.stream instanceof Socket && (this.stream as Socket).writableLength === 0;
+    // node:net only now, not at start-up: few runs need it.
+    const { Socket } = process.getBuiltinModule('node:net');
+    return this.stream instanceof Socket && this.stream.writableLength === 0;
   }
 
   write(part: Buffer | string): void {
@@ -123,13 +123,13 @@ export class OutputWriter {
   async finish(): Promise<void> {
     await this.flush();
     await new Promise<void>((resolve) => setImmediate(resolve));
-    if (this.failure) throw this.failure;
+    this.throwIfFailed();
   }
 
   async flush(): Promise<void> {
     clearTimeout(this.flushTimer);
     this.flushTimer = undefined;
-    if (this.failure) throw this.failure;
+    this.throwIfFailed();
     if (this.pending > 0) this.lastFlush = performance.now();
     this.endRun();
     if (this.parts.length === 0 || this.closed) {
@@ -143,7 +143,7 @@ export class OutputWriter {
     this.pending = 0;
     this.kept = 0;
     if (!this.stream.write(chunk)) await this.drained();
-    if (this.failure) throw this.failure;
+    this.throwIfFailed();
   }
 
   /**
@@ -157,6 +157,12 @@ export class OutputWriter {
     this.pending = 0;
     this.kept = 0;
     return out;
+  }
+
+  /** A failed write is kept (by the stream's 'error' listener) and thrown by the next flush. */
+  private throwIfFailed(): void {
+    const failure: Error | undefined = this.failure;
+    if (failure) throw failure;
   }
 
   private drained(): Promise<void> {

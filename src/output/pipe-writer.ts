@@ -4,7 +4,6 @@
 // turn, twice per 64 KiB. With the ring the command goes on working while the thread waits:
 // `ct-explode | ct-where | ct-csv` took 2.0-2.2 s instead of 2.6-3.2 s (measured on 322 MB).
 import path from 'node:path';
-import { Worker } from 'node:worker_threads';
 
 /** Indexes in the control array. */
 export const USED = 0;
@@ -30,7 +29,7 @@ export class PipeWriter {
   private readonly bytes: Buffer;
   private readonly ctl: Int32Array;
   private head = 0;
-  private readonly worker: Worker;
+  private readonly worker: import('node:worker_threads').Worker;
 
   constructor(fd: number) {
     const ring = new SharedArrayBuffer(RING_BYTES);
@@ -40,6 +39,8 @@ export class PipeWriter {
     const data: PipeWriterData = { fd, ring, control };
     // stdout/stderr: true, so the thread leaves process.stdout alone (creating it would make
     // the pipe non-blocking). Not kept alive by the thread: finish() waits for what is left.
+    // node:worker_threads only now: most outputs never need a writer thread.
+    const { Worker } = process.getBuiltinModule('node:worker_threads');
     this.worker = new Worker(path.join(__dirname, 'pipe-writer-thread.js'), {
       workerData: data,
       stdout: true,

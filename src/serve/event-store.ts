@@ -34,7 +34,7 @@ export function toLookupItem(record: Record<string, unknown>): Record<string, un
   set('EventId', ownValue(record, 'eventID'));
   set('EventName', ownValue(record, 'eventName'));
   const readOnly = ownValue(record, 'readOnly');
-  if (readOnly !== undefined && readOnly !== null) item.ReadOnly = String(readOnly);
+  if (typeof readOnly === 'boolean' || typeof readOnly === 'string') item.ReadOnly = String(readOnly);
   set('AccessKeyId', ownValue(ownValue(record, 'userIdentity'), 'accessKeyId'));
   set('EventTime', ownValue(record, 'eventTime'));
   set('EventSource', ownValue(record, 'eventSource'));

@@ -41,7 +41,7 @@ export function parseLookupRequest(body: Record<string, unknown>, region: string
     }
   }
   const category = body.EventCategory;
-  if (category !== undefined && category !== 'insight') throw new ApiError('InvalidEventCategoryException', `Invalid event category: ${String(category)}.`);
+  if (category !== undefined && category !== 'insight') throw new ApiError('InvalidEventCategoryException', `Invalid event category: ${typeof category === 'string' ? category : JSON.stringify(category)}.`);
   const insight = category === 'insight';
   if (insight && key && !INSIGHT_KEYS.includes(key)) {
     throw new ApiError('InvalidLookupAttributesException', `Insights events can be looked up only by ${INSIGHT_KEYS.join(', ')}.`);

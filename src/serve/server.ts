@@ -152,7 +152,7 @@ function readBody(req: IncomingMessage): Promise<string> {
 
 function parseBody(text: string): Record<string, unknown> {
   try {
-    const v = JSON.parse(text || '{}');
+    const v: unknown = JSON.parse(text || '{}');
     if (v && typeof v === 'object' && !Array.isArray(v)) return v as Record<string, unknown>;
   } catch {
     // fall through

@@ -4,7 +4,7 @@
 // is tested against JSON.parse in json-check.test.ts.
 import { describe, expect, test } from 'vitest';
 import fc from 'fast-check';
-import { Readable, Writable } from 'node:stream';
+import { Writable } from 'node:stream';
 import { explodeHandler } from '../../src/commands/explode-handler';
 import { OutputWriter } from '../../src/output/output-writer';
 import { LineScanner } from '../../src/run/line-scanner';
@@ -28,7 +28,7 @@ function explode(buf: Buffer, path: 'bytes' | 'area' | 'parse'): Result {
   const handler = explodeHandler({ 'keep-lookup': false }, out);
   const scanner = new LineScanner(handler, (message) => (problems += `ct-explode: in.ndjson:${scanner.lineNumber}: ${message}\n`));
   let taken = 0;
-  const byBytes = handler.line!;
+  const byBytes = handler.line!.bind(handler);
   if (path !== 'parse') handler.line = (raw) => byBytes(raw) && ++taken > 0;
   else {
     delete handler.line;

@@ -171,7 +171,12 @@ describe('the reader', () => {
           // An event first (so the file is NDJSON, not a document), then the same lines again
           // and again until the file is past the first read.
           const body: string[] = [JSON.stringify(rec(0))];
-          for (let total = 0; total <= READ_CHUNK + 3 * size; ) for (const l of some) (body.push(l), (total += Buffer.byteLength(l) + 1));
+          for (let total = 0; total <= READ_CHUNK + 3 * size; ) {
+            for (const l of some) {
+              body.push(l);
+              total += Buffer.byteLength(l) + 1;
+            }
+          }
           const text = body.join('\n') + (endsInNewline ? '\n' : '');
           const file = path.join(dir, 'lines.ndjson');
           writeFileSync(file, text);

@@ -10,9 +10,9 @@ import { explodeCommand } from '../../src/commands/explode';
 import { csvCommand } from '../../src/commands/csv';
 
 const CASES: [Command<unknown>, string[][]][] = [
-  [whereCommand as Command<unknown>, [['errorCode~Denied'], ['eventName=ConsoleLogin', 'responseElements.ConsoleLogin=Failure'], ['a b', 'x=1']]],
-  [explodeCommand as Command<unknown>, [[], ['events.ndjson'], ['a.json.gz', 'AWSLogs/', '2024']]],
-  [csvCommand as Command<unknown>, [[], ['events.ndjson', 'more.ndjson']]],
+  [whereCommand, [['errorCode~Denied'], ['eventName=ConsoleLogin', 'responseElements.ConsoleLogin=Failure'], ['a b', 'x=1']]],
+  [explodeCommand, [[], ['events.ndjson'], ['a.json.gz', 'AWSLogs/', '2024']]],
+  [csvCommand, [[], ['events.ndjson', 'more.ndjson']]],
 ];
 
 describe('positional-only arguments', () => {

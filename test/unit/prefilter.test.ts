@@ -78,14 +78,14 @@ const leaf = fc.oneof(
   fc.tuple(field, fc.array(literal, { minLength: 1, maxLength: 3 })).map(([f, ls]) => `${f} in (${ls.map(quote).join(', ')})`),
   field.map((f) => `sourceIPAddress in 203.0.113.0/24 or ${f} exists`),
 );
-const expression: fc.Arbitrary<string> = fc.letrec((tie) => ({
+const expression: fc.Arbitrary<string> = fc.letrec<{ expr: string }>((tie) => ({
   expr: fc.oneof(
     { depthSize: 'small', withCrossShrink: true },
     leaf,
     fc.tuple(tie('expr'), fc.constantFrom('and', 'or'), tie('expr')).map(([a, op, b]) => `(${a} ${op} ${b})`),
     tie('expr').map((e) => `not ${e}`),
   ),
-})).expr as fc.Arbitrary<string>;
+})).expr;
 
 describe('the fast path', () => {
   test('selects exactly the lines a parse-everything evaluation selects', async () => {

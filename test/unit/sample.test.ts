@@ -11,7 +11,16 @@ test('the sample generator reproduces the committed sample byte for byte, with t
   expect(readFileSync(SAMPLE).equals(before)).toBe(true);
   const records = gunzipSync(before).toString('utf8').split('\n').filter(Boolean).map((l) => JSON.parse(JSON.parse(l).CloudTrailEvent));
   expect(records).toHaveLength(3000);
-  const has = (f: (r: Record<string, any>) => boolean): number => records.filter(f).length;
+  interface SampleRecord {
+    eventName: string;
+    eventSource: string;
+    eventCategory?: string;
+    errorCode?: string;
+    userAgent: string;
+    responseElements?: Record<string, string>;
+    userIdentity?: { userName?: string; principalId?: string };
+  }
+  const has = (f: (r: SampleRecord) => boolean): number => records.filter(f).length;
   expect(has((r) => r.errorCode === 'AccessDenied')).toBeGreaterThan(10);
   expect(has((r) => r.eventName === 'ConsoleLogin' && r.responseElements?.ConsoleLogin === 'Failure' && !r.errorCode)).toBeGreaterThan(10);
   expect(has((r) => r.eventName === 'SwitchRole' && r.responseElements?.SwitchRole === 'Failure')).toBeGreaterThan(5);

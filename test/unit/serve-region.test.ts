@@ -20,9 +20,10 @@ describe('the client-side budget', () => {
   test('spaces request starts 1/rate seconds apart (with 1% margin), starting at once', async () => {
     let now = 0;
     const waits: number[] = [];
-    const budget = new ThrottleBudget(2, async (ms) => {
+    const budget = new ThrottleBudget(2, (ms) => {
       waits.push(ms);
       now += ms;
+      return Promise.resolve();
     }, () => now);
     for (let i = 0; i < 4; i++) await budget.take();
     expect(waits).toEqual([505, 505, 505]);

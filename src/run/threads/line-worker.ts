@@ -1,17 +1,11 @@
 // The body of a LineWorkers thread: builds the command's handler once, from the registry its
 // entry module passes (commands/handler-thread.ts), then answers each batch of NDJSON lines it
 // is sent with the output bytes and problems (see BatchRunner).
-import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
+import { parentPort, workerData } from 'node:worker_threads';
 import { messageOf } from '../../common/errors';
 import type { HandlerFactory } from '../handler';
 import { BatchRunner } from './batch-runner';
-import type { BatchReply, BatchRequest } from './line-workers';
-
-export interface WorkerStart {
-  handler: string;
-  options: unknown;
-  replies: MessagePort;
-}
+import type { BatchReply, BatchRequest, WorkerStart } from './messages';
 
 export function serveBatches(registry: Readonly<Record<string, HandlerFactory<never>>>): void {
   const { handler, options, replies } = workerData as WorkerStart;

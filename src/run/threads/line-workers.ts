@@ -15,20 +15,7 @@ import { poison } from '../../common/poison';
 import { warn, type Io } from '../io';
 import { BatchRunner, type BatchOutput } from './batch-runner';
 import type { ThreadPlan } from './thread-plan';
-import type { WorkerStart } from './line-worker';
-
-/** main -> worker */
-export interface BatchRequest {
-  id: number;
-  input: ArrayBuffer;
-  length: number;
-  output: ArrayBuffer;
-}
-
-/** worker -> main */
-export type BatchReply =
-  | { id: number; input: ArrayBuffer; output: ArrayBuffer; outputLength: number } & Omit<BatchOutput, 'output'>
-  | { id: number; error: string };
+import type { BatchReply, BatchRequest, WorkerStart } from './messages';
 
 const DEFAULT_WORKERS = 1;
 /** Batches in a worker's hands: one being handled, one waiting, so it never idles. */
