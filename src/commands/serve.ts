@@ -73,8 +73,13 @@ async function runServe(options: ServeCommandOptions, io: Io): Promise<number> {
     random: seededRandom(options.seed ?? Date.now()),
   });
   const url = await server.listen(options.port);
-  io.out.writeLine(url);
-  await io.out.flush();
+  try {
+    io.out.writeLine(url);
+    await io.out.flush();
+  } catch (err) {
+    await server.close();
+    throw err;
+  }
   const regions = [...store.regions()].map(([r, n]) => `${r} ${n}`).join(', ') || 'none';
   warn(io, `serving LookupEvents at ${url} (events per Region: ${regions}; limit ${options.rate || 'off'} requests/s per Region)`);
   await new Promise<void>((resolve) => {

@@ -88,9 +88,11 @@ export class JsonChecker {
    * offsets in it. Records not taken are dropped.
    */
   loadLines(buf: Buffer): void {
-    // The last batch's records, which takeRecords(true) may have lent out, are done with.
-    poison(this.bytes, this.recordsAt, this.written);
-    if (this.inArea(buf)) {
+    const inPlace = this.inArea(buf);
+    // The last batch's records, which takeRecords(true) may have lent out, are done with; those
+    // that lay in the area are already read over by this batch's lines.
+    poison(this.bytes, inPlace ? Math.max(this.recordsAt, this.base + LINE_AREA) : this.recordsAt, this.written);
+    if (inPlace) {
       // In place. Records go after the whole area: the rest of it holds the next line's start.
       this.linesLength = buf.length;
       this.recordsAt = this.taken = this.written = this.base + LINE_AREA + SLACK;

@@ -4,7 +4,7 @@
 // parsed whole up to 512 KiB, else assembled one at a time by stream-json; gzipped or not (told
 // by magic bytes, not the name).
 import type { Gunzip } from 'node:zlib';
-import { poison } from '../common/poison';
+import { poison, POISONING } from '../common/poison';
 import { FileReader, PipeReader, type ByteStream } from './readers';
 import { expandSources, type Source } from './sources';
 import { CONTAINER_KEYS, firstKeyOf } from '../events/shapes';
@@ -262,6 +262,9 @@ async function* arenaBatches(
   arena: LineArena,
 ): AsyncGenerator<LinesBatch, LongLine | undefined> {
   let area = arena.area();
+  // Poisoning: batches alternate between the arena and a spare buffer of the same size, so the
+  // one just done can be poisoned whole while the next is read (see common/poison.ts).
+  const spare = POISONING ? Buffer.alloc(area.length) : undefined;
   if (carried.length >= area.length) return { line: carried, first };
   let carry = carried.copy(area, 0);
   for (;;) {
@@ -278,10 +281,16 @@ async function* arenaBatches(
     }
     yield { kind: 'lines', source, buf: area.subarray(0, lastNl + 1), first };
     first = false;
-    area = arena.area();
-    area.copyWithin(0, lastNl + 1, end);
+    if (!spare) {
+      area = arena.area();
+      area.copyWithin(0, lastNl + 1, end);
+    } else {
+      const done = area === spare ? spare : arena.area();
+      area = area === spare ? arena.area() : spare;
+      done.copy(area, 0, lastNl + 1, end);
+      poison(done, 0, end);
+    }
     carry = end - lastNl - 1;
-    poison(area, carry, end);
   }
 }
 
