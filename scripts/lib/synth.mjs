@@ -2,7 +2,7 @@
 // (scripts/make-sample.mjs) and the benchmark (scripts/bench.mjs). Same seed, same bytes.
 import { createRequire } from 'node:module';
 
-/** The project's seeded generator (src/core/random.ts, built by npm ci). */
+/** The project's seeded generator (src/common/random.ts, built by npm ci). */
 export const rng = createRequire(import.meta.url)('../../dist/common/random.js').seededRandom;
 
 const ACCOUNT = '123456789012';

@@ -9,7 +9,7 @@
 //   list     := "(" value ("," value)* ")" | "[" value ("," value)* "]" | value
 //   value    := quoted string | bare word (ends at space, or an unbalanced ")")
 //
-// Keywords are case-insensitive. Paths are described in core/field-path.ts.
+// Keywords are case-insensitive. Paths are described in events/field-path.ts.
 import type { FieldPath } from '../events/field-path';
 import { ExprSyntaxError, Scanner, type Literal, type Operator } from './tokens';
 

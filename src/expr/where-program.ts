@@ -13,7 +13,6 @@ export interface WhereProgram {
   matches: Predicate;
   lineFilter: LineFilter;
   paths: FieldPath[];
-  expr: Expr;
 }
 
 export function compileWhere(terms: readonly string[], options: CompileOptions): WhereProgram {
@@ -34,7 +33,7 @@ export function compileWhere(terms: readonly string[], options: CompileOptions):
     matches = prev ? (v: EventView) => prev(v) && p(v) : p;
   }
   if (!expr || !matches) throw new CtError('usage', 'no expression given', EXIT.usage);
-  return { matches, lineFilter: new LineFilter(requirement(expr)), paths: pathsOf(expr), expr };
+  return { matches, lineFilter: new LineFilter(requirement(expr)), paths: pathsOf(expr) };
 }
 
 export function expressionError(text: string, err: ExprSyntaxError): CtError {

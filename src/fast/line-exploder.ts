@@ -71,11 +71,10 @@ let readSinceCollect = 0;
 
 /**
  * Reading lines from their bytes allocates almost nothing on the JavaScript heap, so the read
- * buffers, which die young but count as external memory, were collected only every 64 MB or so
- * (peak RSS 97 MB). The bins run node with --expose-gc; a young-generation collection every
- * 2 MiB (under 1 ms) frees them: 61-70 MB at the same speed. Not for commands that parse every
- * line (ct-csv): they collect often anyway, and forced collections promote their live objects
- * early (ct-csv 72 -> 92 MB).
+ * buffers, which die young but count as external memory, were collected only rarely, and peak
+ * RSS rose. The bin runs node with --expose-gc; a young-generation collection every 2 MiB frees
+ * them at the same speed. Not for commands that parse every line (ct-csv): they collect often
+ * anyway, and forced collections promote their live objects early (a higher peak RSS).
  */
 function collectAfterReading(bytes: number): void {
   readSinceCollect += bytes;

@@ -6,16 +6,14 @@ import { closeSync, openSync, readSync } from 'node:fs';
 export type ByteStream = AsyncIterable<Buffer> & { destroy(): void };
 
 /**
- * Read size for files: larger is faster per byte, smaller keeps peak memory down. 128 KiB reads
- * run ct-where as fast as 256 KiB ones, and left ct-explode with a worker thread 12 MB lower
- * (each read is garbage once copied for the thread; measured).
+ * Read size for files: larger is faster per byte, smaller keeps peak memory down; at this size
+ * larger reads were no faster (see the README's Benchmark section).
  */
 export const READ_CHUNK = 128 * 1024;
 
 /**
  * A regular file (or stdin redirected from one), read with readSync. From the page cache a read
- * never blocks for long, and the event loop no longer sits idle while the thread pool reads:
- * the idle time was a quarter of `ct-where errorCode~Denied` on a 322 MB file (measured).
+ * never blocks for long, and the event loop does not sit idle while the thread pool reads.
  * A pipe on stdin has PipeReader; named pipes given as arguments and terminals keep node's streams.
  *
  * Chunks come in new buffers; readInto() reads into the caller's own instead (see lineBatches),
@@ -60,7 +58,7 @@ interface BlockingSwitch {
  * it has one) from a descriptor made non-blocking: a read takes what the pipe holds, and reads
  * follow while there is more, so a batch is all that has arrived rather than one 64 KiB read.
  * Read through process.stdin, each 64 KiB came in a new buffer through a callback and the
- * stream's machinery: 0.15-0.25 s of CPU per 240 MB (measured). When the pipe is empty,
+ * stream's machinery, a cost per read that showed in every pipeline. When the pipe is empty,
  * beforeWait runs first (input has stalled: the consumer writes out what it holds back), then
  * one read waits, with the descriptor blocking for it. Nothing is left waiting at exit.
  */

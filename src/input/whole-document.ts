@@ -1,5 +1,5 @@
 // A JSON document small enough to parse at once (a trail file, a `lookup-events` page): one
-// JSON.parse, 20-50x faster than stream-json's token stream, with the same events, labels and
+// JSON.parse, many times faster than stream-json's token stream, with the same events, labels and
 // problems as the streaming reader (document-events.ts) gives. Larger documents, and text that
 // does not parse as one document (several concatenated pages, or bad JSON, whose place the
 // streaming reader reports), go through the streaming reader instead.
@@ -7,9 +7,9 @@ import { containedValues, NOT_AN_OBJECT } from '../events/shapes';
 
 /**
  * Documents up to this size (decompressed) are parsed whole. Peak RSS grows with the size of
- * the documents parsed whole (measured with ct-explode on trail files: 0.5 MB documents 79-81 MB,
- * 1 MB 82-105 MB, 2 MB 121 MB, 8 MB 195 MB), so the limit keeps a process under 100 MB. Trail
- * files of a few hundred records are this small; larger documents stream.
+ * the documents parsed whole, and this limit keeps a process under the 100 MB budget (figures in
+ * the README's Benchmark section). Trail files of a few hundred records are this small; larger
+ * documents stream.
  */
 export const WHOLE_DOCUMENT_LIMIT = 512 * 1024;
 

@@ -189,7 +189,7 @@ function writeFailure(err: NodeJS.ErrnoException): CtError {
 
 /**
  * One buffer for one write: strings are encoded straight into it (UTF-8 needs at most 3 bytes
- * per UTF-16 unit). Joining the strings first and encoding the result took 4-5x as long: the
+ * per UTF-16 unit). Joining the strings first and encoding the result is much slower: the
  * join copies everything once more, and one two-byte line makes the whole joined string two-byte.
  * With a `target` (a reused buffer), the exact size is counted when the bound does not fit, so
  * the target is used whenever the bytes fit; a new buffer (never a slice of the shared pool, so

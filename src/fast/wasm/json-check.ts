@@ -1,11 +1,11 @@
-// AssemblyScript, compiled to dist/wasm/json-check.wasm by `npm run build` (see
-// src/core/json-check.ts, which loads it). Checks JSON bytes in linear memory without building
+// AssemblyScript, compiled to dist/fast/json-check.wasm by `npm run build` (see
+// src/fast/json-check.ts, which loads it). Checks JSON bytes in linear memory without building
 // values, and unescapes a LookupEvents item's CloudTrailEvent string into its record's bytes.
 //
 // ct-explode must vouch for every record it writes but needs none of its values. In JavaScript,
 // decoding each line, JSON.parse of the item and a check of its record, and encoding the record
-// again cost ~9 ns a byte on the bench machine; a byte loop in JavaScript was no faster. Here,
-// with 16-byte SIMD steps through strings, the same work costs ~2 ns a byte.
+// again cost several times what this module does with 16-byte SIMD steps through strings, and a
+// byte loop in JavaScript was no faster (figures in the README's Benchmark section).
 //
 // Both checks answer only "certainly" or "not certain": raw control characters (in the record
 // they come from escapes in the CloudTrailEvent string: tabs and newlines of a pretty-printed

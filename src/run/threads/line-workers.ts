@@ -6,7 +6,7 @@
 // The worker gets each batch it can take (it keeps two in hand, so it never waits for the main
 // thread); the main thread handles the rest itself between reads and writes. One worker, not
 // one per core: on 2 cores that is as fast as two workers beside an idle main thread, and each
-// worker costs ~20 MB of a per-process budget of 100 (measured; see the README's benchmark).
+// worker costs memory out of a per-process budget of 100 MB (see the README's Benchmark section).
 //
 // Buffers go back and forth (transferred, not copied) and are reused.
 import { availableParallelism } from 'node:os';
