@@ -27,6 +27,15 @@ module.exports = {
     only('output', ['common']),
     only('run', ['common', 'events', 'input', 'output']),
     only('fast', ['common', 'events', 'input', 'output', 'run']),
+    only('expr', ['common', 'events']),
+    only('catalog', ['common', 'events']),
+    {
+      name: 'services-below-the-commands',
+      severity: 'error',
+      comment: "ct-fetch's and ct-serve's rooms are used by the commands, never the other way",
+      from: { path: '^src/(fetch|serve)/' },
+      to: { path: '^src/(commands|cli|bin)/' },
+    },
     {
       name: 'only-bins-run-the-cli',
       severity: 'error',

@@ -4,6 +4,7 @@ import type { Argv } from 'yargs';
 import { toList, type Command, type OptionTable } from '../cli/command';
 import { CtError, EXIT } from '../common/errors';
 import { unknownFieldWarning } from '../events/known-fields';
+import { operatorHelp } from '../expr/operators';
 import { compileWhere } from '../expr/where-program';
 import { EventLoop } from '../run/event-loop';
 import { warn, type Io } from '../run/io';
@@ -30,12 +31,7 @@ const EXAMPLES: [string, string][] = [
 ];
 
 const LANGUAGE = `Expression: TEST [and|or TEST]..., with not and parentheses. A TEST is FIELD OP VALUE:
-  =  !=            equal (exact; "true" equals true, numbers compare as numbers)
-  ~  !~  ~* !~*    regular expression, unanchored (plain text = contains); * = any case
-  ^=  $=           starts with / ends with
-  < <= > >=        numbers, or times: ISO 8601 with any zone, or relative (-2h, 3d, now; s m h d w)
-  in (A, B, ...)   one of a list; a CIDR block (10.0.0.0/8, 2001:db8::/32) matches addresses
-  exists, missing  the field is there (not null) / is not
+${operatorHelp()}
 FIELD: dotted path (userIdentity.sessionContext.sessionIssuer.userName), any array element
 (resources[].ARN), quoted keys ("odd key"), and the computed 'user'. On LookupEvents items, fields
 that are not on the item are read from its CloudTrailEvent.

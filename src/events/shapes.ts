@@ -25,6 +25,14 @@ export interface Contained {
   value: unknown;
 }
 
+const CONTAINER_KEY_LIST = [...CONTAINER_KEYS];
+
+/** The usual event has none of them: three lookups, before any look at the text. */
+function hasContainerKey(value: object): boolean {
+  for (const key of CONTAINER_KEY_LIST) if (Object.hasOwn(value, key)) return true;
+  return false;
+}
+
 const FIRST_KEY = /^\s*\{\s*("(?:[^"\\]|\\.)*")/;
 
 /** The first key of the object `text` holds, as written (JSON.parse lists integer-like keys first). */
@@ -39,7 +47,7 @@ export function firstKeyOf(text: string): string | undefined {
  */
 export function containedValues(value: unknown, text: string): Contained[] | undefined {
   if (Array.isArray(value)) return (value as readonly unknown[]).map((v, i) => ({ label: `[${i}]`, value: v }));
-  if (value === null || typeof value !== 'object') return undefined;
+  if (value === null || typeof value !== 'object' || !hasContainerKey(value)) return undefined;
   const first = firstKeyOf(text);
   if (first === undefined || !CONTAINER_KEYS.has(first)) return undefined;
   const out: Contained[] = [];

@@ -5,6 +5,7 @@ import type { BlockList } from 'node:net';
 import type { EventView } from '../events/event-view';
 import { Many } from '../events/field-path';
 import { eventTimeMs, parseTimeLiteral } from '../events/time';
+import { operatorRow, type TestKind } from './operators';
 import type { Expr, Test } from './parser';
 import { ExprSyntaxError, type Literal } from './tokens';
 
@@ -39,12 +40,14 @@ export function compile(expr: Expr, options: CompileOptions): Predicate {
 
 function compileTest(test: Test, options: CompileOptions): Predicate {
   const path = test.path;
-  if (test.op === 'exists') return (v) => isPresent(v.resolve(path));
-  if (test.op === 'missing') return (v) => !isPresent(v.resolve(path));
-  const negated = test.op === '!=' || test.op === '!~' || test.op === '!~*' || test.op === 'not in';
-  const check = valueTest(test, options);
-  const positive = (v: EventView): boolean => anyValue(v.resolve(path), check);
-  return negated ? (v) => !positive(v) : positive;
+  const row = operatorRow(test.op);
+  let positive: Predicate;
+  if (row.test === 'present') positive = (v) => isPresent(v.resolve(path));
+  else {
+    const check = valueTest(test, row.test, options);
+    positive = (v) => anyValue(v.resolve(path), check);
+  }
+  return row.negated ? (v) => !positive(v) : positive;
 }
 
 function isPresent(value: unknown): boolean {
@@ -75,29 +78,24 @@ export function scalarText(value: unknown): string | undefined {
 
 const NUMBER = /^-?\d+(\.\d+)?([eE][-+]?\d+)?$/;
 
-function valueTest(test: Test, options: CompileOptions): ValueTest {
+function valueTest(test: Test, kind: Exclude<TestKind, 'present'>, options: CompileOptions): ValueTest {
   const lit = test.values[0];
-  switch (test.op) {
-    case '=':
-    case '==':
-    case '!=':
+  switch (kind) {
+    case 'equals':
       return equalsTest(lit.text);
-    case '~':
-    case '!~':
+    case 'matches':
       return regexTest(lit, '');
-    case '~*':
-    case '!~*':
+    case 'matches-any-case':
       return regexTest(lit, 'i');
-    case '^=':
+    case 'starts':
       return (x) => scalarText(x)?.startsWith(lit.text) ?? false;
-    case '$=':
+    case 'ends':
       return (x) => scalarText(x)?.endsWith(lit.text) ?? false;
-    case 'in':
-    case 'not in': {
+    case 'member': {
       const tests = test.values.map(memberTest);
       return (x) => tests.some((t) => t(x));
     }
-    default:
+    case 'order':
       return orderTest(test.op, lit, options);
   }
 }

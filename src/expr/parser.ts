@@ -2,16 +2,15 @@
 //
 //   expr     := prefix ( ("and" | "or") prefix )*        binding power: or 1 < and 2 < not 3
 //   prefix   := "not" prefix | "(" expr ")" | test
-//   test     := path op value
-//             | path ("in" | "not in") list
-//             | path ("exists" | "missing")
-//   op       := "=" | "==" | "!=" | "~" | "!~" | "~*" | "!~*" | "^=" | "$=" | "<" | "<=" | ">" | ">="
+//   test     := path op value | path list-op list | path bare-op
+//   op, list-op, bare-op := the operators of operators.ts that take a value, a list, nothing
 //   list     := "(" value ("," value)* ")" | "[" value ("," value)* "]" | value
 //   value    := quoted string | bare word (ends at space, or an unbalanced ")")
 //
 // Keywords are case-insensitive. Paths are described in events/field-path.ts.
 import type { FieldPath } from '../events/field-path';
-import { ExprSyntaxError, Scanner, type Literal, type Operator } from './tokens';
+import { operatorRow, type Operator } from './operators';
+import { ExprSyntaxError, Scanner, type Literal } from './tokens';
 
 export type Expr =
   | { readonly kind: 'and' | 'or'; readonly left: Expr; readonly right: Expr }
@@ -84,8 +83,7 @@ function parseTest(scanner: Scanner): Test {
   const pathPos = scanner.pos;
   const path = scanner.readPath();
   const { op, pos: opPos } = scanner.readOperator();
-  let values: Literal[] = [];
-  if (op === 'in' || op === 'not in') values = scanner.readList();
-  else if (op !== 'exists' && op !== 'missing') values = [scanner.readValue()];
+  const { operand } = operatorRow(op);
+  const values: Literal[] = operand === 'list' ? scanner.readList() : operand === 'value' ? [scanner.readValue()] : [];
   return { kind: 'test', path, pathPos, op, opPos, values };
 }

@@ -9,6 +9,7 @@
 //  - `not`, `!=`, comparisons, exists/missing require nothing.
 import type { Expr, Test } from './parser';
 import { cidrBlock } from './evaluate';
+import { operatorRow } from './operators';
 
 export type Need =
   | { readonly kind: 'any' }
@@ -33,19 +34,21 @@ function testRequirement(test: Test): Need {
   const first = test.path.steps[0];
   if (test.path.steps.length === 1 && first.kind === 'key' && first.name === 'user') return ANY;
   const lit = test.values[0];
-  switch (test.op) {
-    case '=':
-    case '==':
-    case '^=':
-    case '$=':
+  const row = operatorRow(test.op);
+  if (row.negated) return ANY;
+  switch (row.test) {
+    case 'equals':
+    case 'starts':
+    case 'ends':
       return needle(lit.text, false);
-    case '~':
+    case 'matches':
       return needle(requiredLiteral(lit.text) ?? '', false);
-    case '~*':
+    case 'matches-any-case':
       return needle(requiredLiteral(lit.text) ?? '', true);
-    case 'in':
+    case 'member':
       return { kind: 'some', parts: test.values.map((v) => (cidrBlock(v) ? cidrNeedle(v.text) : needle(v.text, false))) };
-    default:
+    case 'order':
+    case 'present':
       return ANY;
   }
 }

@@ -2,6 +2,7 @@
 // (after a field path an operator, after an operator a value), so the parser asks for the kind
 // it expects: structural tokens, a path, an operator, a value, or a list.
 import { scanPath, PathSyntaxError, type FieldPath } from '../events/field-path';
+import { ALL_SPELLINGS, OPERATORS, type Operator } from './operators';
 
 export class ExprSyntaxError extends Error {
   constructor(
@@ -21,9 +22,11 @@ export interface Literal {
 }
 
 /** Longest first, so `!~*` is not read as `!~` then `*`. */
-const SYMBOL_OPERATORS = ['!~*', '~*', '!~', '!=', '==', '^=', '$=', '<=', '>=', '=', '~', '<', '>'] as const;
-const WORD_OPERATORS = ['in', 'exists', 'missing'] as const;
-export type Operator = (typeof SYMBOL_OPERATORS)[number] | (typeof WORD_OPERATORS)[number] | 'not in';
+const SYMBOL_OPERATORS: readonly Operator[] = OPERATORS.map((r) => r.spelling)
+  .filter((s) => !/^[a-z]/.test(s))
+  .sort((a, b) => b.length - a.length);
+/** Words (`not in` is read as `not` then `in`). */
+const WORD_OPERATORS: readonly string[] = OPERATORS.map((r) => r.spelling).filter((s) => /^[a-z]+$/.test(s));
 
 const KEYWORDS = new Set(['and', 'or', 'not']);
 const WORD_CHAR = /[A-Za-z0-9_@:-]/;
@@ -83,7 +86,7 @@ export class Scanner {
       }
     }
     const word = this.wordAt(pos).toLowerCase();
-    if ((WORD_OPERATORS as readonly string[]).includes(word)) {
+    if (WORD_OPERATORS.includes(word)) {
       this.pos += word.length;
       return { op: word as Operator, pos };
     }
@@ -97,7 +100,7 @@ export class Scanner {
       }
       this.pos = save;
     }
-    throw new ExprSyntaxError('expected an operator: = != ~ !~ ~* !~* ^= $= < <= > >= in, not in, exists, missing', pos);
+    throw new ExprSyntaxError(`expected an operator: ${ALL_SPELLINGS}`, pos);
   }
 
   /**
