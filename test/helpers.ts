@@ -9,7 +9,8 @@ import { OutputWriter } from '../src/output/output-writer';
 import type { Io } from '../src/run/io';
 
 export const ROOT = path.resolve(__dirname, '..');
-export const CORPUS = path.resolve(ROOT, '../shared/corpus');
+/** Public CloudTrail events with their sources and licences (test/fixtures/corpus/SOURCES.md). */
+export const CORPUS = path.join(ROOT, 'test/fixtures/corpus');
 export const LOOKUP = path.join(CORPUS, 'converted/lookup-events.ndjson');
 export const RECORDS = path.join(CORPUS, 'converted/records.ndjson');
 export const SAMPLE = path.join(ROOT, 'data/sample-events.ndjson.gz');

@@ -2,4 +2,4 @@
 import { serveBatches } from '../run/threads/line-worker';
 import { HANDLERS } from './handlers';
 
-serveBatches(HANDLERS);
+void serveBatches(HANDLERS);

@@ -1,15 +1,17 @@
 // The handlers that run on worker threads, by name: the one registry a thread builds its
-// handler from. A renamed handler or a plan of the wrong shape fails to compile.
+// handler from. Each is loaded when first needed, so a command does not load the others' code
+// at start-up; a renamed handler or a plan of the wrong shape still fails to compile.
 import path from 'node:path';
 import type { HandlerFactory } from '../run/handler';
 import type { ThreadPlan } from '../run/threads/thread-plan';
-import { explodeHandler } from './explode-handler';
-import { whereHandler } from './where-handler';
 
-export const HANDLERS = { where: whereHandler, explode: explodeHandler } as const;
+export const HANDLERS = {
+  where: async () => (await import('./where-handler')).whereHandler,
+  explode: async () => (await import('./explode-handler')).explodeHandler,
+} as const;
 
 export type HandlerName = keyof typeof HANDLERS;
-type OptionsOf<N extends HandlerName> = Parameters<(typeof HANDLERS)[N]>[0];
+type OptionsOf<N extends HandlerName> = Parameters<Awaited<ReturnType<(typeof HANDLERS)[N]>>>[0];
 
 export function threadPlan<N extends HandlerName>(handler: N, options: OptionsOf<N>): ThreadPlan {
   return {
@@ -17,6 +19,6 @@ export function threadPlan<N extends HandlerName>(handler: N, options: OptionsOf
     entry: path.join(__dirname, 'handler-thread.js'),
     handler,
     options,
-    factory: HANDLERS[handler] as HandlerFactory<unknown>,
+    load: HANDLERS[handler] as () => Promise<HandlerFactory<unknown>>,
   };
 }

@@ -98,7 +98,7 @@ export function parsePath(text: string, option: string): FieldPath {
 
 export function ownValue(obj: unknown, key: string): unknown {
   if (obj === null || typeof obj !== 'object' || Array.isArray(obj)) return undefined;
-  return Object.hasOwn(obj, key) ? (obj as Record<string, unknown>)[key] : undefined;
+  return Object.prototype.hasOwnProperty.call(obj, key) ? (obj as Record<string, unknown>)[key] : undefined;
 }
 
 /** Follows `steps` from `root`; returns undefined, one value, or Many. */

@@ -1,6 +1,6 @@
 // The field names a CloudTrail record and a LookupEvents item have, for did-you-mean warnings and
 // completion. From the CloudTrail user guide's record contents and the LookupEvents API model
-// (see ../shared/reference/LOOKUP-EVENTS.md). A value of null means free-form below: any key
+// (the LookupEvents API reference). A value of null means free-form below: any key
 // may appear (requestParameters and the like depend on the API called).
 
 import { nearest } from '../common/suggest';

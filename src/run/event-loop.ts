@@ -99,7 +99,7 @@ async function startThreads(
   lineNo: number,
 ): Promise<ThreadedLines | undefined> {
   const { LineWorkers } = await import('./threads/line-workers');
-  const workers = LineWorkers.start(plan, io);
+  const workers = LineWorkers.start(plan, await plan.load(), io);
   if (!workers) return undefined;
   const { ThreadedLines } = await import('./threads/threaded-lines');
   return new ThreadedLines(workers, handler, io.out, problem, lineNo);

@@ -7,9 +7,9 @@ import type { HandlerFactory } from '../handler';
 import { BatchRunner } from './batch-runner';
 import type { BatchReply, BatchRequest, WorkerStart } from './messages';
 
-export function serveBatches(registry: Readonly<Record<string, HandlerFactory<never>>>): void {
+export async function serveBatches(registry: Readonly<Record<string, () => Promise<HandlerFactory<never>>>>): Promise<void> {
   const { handler, options, replies } = workerData as WorkerStart;
-  const runner = new BatchRunner(registry[handler] as HandlerFactory<unknown>, options);
+  const runner = new BatchRunner((await registry[handler]()) as HandlerFactory<unknown>, options);
   parentPort!.on('message', (request: BatchRequest) => {
     let reply: BatchReply;
     const transfer: ArrayBuffer[] = [];

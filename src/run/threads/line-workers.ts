@@ -14,6 +14,7 @@ import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from '
 import { poison } from '../../common/poison';
 import { warn, type Io } from '../io';
 import { BatchRunner, type BatchOutput } from './batch-runner';
+import type { HandlerFactory } from '../handler';
 import type { ThreadPlan } from './thread-plan';
 import type { BatchReply, BatchRequest, WorkerStart } from './messages';
 
@@ -56,19 +57,19 @@ export class LineWorkers {
    * Threads for `plan`, or undefined where they cannot help: one core, or CTPIPE_THREADS=0.
    * CTPIPE_THREADS sets the number of worker threads (default 1); CTPIPE_DEBUG says how many.
    */
-  static start(plan: ThreadPlan, io: Io): LineWorkers | undefined {
+  static start(plan: ThreadPlan, factory: HandlerFactory<unknown>, io: Io): LineWorkers | undefined {
     const setting = process.env.CTPIPE_THREADS ?? '';
     const valid = /^\d+$/.test(setting);
     if (setting && !valid) warn(io, `CTPIPE_THREADS=${setting} is not a number of threads; using ${DEFAULT_WORKERS}`);
     const count = Math.min(valid ? Number(setting) : DEFAULT_WORKERS, availableParallelism() - 1);
     if (count === 0) return undefined;
     if (process.env.CTPIPE_DEBUG) warn(io, `debug: ${count} worker thread(s)`);
-    return new LineWorkers(plan, count);
+    return new LineWorkers(plan, factory, count);
   }
 
-  private constructor(plan: ThreadPlan, count: number) {
+  private constructor(plan: ThreadPlan, factory: HandlerFactory<unknown>, count: number) {
     this.capacity = count * PER_WORKER + MAIN_AHEAD;
-    this.local = new BatchRunner(plan.factory, plan.options);
+    this.local = new BatchRunner(factory, plan.options);
     this.workers = [];
     for (let i = 0; i < count; i++) {
       const { port1, port2 } = new MessageChannel();

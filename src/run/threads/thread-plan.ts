@@ -7,6 +7,6 @@ export interface ThreadPlan<O = unknown> {
   handler: string;
   /** Cloned to each thread (structured clone): plain data only. */
   options: O;
-  /** The same handler, for the batches this thread handles itself. */
-  factory: HandlerFactory<O>;
+  /** Loads the same handler, for the batches this thread handles itself. */
+  load(): Promise<HandlerFactory<O>>;
 }
