@@ -6,7 +6,7 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { allCommands } from '../../src/commands/all';
 import { packageVersion } from '../../src/cli/main';
-import { sh, tempDir } from '../helpers';
+import { FETCH_ENV, SAMPLE, serve, sh, tempDir } from '../helpers';
 
 const NAMES = allCommands.map((c) => c.name);
 const FULL = (name: string): string => `${name}: could not write to standard output: no space left on device (ENOSPC)\n`;
@@ -62,5 +62,20 @@ describe('what the commands write', () => {
     const r = await sh(`timeout 20 ct-serve ${items} > /dev/full`);
     expect(r.stderr).toContain(FULL('ct-serve'));
     expect(r.code).toBe(1);
+  }, 30000);
+
+  test('ct-fetch: events onto a full disk end it with that line and exit 1; to a reader that goes away, quietly', async () => {
+    const s = await serve(['--rate', '0', SAMPLE]);
+    try {
+      const fetch = `${FETCH_ENV} ct-fetch --endpoint-url ${s.url} --region us-east-1 --start-time 2020-01-01`;
+      const full = await sh(`${fetch} > /dev/full`);
+      expect(full.stderr).toContain(FULL('ct-fetch'));
+      expect(full.code).toBe(1);
+      const early = await sh(`{ ${fetch} 2>/dev/null; echo "status=$?" >&2; } | head -1`);
+      expect(early.stdout.split('\n')).toHaveLength(2);
+      expect(early.stderr).toBe('status=0\n');
+    } finally {
+      s.stop();
+    }
   }, 30000);
 });

@@ -11,7 +11,7 @@
 // Buffers go back and forth (transferred, not copied) and are reused.
 import { availableParallelism } from 'node:os';
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
-import { poison } from '../../common/poison';
+import { poison, POISONING } from '../../common/poison';
 import { warn, type Io } from '../io';
 import { BatchRunner, type BatchOutput } from './batch-runner';
 import type { HandlerFactory } from '../handler';
@@ -183,6 +183,6 @@ export class LineWorkers {
 /** Keeps a buffer for the next batch, unless a huge line made it larger than batches need. */
 function reuse(pool: ArrayBuffer[], buffer: ArrayBuffer): void {
   if (buffer.byteLength > BUFFER_SIZE) return;
-  poison(new Uint8Array(buffer));
+  if (POISONING) poison(new Uint8Array(buffer));
   pool.push(buffer);
 }
