@@ -7,7 +7,7 @@ import type { Argv } from 'yargs';
 import { CtError, EXIT, EXIT_CODES_HELP, messageOf, usageError } from '../common/errors';
 import { OutputWriter } from '../output/output-writer';
 import { warn, type Io } from '../run/io';
-import type { Command } from './command';
+import { toList, type Command, type OptionTable } from './command';
 import { plainOptions } from './plain-args';
 import { isTerminal, standardInput, standardOutput } from './std-streams';
 
@@ -58,7 +58,34 @@ async function parseWithYargs<O>(command: Command<O>, argv: string[], io: Io): P
     }
     throw err;
   }
-  return shown ? { status: EXIT.ok } : { options };
+  if (shown) return { status: EXIT.ok };
+  checkOptionValues(command.optionTable, options as Record<string, unknown>, argv);
+  return { options };
+}
+
+/**
+ * What yargs lets through: a number option whose value is not a number (it gives NaN), and an
+ * option given twice that takes one value (it gives an array). Repeatable options (coerced to a
+ * list) may come any number of times.
+ */
+function checkOptionValues(table: OptionTable, options: Record<string, unknown>, argv: readonly string[]): void {
+  for (const [name, spec] of Object.entries(table)) {
+    const value = options[name];
+    if (value === undefined || spec.coerce === toList) continue;
+    if (Array.isArray(value)) throw usageError(`--${name} was given ${value.length} times; give it once`);
+    if (spec.type === 'number' && !Number.isFinite(value)) {
+      throw usageError(`--${name}: expected a number, not '${givenText(name, argv)}' (e.g. --${name} ${String(spec.default ?? 1)})`);
+    }
+  }
+}
+
+/** The text given for --name (as `--name TEXT` or `--name=TEXT`), for a message. */
+function givenText(name: string, argv: readonly string[]): string {
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === `--${name}`) return argv[i + 1] ?? '';
+    if (argv[i].startsWith(`--${name}=`)) return argv[i].slice(name.length + 3);
+  }
+  return '';
 }
 
 let version: string | undefined;

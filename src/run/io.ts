@@ -15,7 +15,15 @@ export interface Io {
   argv?: readonly string[];
 }
 
+/** Control characters but line feed and tab: C0, DEL and C1 (a terminal acts on them). */
+const CONTROL = /[\x00-\x08\x0b-\x1f\x7f-\x9f]/g;
+
+/** The message with control characters written as \xHH, so bad input cannot drive the terminal. */
+export function printable(message: string): string {
+  return message.replace(CONTROL, (c) => (c === '\r' ? '\\r' : `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`));
+}
+
 /** Writes one diagnostic line: `ct-where: file:3: message`. */
 export function warn(io: Pick<Io, 'stderr' | 'name'>, message: string): void {
-  io.stderr.write(`${io.name}: ${message}\n`);
+  io.stderr.write(`${io.name}: ${printable(message)}\n`);
 }

@@ -1,0 +1,26 @@
+// Option values yargs lets through are refused before any work (issue 13, items 15 and 5):
+// a number option that is not a number, an option that takes one value given twice.
+import { describe, expect, test } from 'vitest';
+import { lines, sh } from '../helpers';
+
+describe('option values', () => {
+  test.each([
+    ['ct-fetch --region us-east-1 --max-attempts abc', "ct-fetch: --max-attempts: expected a number, not 'abc' (e.g. --max-attempts 8)"],
+    ['ct-fetch --region us-east-1 --rate=1x', "ct-fetch: --rate: expected a number, not '1x' (e.g. --rate 2)"],
+    ['ct-serve --port http', "ct-serve: --port: expected a number, not 'http' (e.g. --port 0)"],
+    ['ct-fetch --region us-east-1 --starting-token a --starting-token b', 'ct-fetch: --starting-token was given 2 times; give it once'],
+    ['ct-fetch --region us-east-1 --startingToken a --starting-token b', 'ct-fetch: --starting-token was given 2 times; give it once'],
+    ['ct-csv --tz UTC --tz Asia/Tokyo', 'ct-csv: --tz was given 2 times; give it once'],
+  ])('%s: one line, exit 2, nothing done', async (command, message) => {
+    const r = await sh(`${command} < /dev/null`);
+    expect(lines(r.stderr)).toEqual([message]);
+    expect(r.stdout).toBe('');
+    expect(r.code).toBe(2);
+  });
+
+  test('repeatable options stay repeatable', async () => {
+    const r = await sh(`ct-csv -f eventName -f eventID --no-header`, { input: '{"eventName":"A","eventID":"1"}\n' });
+    expect(r.stdout).toBe('A,1\n');
+    expect(r.code).toBe(0);
+  });
+});
