@@ -14,18 +14,40 @@ export function parseTimeLiteral(text: string, now: number): number | undefined 
   if (t.toLowerCase() === 'now') return now;
   const rel = RELATIVE.exec(t);
   if (rel) return now - Number(rel[1]) * UNIT_MS[rel[2].toLowerCase()];
-  return parseIso(t, 'local');
+  return parseIso(t, 'local') ?? undefined;
 }
 
-/** ISO 8601 (date, optional time with any fraction, optional zone); no zone means `defaultZone`. */
-function parseIso(text: string, defaultZone: 'local' | 'utc'): number | undefined {
+/** True when the text has the form of an ISO 8601 time, whether or not it is a real one. */
+export function isoShaped(text: string): boolean {
+  return ISO_LIKE.test(text.trim());
+}
+
+/**
+ * ISO 8601 (date, optional time with any fraction, optional zone); no zone means `defaultZone`.
+ * Undefined when the text is not of that form; null when it is but names no real date or time
+ * (`2024-02-30`, which Date.parse would read as March 1).
+ */
+function parseIso(text: string, defaultZone: 'local' | 'utc'): number | null | undefined {
   const iso = ISO_LIKE.exec(text);
   if (!iso) return undefined;
   const [, date, clock = '00:00', zone] = iso;
+  if (!realDate(date) || !realClock(clock)) return null;
   let z = zone ?? (defaultZone === 'utc' ? 'Z' : '');
   if (z && z.toUpperCase() !== 'Z' && !z.includes(':')) z = z.length === 3 ? `${z}:00` : `${z.slice(0, 3)}:${z.slice(3)}`;
   const ms = Date.parse(`${date}T${clock.replace(/(\.\d{3})\d+$/, '$1')}${z.toUpperCase() === 'Z' ? 'Z' : z}`);
-  return Number.isNaN(ms) ? undefined : ms;
+  return Number.isNaN(ms) ? null : ms;
+}
+
+/** YYYY-MM-DD that is on the calendar (the Gregorian one, as ISO 8601 means). */
+function realDate(date: string): boolean {
+  const [y, m, d] = date.split('-').map(Number);
+  return m >= 1 && m <= 12 && d >= 1 && d <= new Date(Date.UTC(y, m, 0)).getUTCDate();
+}
+
+/** HH:MM[:SS[.fff]] within a day. */
+function realClock(clock: string): boolean {
+  const [h, m, s = 0] = clock.split(':').map(Number);
+  return h <= 23 && m <= 59 && s < 60;
 }
 
 /**
@@ -35,7 +57,9 @@ function parseIso(text: string, defaultZone: 'local' | 'utc'): number | undefine
 export function eventTimeMs(value: unknown): number | undefined {
   if (typeof value === 'number') return value < 1e11 ? value * 1000 : value;
   if (typeof value !== 'string') return undefined;
-  const ms = parseIso(value, 'utc') ?? Date.parse(value);
+  const iso = parseIso(value, 'utc');
+  if (iso !== undefined) return iso ?? undefined;
+  const ms = Date.parse(value);
   if (!Number.isNaN(ms)) return ms;
   return /^\d+(\.\d+)?$/.test(value) ? eventTimeMs(Number(value)) : undefined;
 }

@@ -4,7 +4,7 @@
 import type { BlockList } from 'node:net';
 import type { EventView } from '../events/event-view';
 import { Many } from '../events/field-path';
-import { eventTimeMs, parseTimeLiteral } from '../events/time';
+import { eventTimeMs, isoShaped, parseTimeLiteral } from '../events/time';
 import { operatorRow, type TestKind } from './operators';
 import type { Expr, Test } from './parser';
 import { ExprSyntaxError, type Literal } from './tokens';
@@ -167,6 +167,9 @@ function orderTest(op: string, lit: Literal, options: CompileOptions): ValueTest
     };
   }
   const time = parseTimeLiteral(lit.text, options.now);
+  if (time === undefined && isoShaped(lit.text) && !lit.quoted) {
+    throw new ExprSyntaxError(`'${lit.text}' is not a date and time on the calendar; quote it to compare as text`, lit.pos);
+  }
   if (time === undefined && LOOKS_RELATIVE.test(lit.text) && !lit.quoted) {
     throw new ExprSyntaxError(`'${lit.text}' is not a time (relative times count s, m, h, d or w, as in -730d); quote it to compare as text`, lit.pos);
   }

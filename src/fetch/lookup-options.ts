@@ -90,6 +90,9 @@ export function lookupParams(raw: RawLookupOptions, now: number, notes: string[]
   if (startMs !== undefined && endMs !== undefined && startMs > endMs) {
     throw usageError(`--start-time (${iso(startMs)}) is after --end-time (${iso(endMs)}); swap them`);
   }
+  if (startMs !== undefined && endMs === undefined && startMs > now) {
+    throw usageError(`--start-time (${iso(startMs)}) is in the future (it is ${iso(now)} now); event history holds past events only`);
+  }
   if (startMs !== undefined && startMs < now - HISTORY_MS) {
     notes.push(`warning: --start-time ${iso(startMs)} is more than 90 days ago; event history keeps 90 days, so AWS returns nothing older`);
   }

@@ -32,7 +32,8 @@ export interface ServeStats {
   events: number;
 }
 
-const TARGET = 'CloudTrail_20131101.LookupEvents';
+/** The operation, as the SDKs name it and as newer AWS CLIs do (with the service's namespace). */
+const TARGETS = new Set(['CloudTrail_20131101.LookupEvents', 'com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101.LookupEvents']);
 
 export class LookupServer {
   readonly stats: ServeStats = { requests: 0, byRegion: {}, throttled: 0, failed: 0, reset: 0, events: 0 };
@@ -76,7 +77,7 @@ export class LookupServer {
     try {
       if (req.method !== 'POST') throw new ApiError('UnknownOperationException', 'Use POST /.', 404);
       const target = String(req.headers['x-amz-target'] ?? '');
-      if (!target.endsWith(TARGET)) throw new ApiError('UnknownOperationException', `Unknown operation ${target || '(no X-Amz-Target)'}.`);
+      if (!TARGETS.has(target)) throw new ApiError('UnknownOperationException', `Unknown operation ${target || '(no X-Amz-Target)'}.`);
       if (this.overLimit(region)) {
         this.stats.throttled++;
         throw new ApiError('ThrottlingException', 'Rate exceeded');
@@ -153,7 +154,8 @@ function readBody(req: IncomingMessage): Promise<string> {
 function parseBody(text: string): Record<string, unknown> {
   try {
     const v: unknown = JSON.parse(text || '{}');
-    if (v && typeof v === 'object' && !Array.isArray(v)) return v as Record<string, unknown>;
+    // AWS JSON 1.1 treats a member sent as null as one not sent (NextToken: null on a first page).
+    if (v && typeof v === 'object' && !Array.isArray(v)) return Object.fromEntries(Object.entries(v).filter(([, m]) => m !== null));
   } catch {
     // fall through
   }

@@ -99,3 +99,20 @@ describe('the AWS CLI against ct-serve', () => {
     expect(lines(r.stdout)).toEqual(['1.09', '1.09', '1.09']);
   });
 });
+
+describe('the wire, by hand (issue 13, item 25)', () => {
+  const post = (body: string, target = 'CloudTrail_20131101.LookupEvents') =>
+    fetch(server.url, { method: 'POST', headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': target }, body });
+
+  test('members sent as null are members not sent, as AWS reads them', async () => {
+    const r = await post('{"NextToken":null,"EventCategory":null,"StartTime":null,"MaxResults":null,"LookupAttributes":null}');
+    expect(r.status).toBe(200);
+    expect(((await r.json()) as { Events: unknown[] }).Events).toHaveLength(50);
+  });
+
+  test('X-Amz-Target must name the operation exactly, not end with it', async () => {
+    const r = await post('{}', 'SomethingCloudTrail_20131101.LookupEvents');
+    expect(r.status).toBe(400);
+    expect(((await r.json()) as { __type: string }).__type).toContain('UnknownOperationException');
+  });
+});
