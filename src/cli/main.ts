@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Argv } from 'yargs';
 import { CtError, EXIT, EXIT_CODES_HELP, messageOf, usageError } from '../common/errors';
+import { nearest } from '../common/suggest';
 import { OutputWriter } from '../output/output-writer';
 import { warn, type Io } from '../run/io';
 import { toList, type Command, type OptionTable } from './command';
@@ -54,7 +55,8 @@ async function parseWithYargs<O>(command: Command<O>, argv: string[], io: Io): P
     })) as O;
   } catch (err) {
     if (err instanceof CtError && err.exitStatus === EXIT.usage) {
-      throw new CtError(err.code, `${err.message}\nRun '${command.name} --help' for usage and examples.`, EXIT.usage);
+      const message = unknownOptionMessage(err.message, command.optionTable, argv) ?? err.message;
+      throw new CtError(err.code, `${message}\nRun '${command.name} --help' for usage and examples.`, EXIT.usage);
     }
     throw err;
   }
@@ -86,6 +88,30 @@ function givenText(name: string, argv: readonly string[]): string {
     if (argv[i].startsWith(`--${name}=`)) return argv[i].slice(name.length + 3);
   }
   return '';
+}
+
+/**
+ * yargs says `Unknown argument: endpoint`; this says which option was typed and the nearest
+ * the command has: `unknown option --endpoint; did you mean --endpoint-url?`.
+ */
+function unknownOptionMessage(message: string, table: OptionTable, argv: readonly string[]): string | undefined {
+  const m = /^Unknown arguments?: (.+)$/.exec(message);
+  if (!m) return undefined;
+  const names = [...Object.keys(table), 'help', 'version'];
+  const words = m[1].split(', ');
+  const kebab = (w: string): string => w.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+  // yargs names `--count-only` twice, as itself and as countOnly.
+  const unique = words.filter((w) => kebab(w) === w || !words.includes(kebab(w)));
+  const typed = unique.map((word) => argv.find((a) => a.replace(/^-+/, '').split('=')[0] === word) ?? word);
+  return typed
+    .map((arg) => {
+      const word = arg.replace(/^-+/, '').split('=')[0];
+      const near = names.filter((n) => word.length >= 3 && (n.startsWith(word) || word.startsWith(`${n}-`)));
+      const suggestions = (near.length ? near : nearest(word, names)).map((n) => `--${n}`);
+      const what = arg.startsWith('-') ? `unknown option ${arg.split('=')[0]}` : `unexpected argument '${arg}'`;
+      return suggestions.length ? `${what}; did you mean ${suggestions.join(' or ')}?` : what;
+    })
+    .join('; ');
 }
 
 let version: string | undefined;

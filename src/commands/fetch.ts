@@ -32,8 +32,8 @@ interface FetchOptions {
 }
 
 const OPTIONS: OptionTable = {
-  'start-time': { type: 'string', describe: 'Oldest event (inclusive)' },
-  'end-time': { type: 'string', describe: 'Newest event (inclusive)' },
+  'start-time': { type: 'string', nargs: 1, describe: 'Oldest event (inclusive)' },
+  'end-time': { type: 'string', nargs: 1, describe: 'Newest event (inclusive)' },
   'lookup-attributes': { alias: 'a', type: 'string', coerce: toList, default: [], describe: 'KEY=VALUE or AttributeKey=K,AttributeValue=V' },
   'event-category': { type: 'string', describe: "'insight' for Insights events" },
   'max-items': { type: 'number', describe: 'Stop after this many events' },

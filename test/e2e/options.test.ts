@@ -23,4 +23,15 @@ describe('option values', () => {
     expect(r.stdout).toBe('A,1\n');
     expect(r.code).toBe(0);
   });
+
+  test.each([
+    ['ct-fetch --endpoint http://127.0.0.1:1', 'ct-fetch: unknown option --endpoint; did you mean --endpoint-url?'],
+    ['ct-csv --field eventName', 'ct-csv: unknown option --field; did you mean --fields?'],
+    ['ct-where --count-only x=1', 'ct-where: unknown option --count-only; did you mean --count?'],
+    ['ct-serve --prot 8080', 'ct-serve: unknown option --prot; did you mean --port?'],
+  ])('%s: did you mean, exit 2 (issue 14)', async (command, message) => {
+    const r = await sh(`${command} < /dev/null`);
+    expect(lines(r.stderr)).toEqual([message, `Run '${command.split(' ')[0]} --help' for usage and examples.`]);
+    expect(r.code).toBe(2);
+  });
 });
