@@ -1,5 +1,5 @@
 // Shared by the tests: run the built bins in a real shell, and in-memory streams.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, symlinkSync, existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -58,6 +58,20 @@ export function sh(script: string, options: { input?: string | Buffer; cwd?: str
 
 export function lines(text: string): string[] {
   return text.split('\n').filter((l) => l !== '');
+}
+
+/**
+ * Whether tests that need `program` must be skipped: only outside CI, and only when it is not on
+ * the PATH. Under CI (CI=true) a missing program fails its tests: .ci/run installs them all.
+ */
+export function absent(program: string): boolean {
+  if (process.env.CI === 'true') return false;
+  return spawnSync('sh', ['-c', `command -v ${program}`]).status !== 0;
+}
+
+/** For a test's name: what it needs, and the Debian package that brings it. */
+export function needs(program: string, pkg = program): string {
+  return `(needs ${program}: apt-get install ${pkg})`;
 }
 
 export function tempDir(): string {

@@ -5,7 +5,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, symlinkSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { binDir, lines, sh } from '../helpers';
+import { absent, binDir, lines, needs, sh } from '../helpers';
 
 const PATH_DIR = binDir();
 const sessions: string[] = [];
@@ -70,7 +70,7 @@ const CASES: [string, string][] = [
 ];
 
 describe.each(Object.keys(SHELLS))('completion in a real %s', (shell) => {
-  test.each(CASES)('%s<Tab> -> %s', async (typed, want) => {
+  test.skipIf(absent('tmux') || absent(shell)).each(CASES)(`%s<Tab> -> %s ${needs('tmux')} ${needs(shell)}`, async (typed, want) => {
     const screen = await completeIn(shell, typed, want);
     expect(screen).toContain(want);
   }, 20000);

@@ -10,7 +10,7 @@ import {
   LookupEventsCommand,
   type LookupEventsCommandInput,
 } from '@aws-sdk/client-cloudtrail';
-import { lines, SAMPLE, serve, sh, type Served } from '../helpers';
+import { absent, lines, needs, SAMPLE, serve, sh, type Served } from '../helpers';
 
 let server: Served;
 let client: CloudTrailClient;
@@ -76,7 +76,7 @@ describe('the AWS SDK against ct-serve', () => {
   });
 });
 
-describe('the AWS CLI against ct-serve', () => {
+describe.skipIf(absent('aws') || absent('jq'))(`the AWS CLI against ct-serve ${needs('aws', 'awscli')} ${needs('jq')}`, () => {
   const aws = (args: string): string =>
     `env AWS_ACCESS_KEY_ID=AKIDEXAMPLE AWS_SECRET_ACCESS_KEY=dummy AWS_EC2_METADATA_DISABLED=true aws cloudtrail lookup-events --endpoint-url ${server.url} --region us-east-1 --output json ${args}`;
 
