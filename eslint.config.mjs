@@ -3,7 +3,7 @@
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', 'bench-data/', 'src/fast/wasm/', '**/*.mjs', '**/*.cjs'] },
+  { ignores: ['dist/', 'node_modules/', 'bench-data/', 'src/fast/wasm/', '**/*.mjs', '**/*.cjs', '**/*.mts'] },
   ...tseslint.configs.recommendedTypeChecked,
   {
     languageOptions: {
