@@ -1,9 +1,11 @@
-// ct-csv: CSV (or TSV) of chosen fields that opens correctly in Excel. Cells that a spreadsheet
-// would run as a formula (=, +, -, @, tab, CR first) are prefixed with ' unless told otherwise.
+// ct-csv: CSV (or TSV) of chosen fields that opens correctly in Excel. Lines of cells that a
+// spreadsheet would run as a formula get a leading ' unless told otherwise, and cells holding a
+// line break are always quoted (see output/csv-cells.ts).
 import type { Argv } from 'yargs';
 import { stringify } from 'csv-stringify/sync';
 import { toList, type Command, type OptionTable } from '../cli/command';
 import { EventView } from '../events/event-view';
+import { neutraliseFormulas, QUOTE_CELLS_MATCHING } from '../output/csv-cells';
 import { EventLoop } from '../run/event-loop';
 import { usageError } from '../common/errors';
 import { Many, parsePath, type FieldPath } from '../events/field-path';
@@ -35,7 +37,7 @@ const OPTIONS: OptionTable = {
   tsv: { type: 'boolean', default: false, describe: 'Tab-separated instead of comma-separated' },
   header: { type: 'boolean', default: true, describe: 'Write a header row (--no-header to leave it out)' },
   excel: { type: 'boolean', default: false, describe: 'UTF-8 byte order mark and CRLF line ends, for Excel' },
-  'escape-formulas': { type: 'boolean', default: true, describe: "Prefix cells starting with = + - @ tab CR with ' (--no-escape-formulas to keep them)" },
+  'escape-formulas': { type: 'boolean', default: true, describe: "Prefix each line of a cell that starts with = + - @ (or after spaces, or full-width), tab or CR with ' (--no-escape-formulas to keep them)" },
   tz: { type: 'string', describe: "Render times in this zone: an IANA name (Asia/Tokyo), UTC or 'local'" },
   strict: { type: 'boolean', default: false, describe: 'Stop at the first unreadable line or document' },
 };
@@ -70,11 +72,15 @@ async function runCsv(options: CsvOptions, io: Io): Promise<number> {
   }
   const renderTime = options.tz ? zoneRenderer(options.tz) : undefined;
   const timeColumn = columns.map((p) => isTimeField(p));
+  const escape = options['escape-formulas'];
   const stringifyOptions = {
     delimiter: options.tsv ? '\t' : ',',
     record_delimiter: options.excel ? 'windows' : 'unix',
-    escape_formulas: options['escape-formulas'],
-    cast: { boolean: (b: boolean) => String(b) },
+    quoted_match: QUOTE_CELLS_MATCHING,
+    cast: {
+      boolean: (b: boolean) => String(b),
+      string: (text: string) => (escape ? neutraliseFormulas(text) : text),
+    },
   };
   const loop = new EventLoop(io, options.strict);
   const out = io.out;

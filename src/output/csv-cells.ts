@@ -1,0 +1,15 @@
+// What makes a CSV cell safe to open in a spreadsheet (OWASP's CSV injection advice, and what
+// LibreOffice and Excel do with line breaks): a cell that holds a line break is always quoted,
+// or a spreadsheet starts a new row inside it and runs what follows as a cell of its own; and
+// every line of a cell that a spreadsheet would read as a formula gets a leading '.
+
+/** A line that starts, after any spaces, with a formula character (ASCII or full-width), or with a tab or CR. */
+const FORMULA_LINE = /(^|\r\n|\r|\n)([ ]*[=+\-@\uFF1D\uFF0B\uFF0D\uFF20]|[\t\r])/g;
+
+/** Cells that must be quoted whatever the record delimiter: any CR or LF. */
+export const QUOTE_CELLS_MATCHING = /[\r\n]/;
+
+/** `text` with a ' before every line that a spreadsheet would run as a formula. */
+export function neutraliseFormulas(text: string): string {
+  return text.replace(FORMULA_LINE, (_, lineStart: string, first: string) => `${lineStart}'${first}`);
+}
