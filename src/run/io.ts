@@ -23,7 +23,23 @@ export function printable(message: string): string {
   return message.replace(CONTROL, (c) => (c === '\r' ? '\\r' : `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`));
 }
 
+/**
+ * What no message may show, whoever wrote it (an endpoint may echo our request headers back):
+ * session tokens, signatures, Authorization headers, secret keys, and the user info of a URL.
+ */
+const SECRETS: readonly [RegExp, string][] = [
+  [/(x-amz-security-token|x-amz-signature|aws_session_token|aws_secret_access_key|secretaccesskey|sessiontoken)(["']?\s*[:=]\s*["']?)[^\s"'&,;]+/gi, '$1$2[redacted]'],
+  [/\b(signature)=[0-9a-f]{16,}/gi, '$1=[redacted]'],
+  [/(authorization["']?\s*[:=]\s*["']?)[^\r\n"']+/gi, '$1[redacted]'],
+  [/\b([a-z][a-z0-9+.-]*:\/\/)[^/\s@'"]+@/gi, '$1[redacted]@'],
+];
+
+/** The message with every secret it may hold replaced by [redacted]. */
+export function redacted(message: string): string {
+  return SECRETS.reduce((text, [pattern, replacement]) => text.replace(pattern, replacement), message);
+}
+
 /** Writes one diagnostic line: `ct-where: file:3: message`. */
 export function warn(io: Pick<Io, 'stderr' | 'name'>, message: string): void {
-  io.stderr.write(`${io.name}: ${printable(message)}\n`);
+  io.stderr.write(`${io.name}: ${printable(redacted(message))}\n`);
 }
