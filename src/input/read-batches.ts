@@ -135,7 +135,8 @@ type Shape = 'ndjson' | 'document';
 /**
  * Reads until the shape is known. A document starts with `[`, or with `{` and a key of a
  * container (Records, Events, NextToken), or is an object whose first line does not parse
- * but opens a value (`{`, `"key": {`...), as pretty-printed JSON does.
+ * but opens a value (`{`, `"key": {`...), as pretty-printed JSON does, and whose second line
+ * is not a whole object.
  */
 async function readHead(chunks: ChunkStream): Promise<{ bytes: Buffer; shape: Shape }> {
   const parts: Buffer[] = [];
@@ -176,8 +177,13 @@ function classify(bytes: Buffer, atEnd: boolean): Shape | undefined {
   const nl = bytes.indexOf(10, i);
   if (nl < 0) return atEnd ? 'ndjson' : undefined;
   const firstLine = bytes.toString('utf8', i, nl).trim();
-  if (parses(firstLine)) return 'ndjson';
-  return /[{[,]$/.test(firstLine) ? 'document' : 'ndjson';
+  if (parses(firstLine) || !/[{[,]$/.test(firstLine)) return 'ndjson';
+  // A first line that opens a value is pretty-printed JSON, unless the next line is a whole
+  // object: then it is NDJSON whose first line is broken, and only that line is lost.
+  const nl2 = bytes.indexOf(10, nl + 1);
+  if (nl2 < 0 && !atEnd) return undefined;
+  const second = bytes.toString('utf8', nl + 1, nl2 < 0 ? bytes.length : nl2).trim();
+  return second.startsWith('{') && parses(second) ? 'ndjson' : 'document';
 }
 
 function parses(text: string): boolean {

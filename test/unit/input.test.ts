@@ -212,3 +212,31 @@ describe('the reader', () => {
   });
 });
 
+
+describe('a broken first line (issue 13, item 8)', () => {
+  test.each(['{"eventVersion":"1.08",', '{"eventVersion":"1.08","userIdentity":{', '{"eventVersion":"1.08","resources":['])(
+    'NDJSON whose first line is %j loses only that line',
+    async (broken) => {
+      const dir = tempDir();
+      const file = path.join(dir, 'events.ndjson');
+      writeFileSync(file, [broken, ...Array.from({ length: 500 }, (_, i) => JSON.stringify({ eventID: `e${i}`, eventVersion: '1.08' }))].join('\n') + '\n');
+      const problems: string[] = [];
+      let lines = 0;
+      for await (const batch of readBatches([file], Readable.from([]), (place, message) => problems.push(`${place}: ${message}`))) {
+        expect(batch.kind).toBe('lines');
+        if (batch.kind === 'lines') lines += batch.buf.toString('utf8').split('\n').filter(Boolean).length;
+      }
+      expect(lines).toBe(501);
+      expect(problems).toEqual([]);
+    },
+  );
+
+  test('pretty-printed JSON is still a document', async () => {
+    const dir = tempDir();
+    const file = path.join(dir, 'record.json');
+    writeFileSync(file, JSON.stringify({ eventVersion: '1.08', userIdentity: { type: 'Root' } }, null, 2));
+    const kinds: string[] = [];
+    for await (const batch of readBatches([file], Readable.from([]), () => undefined)) kinds.push(batch.kind);
+    expect(kinds).toEqual(['values']);
+  });
+});
