@@ -1,6 +1,7 @@
 // ct-fetch: LookupEvents with every option the API has, at the API's speed limit, streamed as
 // NDJSON items. Several Regions run in parallel, each with its own budget. On failure or Ctrl-C,
 // everything fetched is already on stdout and stderr shows the command that resumes.
+import { setMaxListeners } from 'node:events';
 import type { Argv } from 'yargs';
 import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
@@ -105,6 +106,8 @@ async function runFetch(options: FetchOptions, io: Io): Promise<number> {
     run.stopped = true;
     run.abort.abort();
   };
+  // Every Region's call in flight listens to the one signal: more than node's default of 10.
+  setMaxListeners(regions.length + 10, run.abort.signal);
   process.once('SIGINT', onInterrupt);
   const failures: string[] = [];
   try {

@@ -107,11 +107,17 @@ async function pump(first: Buffer, rest: AsyncIterator<Buffer>, gunzip: Gunzip):
   }
 }
 
+/** Until the stream takes more, or is gone; either way both listeners go (one per wait piled up). */
 function waitDrain(stream: NodeJS.WritableStream & { destroyed: boolean }): Promise<void> {
   return new Promise((resolve) => {
     if (stream.destroyed) return resolve();
-    stream.once('drain', resolve);
-    stream.once('close', resolve);
+    const done = (): void => {
+      stream.off('drain', done);
+      stream.off('close', done);
+      resolve();
+    };
+    stream.on('drain', done);
+    stream.on('close', done);
   });
 }
 
