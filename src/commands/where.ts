@@ -69,6 +69,7 @@ async function runWhere(options: WhereOptions & { '--'?: string[] }, io: Io): Pr
     const message = unknownFieldWarning(path);
     if (message) warn(io, message);
   }
+  for (const hint of program.hints) warn(io, hint);
   const inputs = [...options.input, ...(options['--'] ?? []).map(String)];
   const loop = new EventLoop(io, options.strict);
   const plan: WherePlan = { terms, now, invert: options['invert-match'], count: options.count };

@@ -36,7 +36,7 @@ export function parseExpression(text: string): Expr {
   const expr = parseExpr(scanner, 0);
   const rest = scanner.peekStructural();
   if (rest.kind !== 'eof') {
-    const what = rest.kind === ')' ? "unmatched ')'" : "expected 'and', 'or' or the end";
+    const what = rest.kind === ')' ? "unmatched ')'" : habitHint(text, rest.pos) ?? "expected 'and', 'or' or the end";
     throw new ExprSyntaxError(what, rest.pos);
   }
   return expr;
@@ -70,8 +70,11 @@ function parsePrefix(scanner: Scanner): Expr {
       scanner.consume(close);
       return inner;
     }
-    case 'path':
+    case 'path': {
+      const hint = habitHint(scanner.text, t.pos);
+      if (hint) throw new ExprSyntaxError(hint, t.pos);
       return parseTest(scanner);
+    }
     case 'eof':
       throw new ExprSyntaxError('expected a field name, "not" or "(" but the expression ended', t.pos);
     default:
@@ -79,9 +82,26 @@ function parsePrefix(scanner: Scanner): Expr {
   }
 }
 
+/** The spellings other languages taught, where this one has its own: what to write instead. */
+const HABITS: readonly [RegExp, string][] = [
+  [/^&&/, "use 'and' instead of '&&'"],
+  [/^\|\|/, "use 'or' instead of '||'"],
+  [/^!(?![=~])/, "use 'not' instead of '!' (as in: not errorCode exists)"],
+  [/^like\b/i, "use ~ instead of like: ~ is an unanchored regular expression (plain text = contains; ~* any case)"],
+  [/^between\b/i, 'use >= and <= instead of between (eventTime >= A and eventTime <= B)'],
+];
+
+function habitHint(text: string, pos: number): string | undefined {
+  const rest = text.slice(pos);
+  return HABITS.find(([pattern]) => pattern.test(rest))?.[1];
+}
+
 function parseTest(scanner: Scanner): Test {
   const pathPos = scanner.pos;
   const path = scanner.readPath();
+  const opAt = scanner.pos + (/^\s*/.exec(scanner.text.slice(scanner.pos))?.[0].length ?? 0);
+  const opHint = habitHint(scanner.text, opAt);
+  if (opHint) throw new ExprSyntaxError(opHint, opAt);
   const { op, pos: opPos } = scanner.readOperator();
   const { operand } = operatorRow(op);
   const values: Literal[] = operand === 'list' ? scanner.readList() : operand === 'value' ? [scanner.readValue()] : [];

@@ -5,7 +5,8 @@ import { CtError, EXIT } from '../common/errors';
 import type { FieldPath } from '../events/field-path';
 import type { EventView } from '../events/event-view';
 import { compile, type CompileOptions, type Predicate } from './evaluate';
-import { parseExpression, type Expr } from './parser';
+import { operatorRow } from './operators';
+import { parseExpression, type Expr, type Test } from './parser';
 import { LineFilter, requirement } from './prefilter';
 import { ExprSyntaxError } from './tokens';
 
@@ -13,6 +14,8 @@ export interface WhereProgram {
   matches: Predicate;
   lineFilter: LineFilter;
   paths: FieldPath[];
+  /** Warnings for what is valid but likely meant otherwise (`sourceIPAddress=10.0.0.0/8`). */
+  hints: string[];
 }
 
 export function compileWhere(terms: readonly string[], options: CompileOptions): WhereProgram {
@@ -33,7 +36,7 @@ export function compileWhere(terms: readonly string[], options: CompileOptions):
     matches = prev ? (v: EventView) => prev(v) && p(v) : p;
   }
   if (!expr || !matches) throw new CtError('usage', 'no expression given', EXIT.usage);
-  return { matches, lineFilter: new LineFilter(requirement(expr)), paths: pathsOf(expr) };
+  return { matches, lineFilter: new LineFilter(requirement(expr)), paths: pathsOf(expr), hints: testsOf(expr).flatMap(habitWarnings) };
 }
 
 export function expressionError(text: string, err: ExprSyntaxError): CtError {
@@ -42,13 +45,37 @@ export function expressionError(text: string, err: ExprSyntaxError): CtError {
 }
 
 function pathsOf(expr: Expr): FieldPath[] {
+  return testsOf(expr).map((t) => t.path);
+}
+
+function testsOf(expr: Expr): Test[] {
   switch (expr.kind) {
     case 'and':
     case 'or':
-      return [...pathsOf(expr.left), ...pathsOf(expr.right)];
+      return [...testsOf(expr.left), ...testsOf(expr.right)];
     case 'not':
-      return pathsOf(expr.operand);
+      return testsOf(expr.operand);
     case 'test':
-      return [expr.path];
+      return [expr];
   }
+}
+
+const CIDR = /^[0-9a-f.:]+\/\d{1,3}$/i;
+const SLASHED_REGEX = /^\/(.+)\/([a-z]+)$/;
+
+/** Valid tests that other tools' habits wrote: = with a CIDR block, a regex literal with flags (/x/i). */
+function habitWarnings(test: Test): string[] {
+  const lit = test.values[0];
+  if (!lit || lit.quoted) return [];
+  const row = operatorRow(test.op);
+  if (row.test === 'equals' && CIDR.test(lit.text)) {
+    return [`warning: '${test.path.text}${test.op}${lit.text}' compares text; for the address block write '${test.path.text} in ${lit.text}'`];
+  }
+  const slashed = SLASHED_REGEX.exec(lit.text);
+  if ((row.test === 'matches' || row.test === 'matches-any-case') && slashed) {
+    const anyCase = slashed[2].includes('i') || row.test === 'matches-any-case';
+    const op = `${row.negated ? '!' : ''}~${anyCase ? '*' : ''}`;
+    return [`warning: ~ takes the regular expression without slashes or flags: '${test.path.text}${op}${slashed[1]}' (${lit.text} matches the slashes too; quote it to mean that)`];
+  }
+  return [];
 }
