@@ -109,7 +109,7 @@ describe('ct-where', () => {
 
   test('an unknown option is a usage error with exit 2', async () => {
     const r = await sh('ct-where --bogus x=1');
-    expect(r.stderr).toContain('ct-where: Unknown argument: bogus');
+    expect(r.stderr).toContain('ct-where: unknown option --bogus');
     expect(r.code).toBe(2);
   });
 
