@@ -1,4 +1,4 @@
-// Turns ct-where's arguments into a program: one predicate (arguments joined by `and`), the
+// Turns ct-where's expression into a program: one predicate (-e parts joined by `and`), the
 // raw-text line filter for the fast path, and the field paths used (for warnings). Syntax
 // errors become usage errors that show the argument with a caret under the position.
 import { CtError, EXIT } from '../common/errors';

@@ -16,9 +16,11 @@ describe('the seed cases over the corpus', () => {
     expect(lines(r.stdout)).toEqual(['1.2.3.4']);
   });
 
-  test('user name AND source address, as two arguments', async () => {
-    const r = await sh(`ct-where userIdentity.userName=tester sourceIPAddress=111.111.111.111 < converted/records.ndjson | ct-csv -f user,sourceIPAddress --no-header | sort -u`);
-    expect(lines(r.stdout)).toEqual(['tester,111.111.111.111']);
+  test('user name AND source address, as one expression or as -e parts', async () => {
+    for (const filter of ["'userIdentity.userName=tester and sourceIPAddress=111.111.111.111'", '-e userIdentity.userName=tester -e sourceIPAddress=111.111.111.111']) {
+      const r = await sh(`ct-where ${filter} converted/records.ndjson | ct-csv -f user,sourceIPAddress --no-header | sort -u`);
+      expect(lines(r.stdout), filter).toEqual(['tester,111.111.111.111']);
+    }
   });
 
   test('failed console logins, including those with no errorCode', async () => {
@@ -36,6 +38,22 @@ describe('the seed cases over the corpus', () => {
 });
 
 describe('ct-where', () => {
+  test('EXPRESSION FILE... as grep and jq take them: the first argument is the expression, the rest are inputs', async () => {
+    const r = await sh('ct-where -c errorCode~Denied converted/lookup-events.ndjson converted/records.ndjson');
+    const each = await sh('ct-where -c errorCode~Denied -- converted/lookup-events.ndjson; ct-where -c errorCode~Denied -i converted/records.ndjson');
+    expect(Number(r.stdout)).toBe(lines(each.stdout).map(Number).reduce((a, b) => a + b));
+    expect(Number(r.stdout)).toBeGreaterThan(0);
+  });
+
+  test.each([
+    ["ct-where errorCode~Denied and readOnly=false", "ct-where: 'and' is no file, and looks like part of an expression: quote the whole expression as one argument (ct-where 'errorCode~Denied and readOnly=false'), or give parts with -e"],
+    ["ct-where userIdentity.userName=alice sourceIPAddress=198.51.100.7", "ct-where: 'sourceIPAddress=198.51.100.7' is no file, and looks like part of an expression: quote the whole expression as one argument (ct-where 'userIdentity.userName=alice and sourceIPAddress=198.51.100.7'), or give parts with -e"],
+  ])('%s: says to quote the whole expression, exit 2', async (command, message) => {
+    const r = await sh(`${command} < /dev/null`);
+    expect(lines(r.stderr)).toEqual([message]);
+    expect(r.code).toBe(2);
+  });
+
   test('writes matching NDJSON lines byte for byte', async () => {
     const input = '{"eventName":"A",  "x":1}\n{"eventName":"B"}\n';
     expect((await sh('ct-where eventName=A', { input })).stdout).toBe('{"eventName":"A",  "x":1}\n');

@@ -25,7 +25,7 @@ async function run<O>(command: { run(options: O, io: ReturnType<typeof memoryIo>
 
 describe('ct-where run()', () => {
   const options = (expression: string, more: Partial<OptionsOf<typeof whereCommand>> = {}): OptionsOf<typeof whereCommand> => ({
-    expression: [expression], input: [], 'invert-match': false, count: false, strict: false, ...more,
+    args: [expression], expression: [], input: [], 'invert-match': false, count: false, strict: false, ...more,
   });
 
   test('writes matching lines byte for byte and names the bad line', async () => {
