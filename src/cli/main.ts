@@ -34,6 +34,7 @@ export function commandParser<O>(command: Command<O>, argv: string[], y: Argv): 
     // process.stdout only for a terminal: creating it makes a pipe non-blocking (see FdOutput).
     .wrap(Math.min(110, (isTerminal(1) && process.stdout.columns) || 100))
     .exitProcess(false)
+    .parserConfiguration({ 'populate--': true })
     .showHelpOnFail(false)
     .fail((msg: string | null, err: Error | undefined) => {
       throw err instanceof CtError ? err : usageError(msg ?? messageOf(err));
@@ -46,8 +47,10 @@ async function parseWithYargs<O>(command: Command<O>, argv: string[], io: Io): P
   let shown = false;
   try {
     const { default: yargs } = await import('yargs');
-    const parser = commandParser(command, argv, yargs(argv));
-    options = (await parser.parseAsync(argv, {}, (_err, _argv, output) => {
+    // yargs drops a lone `-`; it goes through as a token yargs keeps, and comes back after.
+    const given = argv.map((a) => (a === '-' ? LONE_DASH : a));
+    const parser = commandParser(command, given, yargs(given));
+    options = (await parser.parseAsync(given, {}, (_err, _argv, output) => {
       if (output) {
         shown = true;
         io.out.writeLine(output);
@@ -61,8 +64,30 @@ async function parseWithYargs<O>(command: Command<O>, argv: string[], io: Io): P
     throw err;
   }
   if (shown) return { status: EXIT.ok };
-  checkOptionValues(command.optionTable, options as Record<string, unknown>, argv);
-  return { options };
+  const parsed = withInputs(command, options as Record<string, unknown>);
+  checkOptionValues(command.optionTable, parsed, argv);
+  return { options: parsed as O };
+}
+
+/** Stands for a lone `-` while yargs parses. */
+const LONE_DASH = '\u0000-';
+
+/**
+ * The options with every lone `-` back, and what follows `--` added to the command's inputs
+ * (its positional arguments), as every command reads them: `-` is stdin wherever it appears,
+ * `--` ends the options.
+ */
+function withInputs<O>(command: Command<O>, options: Record<string, unknown>): Record<string, unknown> {
+  const back = (v: unknown): unknown => (v === LONE_DASH ? '-' : Array.isArray(v) ? v.map(back) : v);
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(options)) out[key] = back(value);
+  const positional = command.plain?.positional;
+  const rest = (out['--'] as unknown[] | undefined) ?? [];
+  if (positional && rest.length > 0) {
+    out[positional] = [...((out[positional] as unknown[] | undefined) ?? []), ...rest];
+    delete out['--'];
+  }
+  return out;
 }
 
 /**

@@ -53,6 +53,7 @@ export const serveCommand: Command<ServeCommandOptions> = {
         ['aws cloudtrail lookup-events --endpoint-url http://127.0.0.1:8080 --region us-east-1', 'the AWS CLI against it'],
       ]),
   run: runServe,
+  plain: { positional: 'files', minimum: 0 },
 };
 
 async function runServe(options: ServeCommandOptions, io: Io): Promise<number> {

@@ -64,7 +64,7 @@ export const whereCommand: Command<WhereOptions> = {
   plain: { positional: 'args', minimum: 1 },
 };
 
-async function runWhere(options: WhereOptions & { '--'?: string[] }, io: Io): Promise<number> {
+async function runWhere(options: WhereOptions, io: Io): Promise<number> {
   const args = (options.args ?? []).map(String);
   // As grep and jq read theirs: the first argument is the whole expression, unless -e gives it.
   const terms = options.expression.length ? options.expression : args.slice(0, 1);
@@ -78,7 +78,7 @@ async function runWhere(options: WhereOptions & { '--'?: string[] }, io: Io): Pr
     if (message) warn(io, message);
   }
   for (const hint of program.hints) warn(io, hint);
-  const inputs = [...files, ...options.input, ...(options['--'] ?? []).map(String)];
+  const inputs = [...files, ...options.input];
   const loop = new EventLoop(io, options.strict);
   const plan: WherePlan = { terms, now, invert: options['invert-match'], count: options.count };
   const handler = whereHandler(plan, io.out, program);

@@ -1,7 +1,9 @@
 // Option values yargs lets through are refused before any work (issue 13, items 15 and 5):
 // a number option that is not a number, an option that takes one value given twice.
 import { describe, expect, test } from 'vitest';
-import { lines, sh } from '../helpers';
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { lines, sh, tempDir } from '../helpers';
 
 describe('option values', () => {
   test.each([
@@ -33,5 +35,31 @@ describe('option values', () => {
     const r = await sh(`${command} < /dev/null`);
     expect(lines(r.stderr)).toEqual([message, `Run '${command.split(' ')[0]} --help' for usage and examples.`]);
     expect(r.code).toBe(2);
+  });
+});
+
+describe('inputs as every command takes them (issue 14, section 2)', () => {
+  const dir = tempDir();
+  writeFileSync(path.join(dir, 'y.jsonl'), '{"eventID":"file"}\n');
+  const stdin = '{"eventID":"stdin"}\n';
+
+  test.each([
+    ['ct-csv -f eventID --no-header - y.jsonl', 'stdin\nfile\n'],
+    ['ct-csv -f eventID --no-header y.jsonl -', 'file\nstdin\n'],
+    ['ct-csv -f eventID --no-header -- y.jsonl', 'file\n'],
+    ['ct-explode --strict -- - y.jsonl | ct-csv -f eventID --no-header', 'stdin\nfile\n'],
+    ["ct-where --count 'eventID exists' - y.jsonl", '2\n'],
+    ["ct-where -c 'eventID exists' -- y.jsonl -", '2\n'],
+    ["ct-where -c -e 'eventID exists' -i - y.jsonl", '2\n'],
+  ])('%s', async (command, want) => {
+    const r = await sh(command, { cwd: dir, input: stdin });
+    expect(r.stdout).toBe(want);
+    expect(r.code).toBe(0);
+  });
+
+  test('ct-serve -- FILE serves the file', async () => {
+    writeFileSync(path.join(dir, 'r.jsonl'), '{"eventID":"r","eventTime":"2024-07-22T10:00:00Z","awsRegion":"eu-west-1","eventName":"A"}\n');
+    const r = await sh(`timeout 3 ct-serve -- r.jsonl; true`, { cwd: dir });
+    expect(r.stderr).toMatch(/events per Region: eu-west-1 1/);
   });
 });
