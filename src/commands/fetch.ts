@@ -7,6 +7,7 @@ import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
 import { toList, type Command, type OptionTable } from '../cli/command';
 import { catalog } from '../catalog/catalog';
+import { nearest } from '../common/suggest';
 import { CtError, EXIT, usageError } from '../common/errors';
 import { warn, type Io } from '../run/io';
 import { describeAwsError } from '../fetch/aws-errors';
@@ -38,7 +39,7 @@ const OPTIONS: OptionTable = {
   'lookup-attributes': { alias: 'a', type: 'string', coerce: toList, default: [], describe: 'KEY=VALUE or AttributeKey=K,AttributeValue=V' },
   'event-category': { type: 'string', describe: "'insight' for Insights events" },
   'max-items': { type: 'number', describe: 'Stop after this many events' },
-  'page-size': { type: 'number', default: 50, describe: 'Events per call, 1 to 50' },
+  'page-size': { alias: 'max-results', type: 'number', default: 50, describe: "Events per call, 1 to 50 (--max-results, as the API and the AWS CLI's --page-size call it)" },
   'starting-token': { type: 'string', describe: 'Resume where a previous run stopped' },
   region: { type: 'string', coerce: toList, default: [], describe: "Region(s): repeat, comma-separate, or 'all'" },
   profile: { type: 'string', describe: 'Credentials profile (default: the SDK chain: env, profiles, SSO, instance role)' },
@@ -154,7 +155,10 @@ function finish(
 async function resolveRegions(given: string[], profile?: string): Promise<string[]> {
   const names = given.flatMap((r) => r.split(',')).map((r) => r.trim()).filter(Boolean);
   if (names.includes('all')) return catalog().regions.filter((r) => r.partition === 'aws').map((r) => r.value);
-  if (names.length) return [...new Set(names)];
+  if (names.length) return [...new Set(names.map(checkedRegion))];
+  // As the AWS CLI reads it: AWS_REGION, then AWS_DEFAULT_REGION, then the profile.
+  const fromEnvironment = process.env.AWS_REGION || process.env.AWS_DEFAULT_REGION;
+  if (fromEnvironment) return [checkedRegion(fromEnvironment)];
   try {
     const probe = new CloudTrailClient(profile ? { profile } : {});
     const region = await probe.config.region();
@@ -164,6 +168,19 @@ async function resolveRegions(given: string[], profile?: string): Promise<string
     // fall through
   }
   throw usageError('no Region: pass --region (or set AWS_REGION, or a region in your profile)');
+}
+
+/**
+ * A Region name the catalogue knows; a near miss (`us-east1`, `US-EAST-1`) is refused with the
+ * name meant, before any call. One it has never heard of goes through: new Regions come first.
+ */
+function checkedRegion(name: string): string {
+  const known = catalog().regions.map((r) => r.value);
+  if (known.includes(name)) return name;
+  const sameLetters = known.find((k) => k.toLowerCase() === name.toLowerCase());
+  const near = sameLetters ? [sameLetters] : nearest(name, known);
+  if (near.length) throw usageError(`--region: unknown Region '${name}'; did you mean ${near.join(' or ')}?`);
+  return name;
 }
 
 function startingPositions(token: string | undefined, regions: string[]): Map<string, RegionPosition> {

@@ -3,7 +3,7 @@
 import { describe, expect, test } from 'vitest';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { lines, sh, tempDir } from '../helpers';
+import { FETCH_ENV, lines, SAMPLE, serve, sh, tempDir } from '../helpers';
 
 describe('option values', () => {
   test.each([
@@ -61,5 +61,30 @@ describe('inputs as every command takes them (issue 14, section 2)', () => {
     writeFileSync(path.join(dir, 'r.jsonl'), '{"eventID":"r","eventTime":"2024-07-22T10:00:00Z","awsRegion":"eu-west-1","eventName":"A"}\n');
     const r = await sh(`timeout 3 ct-serve -- r.jsonl; true`, { cwd: dir });
     expect(r.stderr).toMatch(/events per Region: eu-west-1 1/);
+  });
+});
+
+describe('ct-fetch as the AWS CLI taught (issue 14, section 2)', () => {
+  test.each([
+    ['--region us-east1', "ct-fetch: --region: unknown Region 'us-east1'; did you mean us-east-1 or us-east-2?"],
+    ['--region US-EAST-1', "ct-fetch: --region: unknown Region 'US-EAST-1'; did you mean us-east-1?"],
+    ['--region us-east-1,ap-northeast1', "ct-fetch: --region: unknown Region 'ap-northeast1'; did you mean ap-northeast-1 or ap-northeast-2 or ap-northeast-3?"],
+  ])('%s: did you mean, before any call, exit 2', async (args, message) => {
+    const r = await sh(`ct-fetch ${args} --endpoint-url http://127.0.0.1:1`);
+    expect(lines(r.stderr)).toEqual([message]);
+    expect(r.code).toBe(2);
+  });
+
+  test('AWS_DEFAULT_REGION names the Region, and --max-results the page size', async () => {
+    const s = await serve(['--rate', '0', SAMPLE]);
+    try {
+      const r = await sh(`${FETCH_ENV} env -u AWS_REGION AWS_DEFAULT_REGION=eu-west-1 ct-fetch --endpoint-url ${s.url} --max-results 7 --max-items 7`);
+      expect(r.stderr).toContain('Region eu-west-1');
+      expect(lines(r.stdout)).toHaveLength(7);
+      const stats = await s.stats();
+      expect(stats.byRegion['eu-west-1']).toBe(1);
+    } finally {
+      s.stop();
+    }
   });
 });
