@@ -10,7 +10,7 @@ import { OutputWriter } from '../output/output-writer';
 import { warn, type Io } from '../run/io';
 import { toList, type Command, type OptionTable } from './command';
 import { plainOptions } from './plain-args';
-import { isTerminal, standardInput, standardOutput } from './std-streams';
+import { isTerminal, standardInput, standardOutput, stdinIsTerminal } from './std-streams';
 
 export async function runCommand<O>(command: Command<O>, argv: string[], io: Io): Promise<number> {
   const plain = command.plain && plainOptions(command.plain, command.optionTable, argv);
@@ -173,6 +173,7 @@ function processIo(name: string): Io {
   const stdout = standardOutput();
   return {
     stdin: standardInput(stdout),
+    stdinIsTerminal: stdinIsTerminal(),
     out: new OutputWriter(stdout),
     // For a pipe, creating process.stderr loads node:net, which most runs never need.
     get stderr() {

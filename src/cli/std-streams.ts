@@ -32,6 +32,15 @@ export function standardOutput(): Writable {
   return process.stdout;
 }
 
+/** Whether stdin is a terminal (node:tty is asked only about a character device). */
+export function stdinIsTerminal(): boolean {
+  try {
+    return fstatSync(0).isCharacterDevice() && isTerminal(0);
+  } catch {
+    return false;
+  }
+}
+
 /** Whether fd is a terminal; node:tty (which loads node:net) only when asked, not at every start. */
 export function isTerminal(fd: number): boolean {
   return process.getBuiltinModule('node:tty').isatty(fd);

@@ -71,6 +71,9 @@ export const fetchCommand: Command<FetchOptions> = {
   run: runFetch,
 };
 
+/** How long a run whose reader went away waits for a SIGINT already on its way. */
+const SIGNAL_GRACE_MS = 100;
+
 async function runFetch(options: FetchOptions, io: Io): Promise<number> {
   // The SDK's notice about future Node versions is not the user's business mid-pipeline.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -126,6 +129,10 @@ async function runFetch(options: FetchOptions, io: Io): Promise<number> {
       }),
     );
   } finally {
+    // Ctrl-C on a pipeline reaches every command at once: our reader may go away before our own
+    // SIGINT handler has run. A moment for it, so the interruption is told as one, with the
+    // resume command, not as a reader that went away.
+    if (run.out.closed && !interrupted) await new Promise((resolve) => setTimeout(resolve, SIGNAL_GRACE_MS));
     process.off('SIGINT', onInterrupt);
     progress.stop();
     await run.out.flush();

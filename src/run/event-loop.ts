@@ -59,6 +59,9 @@ export class EventLoop {
       // Lines are read into a reused buffer when no output is left pointing into it.
       const arena = out.takesWrites ? (handler.lineArena ?? plainArena()) : undefined;
       const problem = (place: string, message: string): void => this.problem(message, place);
+      if (this.io.stdinIsTerminal && (inputs.length === 0 || inputs.includes('-'))) {
+        warn(this.io, 'reading events from the terminal: paste them and end with Ctrl-D, or name a file or pipe them in');
+      }
       for await (const batch of readBatches(inputs, this.io.stdin, problem, arena)) {
         source = batch.source;
         if (batch.kind === 'lines' && threads && !parallel && !this.strict && lineBytes <= PARALLEL_AFTER) {

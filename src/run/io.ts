@@ -11,6 +11,8 @@ export interface Io {
   stderr: Writable;
   /** The command name that prefixes every diagnostic, e.g. "ct-where". */
   name: string;
+  /** True when stdin is a terminal: reading it, a command says so once (it would seem to hang). */
+  stdinIsTerminal?: boolean;
   /** The arguments as given, for commands that print a command to run again (ct-fetch's resume). */
   argv?: readonly string[];
 }
