@@ -18,7 +18,7 @@ describe('messages', () => {
 });
 
 describe('reading a terminal (issue 14, section 2)', () => {
-  test.skipIf(absent('script'))(`a command left to read a terminal says so, once, on stderr ${needs('script', 'util-linux')}`, async () => {
+  test.skipIf(absent('script'))(`a command left to read a terminal says so, once, on stderr ${needs('script', 'bsdutils')}`, async () => {
     // script(1) gives the command a terminal for stdin; timeout ends the wait.
     const r = await sh(`timeout 3 script -qec 'ct-where eventName=x' /dev/null < /dev/null; true`);
     const said = r.stdout.split('reading events from the terminal').length - 1;
