@@ -3,6 +3,7 @@
 // at most once per event and only when a field needs it.
 import { CtError } from '../common/errors';
 import { ownValue, resolveSteps, type FieldPath } from './field-path';
+import { ITEM_ID_KEY, ITEM_RECORD_KEY } from './shapes';
 import { bestUserName, VIRTUAL_USER } from './who';
 
 const NOT_PARSED = Symbol('not parsed');
@@ -14,7 +15,7 @@ export class EventView {
 
   /** A LookupEvents item carries its record in CloudTrailEvent (a string, or an object in some CLI output). */
   get isLookupItem(): boolean {
-    return ownValue(this.event, 'CloudTrailEvent') !== undefined || ownValue(this.event, 'EventId') !== undefined;
+    return ownValue(this.event, ITEM_RECORD_KEY) !== undefined || ownValue(this.event, ITEM_ID_KEY) !== undefined;
   }
 
   /** The CloudTrail record: parsed from CloudTrailEvent, or the event itself. Throws CtError if malformed. */
@@ -40,9 +41,9 @@ export class EventView {
 }
 
 export function parseRecord(event: unknown): Record<string, unknown> {
-  const inner = ownValue(event, 'CloudTrailEvent');
+  const inner = ownValue(event, ITEM_RECORD_KEY);
   if (inner === undefined) {
-    if (ownValue(event, 'EventId') !== undefined) {
+    if (ownValue(event, ITEM_ID_KEY) !== undefined) {
       throw new CtError('no-record', 'LookupEvents item has no CloudTrailEvent');
     }
     return event as Record<string, unknown>;

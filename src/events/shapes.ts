@@ -29,7 +29,7 @@ const CONTAINER_KEY_LIST = [...CONTAINER_KEYS];
 
 /** The usual event has none of them: three lookups, before any look at the text. */
 function hasContainerKey(value: object): boolean {
-  for (const key of CONTAINER_KEY_LIST) if (Object.hasOwn(value, key)) return true;
+  for (const key of CONTAINER_KEY_LIST) if (Object.prototype.hasOwnProperty.call(value, key)) return true;
   return false;
 }
 

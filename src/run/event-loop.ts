@@ -3,10 +3,9 @@
 // and keep going (or stop, with --strict), let the writer flush, and stop reading once our
 // reader has gone away.
 import { CtError, EXIT } from '../common/errors';
-import { readBatches } from '../input/read-batches';
+import { readBatches, type LineArena } from '../input/read-batches';
 import { PipeReader, READ_CHUNK } from '../input/readers';
 import type { OutputWriter } from '../output/output-writer';
-import type { LineArena } from '../input/read-batches';
 import type { EventHandler } from './handler';
 import { warn, type Io } from './io';
 import { LineScanner } from './line-scanner';
