@@ -11,9 +11,9 @@ import { nearest } from '../common/suggest';
 import { CtError, EXIT, usageError } from '../common/errors';
 import { warn, type Io } from '../run/io';
 import { describeAwsError } from '../fetch/aws-errors';
-import { lookupParams, windowText } from '../fetch/lookup-options';
+import { lookupParams, windowText, type LookupParams } from '../fetch/lookup-options';
 import { Progress } from '../fetch/progress';
-import { fetchRegion, type FetchRun, type RegionStats } from '../fetch/region-fetch';
+import { fetchRegion, ResumeMismatch, type FetchRun, type RegionStats } from '../fetch/region-fetch';
 import { decodeResume, encodeResume, type RegionPosition } from '../fetch/resume-token';
 import { ThrottleBudget } from '../fetch/throttle-budget';
 
@@ -114,6 +114,7 @@ async function runFetch(options: FetchOptions, io: Io): Promise<number> {
   setMaxListeners(regions.length + 10, run.abort.signal);
   process.once('SIGINT', onInterrupt);
   const failures: string[] = [];
+  let badToken = false;
   try {
     await Promise.all(
       regions.map(async (region) => {
@@ -122,7 +123,10 @@ async function runFetch(options: FetchOptions, io: Io): Promise<number> {
           await fetchRegion(client, params, positions.get(region)!, run, new ThrottleBudget(options.rate), stats.get(region)!);
         } catch (err) {
           // After Ctrl-C the aborted calls fail too; that is not a failure to report.
-          if (!interrupted) failures.push(describeAwsError(err, region, options['endpoint-url']));
+          if (interrupted) return;
+          failures.push(err instanceof ResumeMismatch ? `${region}: ${err.message}` : describeAwsError(err, region, options['endpoint-url']));
+          // The token given does not fit: a resume command carrying it again would fail again.
+          if (err instanceof ResumeMismatch || (err as { name?: string })?.name === 'InvalidNextTokenException') badToken = true;
         } finally {
           client.destroy();
         }
@@ -137,12 +141,40 @@ async function runFetch(options: FetchOptions, io: Io): Promise<number> {
     progress.stop();
     await run.out.flush();
   }
-  return finish(io, { failures, interrupted, positions, maxItems, run });
+  if (badToken) {
+    for (const f of failures) warn(io, f);
+    warn(
+      io,
+      options['starting-token'] === undefined
+        ? 'the endpoint refused a NextToken it gave itself; run the command again'
+        : 'the --starting-token does not fit this command: resume with the command the stopped run printed, unchanged, or start again without --starting-token',
+    );
+    return EXIT.data;
+  }
+  return finish(io, { failures, interrupted, positions, maxItems, run, pinned: pinnedWindow(options, params) });
+}
+
+/**
+ * The window as resolved, for the resume command: a token is valid only with the very same
+ * parameters, so `--start-time 2h` must come back as the instant it meant, not as `2h` again.
+ */
+function pinnedWindow(options: FetchOptions, params: LookupParams): Map<string, string> {
+  const pinned = new Map<string, string>();
+  if (options['start-time'] !== undefined && params.startMs !== undefined) pinned.set('start-time', new Date(params.startMs).toISOString());
+  if (options['end-time'] !== undefined && params.endMs !== undefined) pinned.set('end-time', new Date(params.endMs).toISOString());
+  return pinned;
 }
 
 function finish(
   io: Io,
-  s: { failures: string[]; interrupted: boolean; positions: Map<string, RegionPosition>; maxItems?: number; run: FetchRun },
+  s: {
+    failures: string[];
+    interrupted: boolean;
+    positions: Map<string, RegionPosition>;
+    maxItems?: number;
+    run: FetchRun;
+    pinned: Map<string, string>;
+  },
 ): number {
   for (const f of s.failures) warn(io, f);
   const unfinished = [...s.positions.values()].some((p) => !p.done);
@@ -150,7 +182,7 @@ function finish(
   // A reader that went away (`| head`) is a normal end, unless Ctrl-C took the whole pipeline down.
   if (s.run.out.closed && !s.interrupted) return EXIT.ok;
   if (!unfinished || (!progressed && !s.interrupted)) return s.failures.length ? EXIT.data : EXIT.ok;
-  const resume = resumeCommand(io.argv ?? [], encodeResume(s.positions));
+  const resume = resumeCommand(io.argv ?? [], encodeResume(s.positions), s.pinned);
   if (s.failures.length || s.interrupted) {
     warn(io, `${s.interrupted ? 'interrupted' : 'stopped'}; what was fetched is on stdout. To resume:\n  ${resume}`);
     return s.interrupted ? 130 : EXIT.data;
@@ -197,14 +229,26 @@ function startingPositions(token: string | undefined, regions: string[]): Map<st
   return decoded;
 }
 
-/** The same command with --starting-token set to where it stopped. */
-export function resumeCommand(argv: readonly string[], token: string): string {
+/**
+ * The same command with --starting-token set to where it stopped and the options in `pinned`
+ * (long name -> value) replaced by their values, whichever way they were spelled
+ * (`--start-time 2h`, `--start-time=2h`, `--startTime 2h`).
+ */
+export function resumeCommand(argv: readonly string[], token: string, pinned: ReadonlyMap<string, string> = new Map()): string {
+  const replaced = new Set(['starting-token', ...pinned.keys()].flatMap((name) => [`--${name}`, `--${camelCase(name)}`]));
   const kept: string[] = [];
   for (let i = 0; i < argv.length; i++) {
-    if (argv[i] === '--starting-token') i++;
-    else if (!argv[i].startsWith('--starting-token=')) kept.push(argv[i]);
+    const eq = argv[i].indexOf('=');
+    const name = eq > 0 ? argv[i].slice(0, eq) : argv[i];
+    if (!replaced.has(name)) kept.push(argv[i]);
+    else if (eq < 0) i++;
   }
-  return ['ct-fetch', ...kept, '--starting-token', token].map(shellQuote).join(' ');
+  const pins = [...pinned].flatMap(([name, value]) => [`--${name}`, value]);
+  return ['ct-fetch', ...kept, ...pins, '--starting-token', token].map(shellQuote).join(' ');
+}
+
+function camelCase(name: string): string {
+  return name.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
 }
 
 function shellQuote(arg: string): string {

@@ -24,6 +24,11 @@ export interface FetchRun {
   sleep: (ms: number) => Promise<void>;
 }
 
+/** The resume position does not fit what the endpoint returns: resuming again would not help. */
+export class ResumeMismatch extends Error {
+  override name = 'ResumeMismatch';
+}
+
 export async function fetchRegion(
   client: CloudTrailClient,
   params: LookupParams,
@@ -37,6 +42,10 @@ export async function fetchRegion(
     if (run.stopped) return;
     stats.pages++;
     const events = page.Events ?? [];
+    if (position.skip > 0 && position.skip >= events.length) {
+      // Only a token edited by hand gets here; going on would drop the rest of the page unseen.
+      throw new ResumeMismatch(`the --starting-token says ${position.skip} events of this page were written, but the page has ${events.length}`);
+    }
     const fresh = events.slice(position.skip, position.skip + run.remaining);
     for (const e of fresh) run.out.write(`${itemLine(e)}\n`);
     stats.events += fresh.length;

@@ -10,6 +10,8 @@ export interface RegionPosition {
 }
 
 const PREFIX = 'ct1:';
+/** A page holds at most 50 events, so at most 49 of one can have been written before a stop. */
+const MAX_SKIP = 49;
 
 export function encodeResume(positions: Map<string, RegionPosition>): string {
   const body: Record<string, [string | null, number] | 'done'> = {};
@@ -19,6 +21,7 @@ export function encodeResume(positions: Map<string, RegionPosition>): string {
 
 export function decodeResume(text: string, regions: string[]): Map<string, RegionPosition> | string {
   const out = new Map<string, RegionPosition>();
+  if (text.trim() === '') return 'the token is empty; copy it whole from the resume command';
   if (!text.startsWith(PREFIX)) {
     if (regions.length !== 1) return 'a bare NextToken applies to one Region; pass exactly one --region';
     out.set(regions[0], { token: text, skip: 0, done: false });
@@ -33,9 +36,14 @@ export function decodeResume(text: string, regions: string[]): Map<string, Regio
   for (const region of regions) {
     const v = (body as Record<string, unknown>)?.[region];
     if (v === 'done') out.set(region, { token: null, skip: 0, done: true });
-    else if (Array.isArray(v) && (typeof v[0] === 'string' || v[0] === null) && Number.isInteger(v[1])) {
-      out.set(region, { token: v[0] as string | null, skip: v[1] as number, done: false });
-    } else return `the token has no position for Region ${region}; use the same --region as the command that printed it`;
+    else if (Array.isArray(v) && v.length === 2 && (typeof v[0] === 'string' || v[0] === null) && isSkip(v[1])) {
+      out.set(region, { token: v[0] as string | null, skip: v[1], done: false });
+    } else if (Array.isArray(v)) return `the token's position for Region ${region} is damaged; copy it whole from the resume command`;
+    else return `the token has no position for Region ${region}; use the same --region as the command that printed it`;
   }
   return out;
+}
+
+function isSkip(n: unknown): n is number {
+  return Number.isInteger(n) && (n as number) >= 0 && (n as number) <= MAX_SKIP;
 }

@@ -97,6 +97,66 @@ describe('a flaky endpoint', () => {
   }, 30000);
 });
 
+describe('resuming', () => {
+  const token = (body: unknown): string => `ct1:${Buffer.from(JSON.stringify(body)).toString('base64url')}`;
+
+  test.each([['--start-time 1000d'], ['--startTime=1000d --end-time now']])(
+    'a relative window (%s) is pinned in the resume command, so the tokens stay valid as time moves',
+    async (window) => {
+      const s = await serve(['--rate', '0', SAMPLE]);
+      try {
+        const first = await sh(`${FETCH_ENV} ct-fetch --endpoint-url ${s.url} --region us-east-1 --rate 0 ${window} --max-items 70`);
+        const resume = /to go on:\n {2}(ct-fetch .*)/.exec(first.stderr)![1];
+        expect(resume).toMatch(/--start-time 20\d\d-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z/);
+        expect(resume).not.toMatch(/1000d|startTime|now/);
+        await new Promise((res) => setTimeout(res, 20));
+        const rest = await sh(`${FETCH_ENV} ${resume.replace('--max-items 70', '--max-items 100000')}`);
+        expect(rest.stderr).not.toContain('InvalidNextToken');
+        expect(rest.code).toBe(0);
+        expect(eventIds(first.stdout + rest.stdout)).toEqual(idsIn('us-east-1'));
+      } finally {
+        s.stop();
+      }
+    },
+    30000,
+  );
+
+  test.each([
+    ['an empty token', "''", 'the token is empty'],
+    ['a negative skip', token({ 'us-east-1': [null, -3] }), 'is damaged'],
+    ['a skip past any page', token({ 'us-east-1': [null, 60] }), 'is damaged'],
+    ['a position of the wrong shape', token({ 'us-east-1': [null] }), 'is damaged'],
+  ])('a tampered token is refused before any call: %s', async (_, given, message) => {
+    const s = await serve(['--rate', '0', SAMPLE]);
+    try {
+      const r = await sh(`${FETCH_ENV} ct-fetch --endpoint-url ${s.url} --region us-east-1 --starting-token ${given}`);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain('--starting-token: ');
+      expect(r.stderr).toContain(message);
+      expect((await s.stats()).requests).toBe(0);
+    } finally {
+      s.stop();
+    }
+  });
+
+  test.each([
+    ['a skip larger than the page it names', token({ 'us-east-1': [null, 45] }), 'says 45 events of this page were written, but the page has 20'],
+    ['a NextToken the endpoint never gave', token({ 'us-east-1': ['bm90LWEtdG9rZW4', 0] }), 'InvalidNextTokenException'],
+  ])('a token that does not fit the endpoint stops with no resume command carrying it again: %s', async (_, given, message) => {
+    const s = await serve(['--rate', '0', SAMPLE]);
+    try {
+      const r = await sh(`${FETCH_ENV} ct-fetch --endpoint-url ${s.url} --region us-east-1 --page-size 20 --starting-token ${given}`);
+      expect(r.code).toBe(1);
+      expect(r.stdout).toBe('');
+      expect(r.stderr).toContain(message);
+      expect(r.stderr).toContain('the --starting-token does not fit this command');
+      expect(r.stderr).not.toContain('To resume');
+    } finally {
+      s.stop();
+    }
+  });
+});
+
 describe('stopping early', () => {
   test('| head -1 exits quietly and makes no further calls', async () => {
     const s = await serve(['--rate', '0', SAMPLE]);
