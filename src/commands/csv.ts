@@ -7,11 +7,11 @@ import { toList, type Command, type OptionTable } from '../cli/command';
 import { EventView } from '../events/event-view';
 import { neutraliseFormulas, QUOTE_CELLS_MATCHING } from '../output/csv-cells';
 import { EventLoop } from '../run/event-loop';
-import { usageError } from '../common/errors';
+import { CtError, EXIT, usageError } from '../common/errors';
 import { Many, parsePath, type FieldPath } from '../events/field-path';
 import { warn, type Io } from '../run/io';
 import { unknownFieldWarning } from '../events/known-fields';
-import { eventTimeMs } from '../events/time';
+import { eventTimeMs, isoAtOffset } from '../events/time';
 
 interface CsvOptions {
   files: string[];
@@ -134,25 +134,38 @@ function cell(value: unknown): unknown {
   return value;
 }
 
-/** Renders an instant as ISO 8601 with the zone's offset: 2024-07-22T09:00:00+09:00. */
+/**
+ * Renders an instant as ISO 8601 with the zone's offset: 2024-07-22T09:00:00+09:00 (Z for UTC).
+ * Zones whose offset then had seconds (local mean time before 1900, +09:18:59) are written with
+ * the offset rounded to the minute and the clock moved with it: the same instant, valid ISO.
+ * A value that is no time passes unchanged; a time no calendar holds (1e20) is a bad event.
+ */
 export function zoneRenderer(tz: string): (value: unknown) => unknown {
   const timeZone = tz === 'local' ? Intl.DateTimeFormat().resolvedOptions().timeZone : tz;
   let format: Intl.DateTimeFormat;
   try {
-    format = new Intl.DateTimeFormat('en-US', {
-      timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit',
-      hour: '2-digit', minute: '2-digit', second: '2-digit', timeZoneName: 'longOffset',
-    });
+    format = new Intl.DateTimeFormat('en-US', { timeZone, timeZoneName: 'longOffset' });
   } catch {
     throw usageError(`--tz: unknown time zone '${tz}': use an IANA name such as Asia/Tokyo or Europe/Paris, UTC, or 'local'`);
   }
   return (value) => {
     if (value instanceof Many) return value;
     const ms = eventTimeMs(value);
-    if (ms === undefined) return value;
-    const p: Record<string, string> = {};
-    for (const part of format.formatToParts(ms)) p[part.type] = part.value;
-    const offset = p.timeZoneName === 'GMT' ? 'Z' : p.timeZoneName.replace('GMT', '');
-    return `${p.year}-${p.month}-${p.day}T${p.hour}:${p.minute}:${p.second}${offset}`;
+    if (ms === undefined) {
+      if (typeof value === 'number' || (typeof value === 'string' && /^\s*[-+]?\d/.test(value))) {
+        throw new CtError('data', `time out of range: ${String(value).slice(0, 40)} (no calendar date); event skipped`, EXIT.data);
+      }
+      return value;
+    }
+    const name = format.formatToParts(ms).find((part) => part.type === 'timeZoneName')?.value ?? 'GMT';
+    return isoAtOffset(ms, offsetMinutes(name));
   };
+}
+
+/** `GMT`, `GMT+09:00`, `GMT-03:30`, `GMT+09:18:59` -> minutes east of UTC, to the nearest minute. */
+function offsetMinutes(name: string): number {
+  const m = /^GMT([+-])(\d{2}):(\d{2})(?::(\d{2}))?$/.exec(name);
+  if (!m) return 0;
+  const minutes = Number(m[2]) * 60 + Number(m[3]) + Math.round(Number(m[4] ?? 0) / 60);
+  return m[1] === '-' ? -minutes : minutes;
 }

@@ -92,6 +92,7 @@ async function runFetch(options: FetchOptions, io: Io): Promise<number> {
   const positions = startingPositions(options['starting-token'], regions);
   warn(io, `${windowText(params)}; ${regions.length === 1 ? `Region ${regions[0]}` : `${regions.length} Regions`}`);
 
+  let noted = false;
   const credentials = options.profile ? fromNodeProviderChain({ profile: options.profile }) : undefined;
   const run: FetchRun = {
     out: io.out,
@@ -101,6 +102,10 @@ async function runFetch(options: FetchOptions, io: Io): Promise<number> {
     maxAttempts: Math.max(1, options['max-attempts']),
     pageSize,
     sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
+    note: (message) => {
+      noted = true;
+      warn(io, message);
+    },
   };
   const stats = new Map<string, RegionStats>(regions.map((r) => [r, { events: 0, pages: 0, retries: 0 }]));
   const progress = new Progress(io.stderr, stats, options.progress ?? Boolean((io.stderr as { isTTY?: boolean }).isTTY));
@@ -151,7 +156,8 @@ async function runFetch(options: FetchOptions, io: Io): Promise<number> {
     );
     return EXIT.data;
   }
-  return finish(io, { failures, interrupted, positions, maxItems, run, pinned: pinnedWindow(options, params) });
+  const code = finish(io, { failures, interrupted, positions, maxItems, run, pinned: pinnedWindow(options, params) });
+  return code === EXIT.ok && noted ? EXIT.data : code;
 }
 
 /**

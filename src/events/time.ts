@@ -55,11 +55,33 @@ function realClock(clock: string): boolean {
  * epoch seconds as older AWS CLI output prints EventTime.
  */
 export function eventTimeMs(value: unknown): number | undefined {
-  if (typeof value === 'number') return value < 1e11 ? value * 1000 : value;
+  if (typeof value === 'number') return inRange(value < 1e11 ? value * 1000 : value);
   if (typeof value !== 'string') return undefined;
   const iso = parseIso(value, 'utc');
   if (iso !== undefined) return iso ?? undefined;
   const ms = Date.parse(value);
   if (!Number.isNaN(ms)) return ms;
   return /^\d+(\.\d+)?$/.test(value) ? eventTimeMs(Number(value)) : undefined;
+}
+
+/** The most a Date can hold either side of 1970 (ECMA-262: 100,000,000 days). */
+const MAX_DATE_MS = 8.64e15;
+
+function inRange(ms: number): number | undefined {
+  return Math.abs(ms) <= MAX_DATE_MS ? ms : undefined;
+}
+
+/**
+ * ISO 8601 of an instant as seen at `offsetMinutes` east of UTC: `2024-07-22T18:00:00+09:00`,
+ * whole seconds (as CloudTrail writes them). Years outside 0000-9999 take ISO's expanded form
+ * (`+010000`, `-000001` for 2 BC: ISO counts 1 BC as year 0000).
+ */
+export function isoAtOffset(ms: number, offsetMinutes: number): string {
+  // At the very edge of the calendar the shifted clock has no date: say it in UTC.
+  if (Math.abs(ms + offsetMinutes * 6e4) > MAX_DATE_MS) offsetMinutes = 0;
+  const local = new Date(Math.floor(ms / 1000) * 1000 + offsetMinutes * 6e4).toISOString().replace(/\.\d{3}Z$/, '');
+  if (offsetMinutes === 0) return `${local}Z`;
+  const sign = offsetMinutes < 0 ? '-' : '+';
+  const abs = Math.abs(offsetMinutes);
+  return `${local}${sign}${String(Math.floor(abs / 60)).padStart(2, '0')}:${String(abs % 60).padStart(2, '0')}`;
 }

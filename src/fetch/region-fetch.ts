@@ -22,6 +22,8 @@ export interface FetchRun {
   maxAttempts: number;
   pageSize: number;
   sleep: (ms: number) => Promise<void>;
+  /** Reports a problem with one event that does not stop the run. */
+  note: (message: string) => void;
 }
 
 /** The resume position does not fit what the endpoint returns: resuming again would not help. */
@@ -47,7 +49,7 @@ export async function fetchRegion(
       throw new ResumeMismatch(`the --starting-token says ${position.skip} events of this page were written, but the page has ${events.length}`);
     }
     const fresh = events.slice(position.skip, position.skip + run.remaining);
-    for (const e of fresh) run.out.write(`${itemLine(e)}\n`);
+    for (const e of fresh) run.out.write(`${itemLine(e, run.note)}\n`);
     stats.events += fresh.length;
     run.remaining -= fresh.length;
     await run.out.flush();
@@ -92,9 +94,18 @@ async function callWithRetries(
   }
 }
 
-/** The API's item with EventTime as ISO 8601 UTC, keys in the API's order. */
-function itemLine(e: NonNullable<LookupEventsCommandOutput['Events']>[number]): string {
-  const time = e.EventTime instanceof Date ? e.EventTime.toISOString().replace('.000Z', 'Z') : e.EventTime;
+/**
+ * The API's item with EventTime as ISO 8601 UTC, keys in the API's order. An EventTime no
+ * calendar holds (the SDK gives an invalid Date) is written as null and reported.
+ */
+function itemLine(e: NonNullable<LookupEventsCommandOutput['Events']>[number], note: (message: string) => void): string {
+  let time: unknown = e.EventTime;
+  if (e.EventTime instanceof Date) {
+    if (Number.isNaN(e.EventTime.getTime())) {
+      note(`event ${e.EventId}: EventTime out of range (no calendar date); written with EventTime null`);
+      time = null;
+    } else time = e.EventTime.toISOString().replace('.000Z', 'Z');
+  }
   return JSON.stringify({
     EventId: e.EventId,
     EventName: e.EventName,

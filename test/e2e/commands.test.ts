@@ -225,6 +225,35 @@ describe('ct-csv', () => {
     expect(bad.stderr).toContain("ct-csv: --tz: unknown time zone 'Mars/Olympus'");
     expect(bad.code).toBe(2);
   });
+
+  test('--tz writes valid ISO 8601 for any year and zone: padded and expanded years, whole-minute offsets, Z for UTC', async () => {
+    const times = ['0999-06-01T00:00:00Z', '0000-06-01T00:00:00Z', '1880-06-01T00:00:00Z', '2024-07-22T00:00:00Z', '+012024-01-01T00:00:00Z'];
+    const input = times.map((t) => JSON.stringify({ eventTime: t })).join('\n');
+    const tokyo = await sh('ct-csv --tz Asia/Tokyo -f eventTime --no-header', { input });
+    // Tokyo kept local mean time (+09:18:59) until 1888: the offset is rounded, the instant kept.
+    expect(lines(tokyo.stdout)).toEqual([
+      '0999-06-01T09:19:00+09:19',
+      '0000-06-01T09:19:00+09:19',
+      '1880-06-01T09:19:00+09:19',
+      '2024-07-22T09:00:00+09:00',
+      "'+012024-01-01T09:00:00+09:00",
+    ]);
+    const utc = await sh('ct-csv --tz UTC -f eventTime --no-header', { input: '{"eventTime":"2024-07-22T00:00:00Z"}' });
+    expect(utc.stdout).toBe('2024-07-22T00:00:00Z\n');
+    for (const line of lines(tokyo.stdout)) {
+      const text = line.replace(/^'/, '');
+      expect(text).toMatch(/^([+-]\d{6}|\d{4})-\d\d-\d\dT\d\d:\d\d:\d\d(Z|[+-]\d\d:\d\d)$/);
+      expect(Date.parse(text)).toBe(Date.parse(times[lines(tokyo.stdout).indexOf(line)]));
+    }
+  });
+
+  test('--tz on a time no calendar holds reports that event with its place and goes on', async () => {
+    const input = ['{"eventTime":"2024-07-22T00:00:00Z","eventName":"A"}', '{"eventTime":1e20,"eventName":"B"}', '{"eventTime":"2024-07-22T01:00:00Z","eventName":"C"}'].join('\n');
+    const r = await sh('ct-csv --tz UTC -f eventTime,eventName --no-header', { input });
+    expect(r.stdout).toBe('2024-07-22T00:00:00Z,A\n2024-07-22T01:00:00Z,C\n');
+    expect(r.stderr).toBe('ct-csv: stdin:2: time out of range: 100000000000000000000 (no calendar date); event skipped\n');
+    expect(r.code).toBe(1);
+  });
 });
 
 describe('every command', () => {

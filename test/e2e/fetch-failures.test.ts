@@ -2,6 +2,8 @@
 // bad options. Every event must arrive exactly once, and nothing secret may be printed.
 import { describe, expect, test } from 'vitest';
 import { spawn } from 'node:child_process';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
@@ -153,6 +155,33 @@ describe('resuming', () => {
       expect(r.stderr).not.toContain('To resume');
     } finally {
       s.stop();
+    }
+  });
+});
+
+describe('odd data from the endpoint', () => {
+  test('an EventTime no calendar holds is reported with its event, written as null, and the rest goes on', async () => {
+    // ct-serve refuses such an event when it loads it, so a plain endpoint sends one page holding it.
+    const three = items.slice(0, 3).map((i) => ({ ...i, EventTime: Date.parse(i.EventTime) / 1000 }));
+    three[1].EventTime = 1e17;
+    const server = createServer((req, res) => {
+      req.resume();
+      req.on('end', () => {
+        res.writeHead(200, { 'content-type': 'application/x-amz-json-1.1' });
+        res.end(JSON.stringify({ Events: three }));
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      const r = await sh(`${FETCH_ENV} ct-fetch --endpoint-url ${url} --region us-east-1 --rate 0 --max-attempts 2`);
+      expect(r.stderr).toContain(`ct-fetch: event ${three[1].EventId}: EventTime out of range (no calendar date); written with EventTime null`);
+      expect(r.stderr).not.toContain('gave up');
+      expect(lines(r.stdout).map((l) => JSON.parse(l).EventId)).toEqual(three.map((i) => i.EventId));
+      expect(lines(r.stdout).map((l) => JSON.parse(l).EventTime)).toEqual([items[0].EventTime, null, items[2].EventTime]);
+      expect(r.code).toBe(1);
+    } finally {
+      server.close();
     }
   });
 });
