@@ -39,9 +39,33 @@ export function compileWhere(terms: readonly string[], options: CompileOptions):
   return { matches, lineFilter: new LineFilter(requirement(expr)), paths: pathsOf(expr), hints: testsOf(expr).flatMap(habitWarnings) };
 }
 
+/**
+ * The error with the expression's line and a caret under the position, as a terminal shows them:
+ * a tab stays a tab, a wide (CJK) character takes two columns, a combining mark none, a control
+ * character the width of its escape; an expression of several lines shows the line at fault.
+ */
 export function expressionError(text: string, err: ExprSyntaxError): CtError {
-  const caret = `${' '.repeat(err.position)}^`;
-  return new CtError('expression', `expression error at position ${err.position + 1}: ${err.message}\n  ${text}\n  ${caret}`, EXIT.usage);
+  const position = Math.max(0, Math.min(err.position, text.length));
+  const lineStart = text.lastIndexOf('\n', position - 1) + 1;
+  const newline = text.indexOf('\n', position);
+  const line = text.slice(lineStart, newline < 0 ? text.length : newline);
+  const lineNumber = text.slice(0, lineStart).split('\n').length;
+  const where = lineNumber > 1 || newline >= 0 ? `line ${lineNumber}, column ${position - lineStart + 1}` : `position ${position + 1}`;
+  const caret = `${[...text.slice(lineStart, position)].map(columnsOf).join('')}^`;
+  return new CtError('expression', `expression error at ${where}: ${err.message}\n  ${line}\n  ${caret}`, EXIT.usage);
+}
+
+const WIDE = /[\u1100-\u115F\u2E80-\u303E\u3041-\u33FF\u3400-\u4DBF\u4E00-\u9FFF\uA000-\uA4CF\uAC00-\uD7A3\uF900-\uFAFF\uFE30-\uFE4F\uFF00-\uFF60\uFFE0-\uFFE6\u{1F300}-\u{1F64F}\u{1F900}-\u{1F9FF}\u{20000}-\u{3FFFD}]/u;
+const ZERO_WIDTH = /[\p{Mn}\p{Me}\u200B-\u200F]/u;
+const CONTROL = /[\x00-\x08\x0b-\x1f\x7f-\x9f]/;
+
+/** What stands under one character of the expression's line, for the caret to line up. */
+function columnsOf(c: string): string {
+  if (c === '\t') return '\t';
+  if (c === '\r') return '  '; // printed as \r
+  if (CONTROL.test(c)) return '    '; // printed as \xHH
+  if (ZERO_WIDTH.test(c)) return '';
+  return WIDE.test(c) ? '  ' : ' ';
 }
 
 function pathsOf(expr: Expr): FieldPath[] {

@@ -119,6 +119,20 @@ describe('ct-where', () => {
     expect(r.code).toBe(2);
   });
 
+  test.each([
+    ['tabs stay tabs', 'eventName\t=\tx and and', 'position 19', 'eventName\t=\tx and and', '         \t \t      ^'],
+    ['wide characters take two columns', 'userName=日本語 and and', 'position 18', 'userName=日本語 and and', ' '.repeat(20) + '^'],
+    ['a combining mark takes none', 'userName=e\u0301 and and', 'position 17', 'userName=e\u0301 and and', ' '.repeat(15) + '^'],
+    ['an escaped control character takes its escape', 'a=\x1b[31m and and', 'position 13', 'a=\\x1b[31m and and', ' '.repeat(15) + '^'],
+    ['the line at fault of several', 'a=1\nand and', 'line 2, column 5', 'and and', '    ^'],
+    ['a trailing backslash: at the end, not past it', 'eventName in (a,\\', 'position 18', 'eventName in (a,\\', ' '.repeat(17) + '^'],
+  ])('the caret stands under the fault as a terminal shows the line: %s', async (_, expression, where, shown, caret) => {
+    const r = await sh(`ct-where -c '${expression.replace(/'/g, "'\\''")}' < /dev/null`);
+    expect(r.stderr).toMatch(new RegExp(`^ct-where: expression error at ${where}: `));
+    expect(r.stderr.split('\n').slice(1, 3)).toEqual([`  ${shown}`, `  ${caret}`]);
+    expect(r.code).toBe(2);
+  });
+
   test('warns about an unknown field name and suggests the right one', async () => {
     const r = await sh('ct-where errorcode~Denied < converted/records.ndjson');
     expect(r.stderr).toBe("ct-where: warning: no CloudTrail event has a field 'errorcode'; did you mean 'errorCode'?\n");
