@@ -15,5 +15,6 @@ export function unknownValueWarning(key: string, value: string): string | undefi
   const expanded = key === 'EventSource' && !value.includes('.') ? `${value}.amazonaws.com` : value;
   const near = known.includes(expanded) ? [expanded] : nearest(expanded, known);
   const hint = near.length ? `; did you mean ${near.map((n) => `'${n}'`).join(' or ')}?` : '';
-  return `warning: ${key} '${value}' is not in the catalogue (matching is exact and case-sensitive)${hint}`;
+  const shown = value.length > 80 ? `'${value.slice(0, 60)}...' (${value.length} characters)` : `'${value}'`;
+  return `warning: ${key} ${shown} is not in the catalogue (matching is exact and case-sensitive)${hint}`;
 }

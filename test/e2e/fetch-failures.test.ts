@@ -281,6 +281,22 @@ describe('checks before any call', () => {
   });
 });
 
+describe('long values', () => {
+  test('an unknown 1,999-character EventName is flagged in one short line and the lookup goes ahead', async () => {
+    const s = await serve(['--rate', '0', SAMPLE]);
+    try {
+      const value = 'CreateUser'.repeat(200).slice(0, 1999);
+      const r = await sh(`${FETCH_ENV} ct-fetch --endpoint-url ${s.url} --region us-east-1 -a EventName=${value}`);
+      expect(r.stderr).toContain(`ct-fetch: warning: EventName '${value.slice(0, 60)}...' (1999 characters) is not in the catalogue`);
+      expect(r.stderr).not.toContain(value.slice(0, 100));
+      expect(r.code).toBe(0);
+      expect((await s.stats()).requests).toBe(1);
+    } finally {
+      s.stop();
+    }
+  });
+});
+
 describe('credentials and permissions', () => {
   test('no credentials anywhere: one clear line, exit 1', async () => {
     const s = await serve(['--rate', '0', SAMPLE]);
