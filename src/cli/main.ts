@@ -149,7 +149,7 @@ export function packageVersion(): string {
 /** One line on stderr for an error, and its exit status. */
 function report(err: unknown, io: Io): number {
   if (err instanceof CtError) {
-    warn(io, err.message);
+    if (!err.told) warn(io, err.message);
     return err.exitStatus;
   }
   if (process.env.CTPIPE_DEBUG) io.stderr.write(`${(err as Error)?.stack ?? String(err)}\n`);

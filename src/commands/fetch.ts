@@ -5,17 +5,19 @@ import { setMaxListeners } from 'node:events';
 import type { Argv } from 'yargs';
 import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
+import { loadSharedConfigFiles } from '@smithy/core/config';
 import { toList, type Command, type OptionTable } from '../cli/command';
 import { catalog } from '../catalog/catalog';
 import { nearest } from '../common/suggest';
 import { CtError, EXIT, usageError } from '../common/errors';
 import { warn, type Io } from '../run/io';
-import { describeAwsError } from '../fetch/aws-errors';
+import { describeAwsError, retryReason } from '../fetch/aws-errors';
 import { lookupParams, windowText, type LookupParams } from '../fetch/lookup-options';
 import { Progress } from '../fetch/progress';
 import { fetchRegion, ResumeMismatch, type FetchRun, type RegionStats } from '../fetch/region-fetch';
 import { decodeResume, encodeResume, type RegionPosition } from '../fetch/resume-token';
 import { ThrottleBudget } from '../fetch/throttle-budget';
+import { WriteFailure } from '../output/output-writer';
 
 interface FetchOptions {
   'start-time'?: string;
@@ -87,13 +89,16 @@ async function runFetch(options: FetchOptions, io: Io): Promise<number> {
   if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > 50) throw usageError(`--page-size: 1 to 50, not ${pageSize}`);
   const maxItems = options['max-items'];
   if (maxItems !== undefined && !(Number.isInteger(maxItems) && maxItems >= 1)) throw usageError(`--max-items: a whole number from 1, not ${maxItems}`);
+  if (options['endpoint-url'] !== undefined) checkEndpoint(options['endpoint-url']);
+  await checkProfile(options.profile);
   for (const n of notes) warn(io, n);
   const regions = await resolveRegions(options.region, options.profile);
   const positions = startingPositions(options['starting-token'], regions);
   warn(io, `${windowText(params)}; ${regions.length === 1 ? `Region ${regions[0]}` : `${regions.length} Regions`}`);
 
   let noted = false;
-  const credentials = options.profile ? fromNodeProviderChain({ profile: options.profile }) : undefined;
+  // --profile wins over keys in the environment, as in the AWS CLI, without the SDK's warning about both.
+  const credentials = options.profile ? fromNodeProviderChain({ profile: options.profile, logger: QUIET }) : undefined;
   const run: FetchRun = {
     out: io.out,
     remaining: maxItems ?? Infinity,
@@ -106,7 +111,18 @@ async function runFetch(options: FetchOptions, io: Io): Promise<number> {
       noted = true;
       warn(io, message);
     },
+    retrying: (region, err, attempt) => {
+      // Said once per Region and kind of trouble: a silent half minute looks like a hang.
+      const reason = retryReason(err);
+      if (reason.text.startsWith('ThrottlingException')) return; // the pace at work: --progress counts these
+      const key = `${region} ${reason.text}`;
+      if (told.has(key)) return;
+      told.add(key);
+      const what = reason.network ? `cannot reach ${options['endpoint-url'] ?? `CloudTrail in ${region}`} (${reason.text})` : `got ${reason.text}`;
+      warn(io, `${region}: ${what}; trying again (up to ${options['max-attempts']} tries, --max-attempts), attempt ${attempt + 1}`);
+    },
   };
+  const told = new Set<string>();
   const stats = new Map<string, RegionStats>(regions.map((r) => [r, { events: 0, pages: 0, retries: 0 }]));
   const progress = new Progress(io.stderr, stats, options.progress ?? Boolean((io.stderr as { isTTY?: boolean }).isTTY));
   let interrupted = false;
@@ -120,6 +136,7 @@ async function runFetch(options: FetchOptions, io: Io): Promise<number> {
   process.once('SIGINT', onInterrupt);
   const failures: string[] = [];
   let badToken = false;
+  let outputFailure: WriteFailure | undefined;
   try {
     await Promise.all(
       regions.map(async (region) => {
@@ -129,6 +146,11 @@ async function runFetch(options: FetchOptions, io: Io): Promise<number> {
         } catch (err) {
           // After Ctrl-C the aborted calls fail too; that is not a failure to report.
           if (interrupted) return;
+          if (err instanceof WriteFailure) {
+            outputFailure ??= err;
+            run.stopped = true;
+            return;
+          }
           failures.push(err instanceof ResumeMismatch ? `${region}: ${err.message}` : describeAwsError(err, region, options['endpoint-url']));
           // The token given does not fit: a resume command carrying it again would fail again.
           if (err instanceof ResumeMismatch || (err as { name?: string })?.name === 'InvalidNextTokenException') badToken = true;
@@ -144,7 +166,14 @@ async function runFetch(options: FetchOptions, io: Io): Promise<number> {
     if (run.out.closed && !interrupted) await new Promise((resolve) => setTimeout(resolve, SIGNAL_GRACE_MS));
     process.off('SIGINT', onInterrupt);
     progress.stop();
-    await run.out.flush();
+    if (!outputFailure) await run.out.flush();
+  }
+  if (outputFailure) {
+    const cut = outputFailure.cut ? ` It ends in a line cut short (${outputFailure.cut} bytes): remove that line (sed -i '$d' FILE) first.` : '';
+    const resume = resumeCommand(io.argv ?? [], encodeResume(positions), pinnedWindow(options, params));
+    warn(io, `${outputFailure.message}; every event before is on stdout whole.${cut} Then, to resume:\n  ${resume}`);
+    outputFailure.told = true;
+    return EXIT.data;
   }
   if (badToken) {
     for (const f of failures) warn(io, f);
@@ -226,6 +255,38 @@ function checkedRegion(name: string): string {
   const near = sameLetters ? [sameLetters] : nearest(name, known);
   if (near.length) throw usageError(`--region: unknown Region '${name}'; did you mean ${near.join(' or ')}?`);
   return name;
+}
+
+const QUIET = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
+
+/** An endpoint URL the SDK can use, or a usage error before any call. */
+function checkEndpoint(url: string): void {
+  let parsed: URL | undefined;
+  try {
+    parsed = new URL(url);
+  } catch {
+    parsed = undefined;
+  }
+  if (!parsed || !['http:', 'https:'].includes(parsed.protocol)) {
+    throw usageError(`--endpoint-url: '${url}' is not an http(s) URL; e.g. https://cloudtrail.eu-west-1.amazonaws.com or http://127.0.0.1:8080`);
+  }
+}
+
+/**
+ * A named profile (--profile, or AWS_PROFILE) that is in neither ~/.aws/config nor
+ * ~/.aws/credentials is a usage error with the names that are, before the SDK looks for it.
+ */
+async function checkProfile(given: string | undefined): Promise<void> {
+  const profile = given ?? process.env.AWS_PROFILE;
+  if (!profile) return;
+  const { configFile, credentialsFile } = await loadSharedConfigFiles();
+  const known = [...new Set([...Object.keys(configFile), ...Object.keys(credentialsFile)])];
+  if (known.includes(profile)) return;
+  const source = given === undefined ? 'AWS_PROFILE' : '--profile';
+  const near = nearest(profile, known);
+  const hint = near.length ? `did you mean ${near.join(' or ')}? ` : '';
+  const names = known.length ? `Profiles: ${known.join(', ')}` : "there are none: run 'aws configure --profile NAME' or 'aws configure sso'";
+  throw usageError(`${source}: no profile '${profile}' in ~/.aws/config or ~/.aws/credentials; ${hint}${names}`);
 }
 
 function startingPositions(token: string | undefined, regions: string[]): Map<string, RegionPosition> {

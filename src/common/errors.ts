@@ -7,6 +7,9 @@ export const EXIT_CODES_HELP =
   'Exit status: 0 ok; 1 bad data (a line or document was skipped) or a failed call; 2 usage or expression error.';
 
 export class CtError extends Error {
+  /** Set once a command has told the user in its own words: not reported again. */
+  told = false;
+
   constructor(
     readonly code: string,
     message: string,

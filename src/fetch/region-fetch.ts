@@ -2,7 +2,7 @@
 // and jitter on throttling, 5xx and network errors, each page written as soon as it arrives.
 // The position (page token + events of that page written) is kept for the resume command.
 import { LookupEventsCommand, type CloudTrailClient, type LookupEventsCommandOutput } from '@aws-sdk/client-cloudtrail';
-import type { OutputWriter } from '../output/output-writer';
+import { WriteFailure, type OutputWriter } from '../output/output-writer';
 import type { LookupParams } from './lookup-options';
 import type { RegionPosition } from './resume-token';
 import { backoffMs, isRetryable, ThrottleBudget } from './throttle-budget';
@@ -24,6 +24,8 @@ export interface FetchRun {
   sleep: (ms: number) => Promise<void>;
   /** Reports a problem with one event that does not stop the run. */
   note: (message: string) => void;
+  /** Told before a call in `region` is tried again after `err` (`attempt` tries made so far). */
+  retrying: (region: string, err: unknown, attempt: number) => void;
 }
 
 /** The resume position does not fit what the endpoint returns: resuming again would not help. */
@@ -50,9 +52,15 @@ export async function fetchRegion(
     }
     const fresh = events.slice(position.skip, position.skip + run.remaining);
     for (const e of fresh) run.out.write(`${itemLine(e, run.note)}\n`);
+    try {
+      await run.out.flush();
+    } catch (err) {
+      // Standard output failed (a full disk): the position counts the lines that went out whole.
+      if (err instanceof WriteFailure) advance(position, page, Math.min(err.takeLines(), fresh.length), events.length);
+      throw err;
+    }
     stats.events += fresh.length;
     run.remaining -= fresh.length;
-    await run.out.flush();
     if (run.out.closed) {
       run.stopped = true;
       return;
@@ -61,9 +69,16 @@ export async function fetchRegion(
       position.skip += fresh.length;
       return;
     }
-    if (page.NextToken) Object.assign(position, { token: page.NextToken, skip: 0 });
-    else position.done = true;
+    advance(position, page, fresh.length, events.length);
   }
+}
+
+/** `written` more events of the page are out: the next page once the page is all out. */
+function advance(position: RegionPosition, page: LookupEventsCommandOutput, written: number, pageLength: number): void {
+  position.skip += written;
+  if (position.skip < pageLength) return;
+  if (page.NextToken) Object.assign(position, { token: page.NextToken, skip: 0 });
+  else position.done = true;
 }
 
 async function callWithRetries(
@@ -89,6 +104,7 @@ async function callWithRetries(
     } catch (err) {
       if (run.stopped || !isRetryable(err) || attempt >= run.maxAttempts) throw err;
       stats.retries++;
+      run.retrying(await client.config.region(), err, attempt);
       await run.sleep(backoffMs(attempt));
     }
   }

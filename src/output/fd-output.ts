@@ -19,6 +19,11 @@ const PIPE_THREAD_AFTER = 1024 * 1024;
 export class FdOutput extends Writable {
   private written = 0;
   private writer: PipeWriter | undefined;
+  /**
+   * The failed write, known as it happens (the stream's 'error' event comes ticks later), with
+   * how much of its chunk went out before it failed.
+   */
+  failed: { error: NodeJS.ErrnoException; chunk: Buffer; wrote: number } | undefined;
 
   constructor(
     private readonly descriptor: number,
@@ -28,17 +33,19 @@ export class FdOutput extends Writable {
   }
 
   override _write(chunk: Buffer, _encoding: BufferEncoding, done: (err?: Error | null) => void): void {
+    const progress = { at: 0 };
     try {
-      let at = 0;
       if (!this.writer && (!this.isPipe || this.written < PIPE_THREAD_AFTER)) {
-        at = this.writeBlocking(chunk);
-        this.written += at;
+        this.writeBlocking(chunk, progress);
+        this.written += progress.at;
       }
+      const at = progress.at;
       if (at < chunk.length) {
         this.writer ??= this.startWriter();
         this.writer.write(at === 0 ? chunk : chunk.subarray(at));
       }
     } catch (err) {
+      this.failed ??= { error: err as NodeJS.ErrnoException, chunk, wrote: progress.at };
       done(err as Error);
       return;
     }
@@ -46,15 +53,14 @@ export class FdOutput extends Writable {
   }
 
   /** Writes with blocking writes; stops short only on a pipe that stays non-blocking. */
-  private writeBlocking(chunk: Buffer): number {
-    let at = 0;
+  private writeBlocking(chunk: Buffer, progress: { at: number }): void {
     for (let madeBlocking = false; ; madeBlocking = true) {
       try {
-        while (at < chunk.length) at += writeSync(this.descriptor, chunk, at, chunk.length - at);
-        return at;
+        while (progress.at < chunk.length) progress.at += writeSync(this.descriptor, chunk, progress.at, chunk.length - progress.at);
+        return;
       } catch (err) {
         if (!this.isPipe || (err as NodeJS.ErrnoException).code !== 'EAGAIN') throw err;
-        if (madeBlocking || !makeStdoutBlocking()) return at;
+        if (madeBlocking || !makeStdoutBlocking()) return;
       }
     }
   }

@@ -24,7 +24,7 @@ export class OutputWriter {
   constructor(private readonly stream: Writable) {
     stream.on('error', (err: NodeJS.ErrnoException) => {
       if (err.code === 'EPIPE' || err.code === 'ERR_STREAM_DESTROYED') this.broken = true;
-      else this.failure = writeFailure(err);
+      else this.failure ??= this.ownFailure() ?? writeFailure(err);
     });
   }
 
@@ -159,10 +159,20 @@ export class OutputWriter {
     return out;
   }
 
-  /** A failed write is kept (by the stream's 'error' listener) and thrown by the next flush. */
+  /**
+   * A failed write is kept (by the stream's 'error' listener) and thrown by the next flush; our
+   * own output's is known at once, with what of the failed chunk did go out.
+   */
   private throwIfFailed(): void {
+    if (this.stream instanceof FdOutput && this.stream.failed?.error.code === 'EPIPE') this.broken = true;
+    else this.failure ??= this.ownFailure();
     const failure: Error | undefined = this.failure;
     if (failure) throw failure;
+  }
+
+  private ownFailure(): WriteFailure | undefined {
+    const failed = this.stream instanceof FdOutput ? this.stream.failed : undefined;
+    return failed && writeFailure(failed.error, failed.chunk.subarray(0, failed.wrote));
   }
 
   private drained(): Promise<void> {
@@ -180,11 +190,41 @@ export class OutputWriter {
   }
 }
 
+/**
+ * Standard output failed (a full disk, a file size limit). `lines` counts the lines of the
+ * failed write that went out whole; `cut` is how many bytes of a line after them went out too
+ * (the output then ends in a line cut short).
+ */
+export class WriteFailure extends CtError {
+  private linesTaken = false;
+
+  constructor(
+    message: string,
+    private readonly lines: number,
+    readonly cut: number,
+  ) {
+    super('output', message, EXIT.data);
+  }
+
+  /** The whole lines of the failed write, to the one writer whose write it was (0 to the others). */
+  takeLines(): number {
+    if (this.linesTaken) return 0;
+    this.linesTaken = true;
+    return this.lines;
+  }
+}
+
 /** `ENOSPC: no space left on device, write` as one line for a user: what failed, and why. */
-function writeFailure(err: NodeJS.ErrnoException): CtError {
+function writeFailure(err: NodeJS.ErrnoException, wrote?: Buffer): WriteFailure {
   const prefix = `${err.code}: `;
   const why = err.code && err.message.startsWith(prefix) ? `${err.message.slice(prefix.length).replace(/, write$/, '')} (${err.code})` : err.message;
-  return new CtError('output', `could not write to standard output: ${why}`, EXIT.data);
+  let lines = 0;
+  let lastEnd = 0;
+  for (let i = wrote ? wrote.indexOf(10) : -1; i >= 0; i = wrote!.indexOf(10, i + 1)) {
+    lines++;
+    lastEnd = i + 1;
+  }
+  return new WriteFailure(`could not write to standard output: ${why}`, lines, wrote ? wrote.length - lastEnd : 0);
 }
 
 /**

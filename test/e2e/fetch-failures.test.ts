@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { eventIds, FETCH_ENV, lines, ROOT, SAMPLE, serve, sh, tempDir } from '../helpers';
+import { eventIds, FETCH_ENV, lines, ROOT, SAMPLE, serve, sh, tempDir, type ShellResult } from '../helpers';
 
 const items = gunzipSync(readFileSync(SAMPLE)).toString('utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l));
 const idsIn = (region: string): string[] => items.filter((i) => JSON.parse(i.CloudTrailEvent).awsRegion === region).map((i) => i.EventId).sort();
@@ -153,6 +153,26 @@ describe('resuming', () => {
       expect(r.stderr).toContain(message);
       expect(r.stderr).toContain('the --starting-token does not fit this command');
       expect(r.stderr).not.toContain('To resume');
+    } finally {
+      s.stop();
+    }
+  });
+});
+
+describe('a full disk', () => {
+  test('stdout fails mid-line: the message says so, and after removing the cut line the resume command gets every event exactly once', async () => {
+    const s = await serve(['--rate', '0', SAMPLE]);
+    const dir = tempDir();
+    try {
+      // A file size limit stands in for a full disk: writes past it fail with EFBIG (SIGXFSZ ignored).
+      const first = await sh(`trap '' XFSZ; ulimit -f 100; ${FETCH_ENV} ct-fetch --endpoint-url ${s.url} --region us-east-1 --rate 0 --page-size 20 > out`, { cwd: dir });
+      expect(first.code).toBe(1);
+      expect(first.stderr).toMatch(/could not write to standard output: file too large \(EFBIG\); every event before is on stdout whole\. It ends in a line cut short \(\d+ bytes\)/);
+      expect(first.stderr.match(/could not write/g)).toHaveLength(1);
+      const resume = /to resume:\n {2}(ct-fetch .*)/.exec(first.stderr)![1];
+      const rest = await sh(`sed -i '$d' out && ${FETCH_ENV} ${resume} >> out`, { cwd: dir });
+      expect(rest.code).toBe(0);
+      expect(eventIds(readFileSync(path.join(dir, 'out'), 'utf8'))).toEqual(idsIn('us-east-1'));
     } finally {
       s.stop();
     }
@@ -333,6 +353,67 @@ describe('credentials and permissions', () => {
     const r = await sh(`env -i PATH="$PATH" HOME=${home} AWS_ACCESS_KEY_ID=a AWS_SECRET_ACCESS_KEY=b ct-fetch --endpoint-url http://127.0.0.1:9`);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('ct-fetch: no Region: pass --region (or set AWS_REGION, or a region in your profile)');
+  });
+
+  test('an unknown --profile is a usage error naming the profiles there are, before any call, and keys in the environment raise no SDK warning', async () => {
+    const s = await serve(['--rate', '0', SAMPLE]);
+    try {
+      const home = tempDir();
+      const setup = `mkdir -p ${home}/.aws && printf '[audit]\\naws_access_key_id = AKIDPROFILE\\naws_secret_access_key = ${SECRET}\\n' > ${home}/.aws/credentials`;
+      const run = (profile: string): Promise<ShellResult> =>
+        sh(`${setup}; env -i PATH="$PATH" HOME=${home} AWS_EC2_METADATA_DISABLED=true AWS_ACCESS_KEY_ID=AKIDENV AWS_SECRET_ACCESS_KEY=x ct-fetch --profile ${profile} --endpoint-url ${s.url} --region us-east-1 -a EventName=SwitchRole`);
+      const typo = await run('audti');
+      expect(typo.stderr).toBe(
+        "ct-fetch: --profile: no profile 'audti' in ~/.aws/config or ~/.aws/credentials; did you mean audit? Profiles: audit\n",
+      );
+      expect(typo.code).toBe(2);
+      expect((await s.stats()).requests).toBe(0);
+      const right = await run('audit');
+      expect(right.code).toBe(0);
+      expect(right.stderr).not.toContain('WARNING');
+      expect(right.stderr.trim().split('\n')).toHaveLength(1);
+    } finally {
+      s.stop();
+    }
+  });
+
+  test('an endpoint URL that is no URL is a usage error before any call', async () => {
+    const r = await sh(`${FETCH_ENV} ct-fetch --region us-east-1 --endpoint-url 'htp//127.0.0.1 8080'`);
+    expect(r.stderr).toContain("ct-fetch: --endpoint-url: 'htp//127.0.0.1 8080' is not an http(s) URL");
+    expect(r.code).toBe(2);
+  });
+
+  test('an HTML page from a proxy is told as such, not as access denied', async () => {
+    const server = createServer((req, res) => {
+      req.resume();
+      req.on('end', () => {
+        res.writeHead(403, { 'content-type': 'text/html' });
+        res.end('<html><body><h1>403 Forbidden</h1>Blocked by proxy</body></html>');
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      const r = await sh(`${FETCH_ENV} ct-fetch --endpoint-url ${url} --region us-east-1 --max-attempts 1`);
+      expect(r.stderr).toContain(`ct-fetch: us-east-1: ${url} answered HTTP 403 with something that is not an AWS answer (a proxy, firewall or captive portal in the way`);
+      expect(r.stderr).not.toMatch(/access denied|Unexpected token/);
+      expect(r.code).toBe(1);
+    } finally {
+      server.close();
+    }
+  });
+
+  test('a refused connection: what is being retried is said at once, then that it gave up', async () => {
+    const server = createServer();
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    server.close();
+    const r = await sh(`${FETCH_ENV} ct-fetch --endpoint-url ${url} --region us-east-1 --max-attempts 3`);
+    expect(lines(r.stderr).slice(1)).toEqual([
+      `ct-fetch: us-east-1: cannot reach ${url} (ECONNREFUSED); trying again (up to 3 tries, --max-attempts), attempt 2`,
+      `ct-fetch: us-east-1: cannot reach ${url} (ECONNREFUSED); gave up after the retries`,
+    ]);
+    expect(r.code).toBe(1);
   });
 
   test('--profile reads the named profile', async () => {
