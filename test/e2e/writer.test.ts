@@ -64,12 +64,14 @@ describe('what the commands write', () => {
     expect(r.code).toBe(1);
   }, 30000);
 
-  test('ct-fetch: events onto a full disk end it with that line and exit 1; to a reader that goes away, quietly', async () => {
+  test('ct-fetch: events onto a full disk end it with that line, the resume command and exit 1; to a reader that goes away, quietly', async () => {
     const s = await serve(['--rate', '0', SAMPLE]);
     try {
       const fetch = `${FETCH_ENV} ct-fetch --endpoint-url ${s.url} --region us-east-1 --start-time 2020-01-01`;
       const full = await sh(`${fetch} > /dev/full`);
-      expect(full.stderr).toContain(FULL('ct-fetch'));
+      expect(full.stderr).toContain(
+        'ct-fetch: could not write to standard output: no space left on device (ENOSPC); every event before is on stdout whole. Then, to resume:\n  ct-fetch ',
+      );
       expect(full.code).toBe(1);
       const early = await sh(`{ ${fetch} 2>/dev/null; echo "status=$?" >&2; } | head -1`);
       expect(early.stdout.split('\n')).toHaveLength(2);
