@@ -73,6 +73,25 @@ export const fetchCommand: Command<FetchOptions> = {
   run: runFetch,
 };
 
+const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+type StopSignal = (typeof STOP_SIGNALS)[number];
+/** As a shell reports a command a signal ended: 128 + the signal's number. */
+const SIGNAL_STATUS: Record<StopSignal, number> = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129 };
+
+/** A backoff that a stop cuts short. */
+function abortableSleep(ms: number, abort: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (abort.aborted) return resolve();
+    const done = (): void => {
+      clearTimeout(timer);
+      abort.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    abort.addEventListener('abort', done);
+  });
+}
+
 /** How long a run whose reader went away waits for a SIGINT already on its way. */
 const SIGNAL_GRACE_MS = 100;
 
@@ -106,7 +125,7 @@ async function runFetch(options: FetchOptions, io: Io): Promise<number> {
     abort: new AbortController(),
     maxAttempts: Math.max(1, options['max-attempts']),
     pageSize,
-    sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
+    sleep: (ms) => abortableSleep(ms, run.abort.signal),
     note: (message) => {
       noted = true;
       warn(io, message);
@@ -125,15 +144,23 @@ async function runFetch(options: FetchOptions, io: Io): Promise<number> {
   const told = new Set<string>();
   const stats = new Map<string, RegionStats>(regions.map((r) => [r, { events: 0, pages: 0, retries: 0 }]));
   const progress = new Progress(io.stderr, stats, options.progress ?? Boolean((io.stderr as { isTTY?: boolean }).isTTY));
-  let interrupted = false;
-  const onInterrupt = (): void => {
-    interrupted = true;
+  // Ctrl-C, `timeout` (SIGTERM) or a closed terminal (SIGHUP): stop calling, write what has
+  // come, print the resume command. A second signal stops at once, with the command as it stands.
+  let signal: StopSignal | undefined;
+  const onSignal = (name: StopSignal): void => {
+    if (signal) {
+      progress.stop();
+      warn(io, `${name} again: stopped at once; what was fetched is on stdout. To resume:\n  ${resumeCommand(io.argv ?? [], encodeResume(positions), pinnedWindow(options, params))}`);
+      process.exit(SIGNAL_STATUS[signal]);
+    }
+    signal = name;
     run.stopped = true;
     run.abort.abort();
   };
-  // Every Region's call in flight listens to the one signal: more than node's default of 10.
-  setMaxListeners(regions.length + 10, run.abort.signal);
-  process.once('SIGINT', onInterrupt);
+  // Every Region's call and backoff in flight listens to the one signal: more than node's default of 10.
+  setMaxListeners(2 * regions.length + 10, run.abort.signal);
+  const handlers = STOP_SIGNALS.map((name) => [name, () => onSignal(name)] as const);
+  for (const [name, handler] of handlers) process.on(name, handler);
   const failures: string[] = [];
   let badToken = false;
   let outputFailure: WriteFailure | undefined;
@@ -145,7 +172,7 @@ async function runFetch(options: FetchOptions, io: Io): Promise<number> {
           await fetchRegion(client, params, positions.get(region)!, run, new ThrottleBudget(options.rate), stats.get(region)!);
         } catch (err) {
           // After Ctrl-C the aborted calls fail too; that is not a failure to report.
-          if (interrupted) return;
+          if (signal) return;
           if (err instanceof WriteFailure) {
             outputFailure ??= err;
             run.stopped = true;
@@ -163,8 +190,8 @@ async function runFetch(options: FetchOptions, io: Io): Promise<number> {
     // Ctrl-C on a pipeline reaches every command at once: our reader may go away before our own
     // SIGINT handler has run. A moment for it, so the interruption is told as one, with the
     // resume command, not as a reader that went away.
-    if (run.out.closed && !interrupted) await new Promise((resolve) => setTimeout(resolve, SIGNAL_GRACE_MS));
-    process.off('SIGINT', onInterrupt);
+    if (run.out.closed && !signal) await new Promise((resolve) => setTimeout(resolve, SIGNAL_GRACE_MS));
+    for (const [name, handler] of handlers) process.off(name, handler);
     progress.stop();
     if (!outputFailure) await run.out.flush();
   }
@@ -185,7 +212,7 @@ async function runFetch(options: FetchOptions, io: Io): Promise<number> {
     );
     return EXIT.data;
   }
-  const code = finish(io, { failures, interrupted, positions, maxItems, run, pinned: pinnedWindow(options, params) });
+  const code = finish(io, { failures, signal, positions, maxItems, run, pinned: pinnedWindow(options, params) });
   return code === EXIT.ok && noted ? EXIT.data : code;
 }
 
@@ -204,7 +231,7 @@ function finish(
   io: Io,
   s: {
     failures: string[];
-    interrupted: boolean;
+    signal: StopSignal | undefined;
     positions: Map<string, RegionPosition>;
     maxItems?: number;
     run: FetchRun;
@@ -215,12 +242,13 @@ function finish(
   const unfinished = [...s.positions.values()].some((p) => !p.done);
   const progressed = [...s.positions.values()].some((p) => p.done || p.token !== null || p.skip > 0);
   // A reader that went away (`| head`) is a normal end, unless Ctrl-C took the whole pipeline down.
-  if (s.run.out.closed && !s.interrupted) return EXIT.ok;
-  if (!unfinished || (!progressed && !s.interrupted)) return s.failures.length ? EXIT.data : EXIT.ok;
+  if (s.run.out.closed && !s.signal) return EXIT.ok;
+  if (!unfinished || (!progressed && !s.signal)) return s.failures.length ? EXIT.data : EXIT.ok;
   const resume = resumeCommand(io.argv ?? [], encodeResume(s.positions), s.pinned);
-  if (s.failures.length || s.interrupted) {
-    warn(io, `${s.interrupted ? 'interrupted' : 'stopped'}; what was fetched is on stdout. To resume:\n  ${resume}`);
-    return s.interrupted ? 130 : EXIT.data;
+  if (s.failures.length || s.signal) {
+    const how = s.signal === undefined ? 'stopped' : s.signal === 'SIGINT' ? 'interrupted' : `stopped by ${s.signal}`;
+    warn(io, `${how}; what was fetched is on stdout. To resume:\n  ${resume}`);
+    return s.signal ? SIGNAL_STATUS[s.signal] : EXIT.data;
   }
   warn(io, `stopped at --max-items ${s.maxItems}; to go on:\n  ${resume}`);
   return EXIT.ok;

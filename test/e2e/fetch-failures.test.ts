@@ -4,7 +4,7 @@ import { describe, expect, test } from 'vitest';
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { eventIds, FETCH_ENV, lines, ROOT, SAMPLE, serve, sh, tempDir, type ShellResult } from '../helpers';
@@ -241,6 +241,82 @@ describe('stopping early', () => {
       s.stop();
     }
   }, 60000);
+
+  /** ct-fetch as a child of the test, with its stderr collected and its end awaited. */
+  function startFetch(args: string[]): { child: ReturnType<typeof spawn>; stderr: () => string; stdout: () => string; done: Promise<number | null> } {
+    const child = spawn(path.join(ROOT, 'dist/bin/ct-fetch.js'), args, {
+      env: { ...process.env, AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE', AWS_SECRET_ACCESS_KEY: SECRET, AWS_EC2_METADATA_DISABLED: 'true' },
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    const done = new Promise<number | null>((res) => child.on('close', res));
+    return { child, stderr: () => stderr, stdout: () => stdout, done };
+  }
+
+  test.each([
+    ['SIGTERM', 143, 'stopped by SIGTERM'],
+    ['SIGHUP', 129, 'stopped by SIGHUP'],
+  ] as const)('%s (timeout, a closed terminal) stops like Ctrl-C: the resume command, exit %i, every event once after resuming', async (name, status, told) => {
+    const s = await serve(['--rate', '0', '--delay', '300', SAMPLE]);
+    try {
+      const run = startFetch(['--endpoint-url', s.url, '--region', 'eu-west-1', '--rate', '0', '--page-size', '30']);
+      await new Promise((res) => setTimeout(res, 1500));
+      run.child.kill(name);
+      expect(await run.done).toBe(status);
+      expect(run.stderr()).toContain(`ct-fetch: ${told}; what was fetched is on stdout. To resume:`);
+      const all = await runToEnd({ stdout: run.stdout(), stderr: run.stderr(), code: 1 });
+      expect(eventIds(all.stdout)).toEqual(idsIn('eu-west-1'));
+    } finally {
+      s.stop();
+    }
+  }, 60000);
+
+  test('Ctrl-C during a retry backoff stops at once, not after the sleep', async () => {
+    const s = await serve(['--rate', '0', '--fail-rate', '1', SAMPLE]);
+    try {
+      const run = startFetch(['--endpoint-url', s.url, '--region', 'eu-west-1', '--rate', '0', '--max-attempts', '40']);
+      // After the 6th failure the backoff is drawn from 0 to 16 s.
+      while ((await s.stats()).failed < 6) await new Promise((res) => setTimeout(res, 50));
+      const failedBefore = (await s.stats()).failed;
+      const sent = Date.now();
+      run.child.kill('SIGINT');
+      expect(await run.done).toBe(130);
+      // Not a speed target: the bound is far above an exit's cost and far below the backoffs.
+      expect(Date.now() - sent).toBeLessThan(3000);
+      expect((await s.stats()).failed).toBeLessThanOrEqual(failedBefore + 1);
+      expect(run.stderr()).toContain('ct-fetch: interrupted; what was fetched is on stdout. To resume:');
+    } finally {
+      s.stop();
+    }
+  }, 60000);
+
+  test('a second Ctrl-C while something will not stop (a credential process that hangs) ends the run at once, with the resume command', async () => {
+    const s = await serve(['--rate', '0', SAMPLE]);
+    const home = tempDir();
+    mkdirSync(path.join(home, '.aws'));
+    writeFileSync(path.join(home, '.aws/config'), `[profile slow]\ncredential_process = sleep 7\n`);
+    try {
+      const child = spawn(path.join(ROOT, 'dist/bin/ct-fetch.js'), ['--profile', 'slow', '--endpoint-url', s.url, '--region', 'eu-west-1'], {
+        env: { PATH: process.env.PATH, HOME: home, AWS_EC2_METADATA_DISABLED: 'true' },
+      });
+      let stderr = '';
+      child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+      let ended = false;
+      const done = new Promise<number | null>((res) => child.on('close', (code) => ((ended = true), res(code))));
+      await new Promise((res) => setTimeout(res, 1000));
+      child.kill('SIGINT');
+      await new Promise((res) => setTimeout(res, 1000));
+      expect(ended).toBe(false); // the SDK waits for the credential process
+      child.kill('SIGINT');
+      expect(await done).toBe(130);
+      expect(stderr).toContain('ct-fetch: SIGINT again: stopped at once; what was fetched is on stdout. To resume:\n  ct-fetch --profile slow');
+      expect((await s.stats()).requests).toBe(0);
+    } finally {
+      s.stop();
+    }
+  }, 30000);
 
   test('Ctrl-C on a whole pipeline (as a terminal sends it) still prints the resume command', async () => {
     const s = await serve(['--rate', '0', '--delay', '300', SAMPLE]);
