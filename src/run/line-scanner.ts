@@ -121,9 +121,17 @@ export class LineScanner {
       this.handler.event(value, raw);
     } catch (err) {
       if (err instanceof CtError && err.code !== 'strict') this.problem(err.message, label);
+      else if (isStackOverflow(err)) this.problem(TOO_DEEP, label);
       else throw err;
     }
   }
+}
+
+const TOO_DEEP = 'nested too deeply to handle (thousands of levels); event skipped';
+
+/** A record nested thousands of levels deep overflows the stack of any recursive walk (JSON.stringify's too). */
+function isStackOverflow(err: unknown): boolean {
+  return err instanceof RangeError && err.message.includes('call stack');
 }
 
 function looksLikeObject(buf: Buffer, start: number, end: number): boolean {
