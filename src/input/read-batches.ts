@@ -6,7 +6,7 @@
 import type { Gunzip } from 'node:zlib';
 import { poison, POISONING } from '../common/poison';
 import { FileReader, PipeReader, type ByteStream } from './readers';
-import { expandSources, type Source } from './sources';
+import { expandSources, type ProblemSink, type Source } from './sources';
 import { CONTAINER_KEYS, firstKeyOf } from '../events/shapes';
 import { wholeDocument, WHOLE_DOCUMENT_LIMIT, type DocumentEntry } from './whole-document';
 
@@ -30,7 +30,7 @@ export interface ValuesBatch {
 export type Batch = LinesBatch | ValuesBatch;
 
 /** Called for data that cannot be read; place is "file", "file:line" or "file: Records[3]". */
-export type ProblemSink = (place: string, message: string) => void;
+export type { ProblemSink } from './sources';
 
 /**
  * Where NDJSON from a regular file or a pipe on stdin is read to, instead of a new buffer per

@@ -1,6 +1,6 @@
 // Expands command-line arguments into byte streams: stdin, files, and directories walked for
 // the `.json` / `.json.gz` / `.ndjson` files that `aws s3 sync` of a trail bucket leaves.
-import { createReadStream, readdirSync, statSync } from 'node:fs';
+import { createReadStream, readdirSync, realpathSync, statSync, type Dirent } from 'node:fs';
 import path from 'node:path';
 import { FileReader, READ_CHUNK, type ByteStream } from './readers';
 
@@ -10,13 +10,16 @@ export interface Source {
   open(): ByteStream;
 }
 
+/** Where bad input is told. A `note` is worth saying but is no problem (no exit status 1). */
+export type ProblemSink = (place: string, message: string, severity?: 'note') => void;
+
 const DATA_FILE = /\.(json|ndjson|jsonl)(\.gz)?$/i;
 
 
 export async function* expandSources(
   args: readonly string[],
   stdin: ByteStream,
-  onMissing: (name: string, message: string) => void,
+  onMissing: ProblemSink,
 ): AsyncGenerator<Source> {
   const list = args.length === 0 ? ['-'] : args;
   for (const arg of list) {
@@ -28,24 +31,65 @@ export async function* expandSources(
     try {
       stat = statSync(arg);
     } catch (err) {
-      onMissing(arg, (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file or directory' : String(err));
+      onMissing(arg, fileErrorText(err));
       continue;
     }
-    if (stat.isDirectory()) yield* walk(arg);
+    if (stat.isDirectory()) yield* walk(arg, new Map([[realpathSync(arg), arg]]), onMissing);
     else yield fileSource(arg, stat.isFile());
   }
+}
+
+/** `no such file or directory`, `permission denied (EACCES)`: an errno as a user reads it. */
+function fileErrorText(err: unknown): string {
+  const e = err as NodeJS.ErrnoException;
+  if (e.code === 'ENOENT') return 'no such file or directory';
+  if (e.code === 'EACCES') return 'permission denied (EACCES)';
+  if (e.code === 'ELOOP') return 'too many levels of symbolic links (ELOOP)';
+  return e.code && e.message.startsWith(`${e.code}: `) ? `${e.message.slice(e.code.length + 2).replace(/,.*$/, '')} (${e.code})` : String(err);
 }
 
 function fileSource(file: string, regular: boolean): Source {
   return { name: file, open: () => (regular ? new FileReader(file) : createReadStream(file, { highWaterMark: READ_CHUNK })) };
 }
 
-async function* walk(dir: string): AsyncGenerator<Source> {
-  const entries = readdirSync(dir, { withFileTypes: true });
+/**
+ * The data files under `dir`, in name order. A directory that cannot be read is reported and
+ * passed over. Symbolic links are followed; a directory or file reached a second time (a link
+ * loop, or a link to what the walk reads anyway) is reported and read once only; a broken link
+ * is reported. `seen` maps the real path of each directory and file read to its name here.
+ */
+async function* walk(dir: string, seen: Map<string, string>, onProblem: ProblemSink): AsyncGenerator<Source> {
+  let entries: Dirent[];
+  try {
+    entries = readdirSync(dir, { withFileTypes: true });
+  } catch (err) {
+    onProblem(dir, `cannot read the directory: ${fileErrorText(err)}; skipped`);
+    return;
+  }
   entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   for (const entry of entries) {
     const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) yield* walk(full);
-    else if (entry.isFile() && DATA_FILE.test(entry.name)) yield fileSource(full, true);
+    let isDirectory = entry.isDirectory();
+    let isFile = entry.isFile();
+    if (entry.isSymbolicLink()) {
+      try {
+        const target = statSync(full);
+        isDirectory = target.isDirectory();
+        isFile = target.isFile();
+      } catch (err) {
+        if (DATA_FILE.test(entry.name) || (err as NodeJS.ErrnoException).code === 'ELOOP') onProblem(full, `broken symbolic link: ${fileErrorText(err)}; skipped`);
+        continue;
+      }
+    }
+    if (!isDirectory && !(isFile && DATA_FILE.test(entry.name))) continue;
+    const real = realpathSync(full);
+    const first = seen.get(real);
+    if (first !== undefined) {
+      onProblem(full, `the same ${isDirectory ? 'directory' : 'file'} as ${first}, read once only`, 'note');
+      continue;
+    }
+    seen.set(real, full);
+    if (isDirectory) yield* walk(full, seen, onProblem);
+    else yield fileSource(full, true);
   }
 }

@@ -57,7 +57,8 @@ export class EventLoop {
       }
       // Lines are read into a reused buffer when no output is left pointing into it.
       const arena = out.takesWrites ? (handler.lineArena ?? plainArena()) : undefined;
-      const problem = (place: string, message: string): void => this.problem(message, place);
+      const problem = (place: string, message: string, severity?: 'note'): void =>
+        severity === 'note' ? warn(this.io, `${place}: note: ${message}`) : this.problem(message, place);
       if (this.io.stdinIsTerminal && (inputs.length === 0 || inputs.includes('-'))) {
         warn(this.io, 'reading events from the terminal: paste them and end with Ctrl-D, or name a file or pipe them in');
       }

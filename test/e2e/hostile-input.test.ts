@@ -1,9 +1,9 @@
 // Hostile input: what an adversarial run fed the readers. Each bad event or file is reported with
 // its place, and everything after it is still read.
 import { describe, expect, test } from 'vitest';
-import { writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { lines, sh, tempDir } from '../helpers';
+import { binDir, lines, sh, tempDir } from '../helpers';
 
 const DEEP = `${'['.repeat(5000)}${']'.repeat(5000)}`;
 
@@ -24,5 +24,49 @@ describe('a record nested 5,000 levels deep', () => {
     expect(r.stderr).toBe(`${command.split(' ')[0]}: ${place}: nested too deeply to handle (thousands of levels); event skipped\n`);
     expect(lines(r.stdout)).toEqual(expected);
     expect(r.code).toBe(1);
+  });
+});
+
+describe('walking a folder', () => {
+  /** A tree with a locked folder, a link loop, a link to a folder walked anyway, a linked file and a broken link. */
+  function tree(): string {
+    const dir = tempDir();
+    const at = (p: string): string => path.join(dir, p);
+    for (const d of ['walk/a', 'walk/b', 'walk/locked']) mkdirSync(at(d), { recursive: true });
+    writeFileSync(at('walk/a/1.json'), '{"eventName":"A"}\n');
+    writeFileSync(at('walk/b/2.json'), '{"eventName":"B"}\n');
+    writeFileSync(at('walk/locked/3.json'), '{"eventName":"L"}\n');
+    symlinkSync('../b', at('walk/a/linkb'));
+    symlinkSync('..', at('walk/b/up'));
+    symlinkSync('../a/1.json', at('walk/b/linked.json'));
+    symlinkSync('nowhere.json', at('walk/b/broken.json'));
+    chmodSync(at('walk/locked'), 0);
+    return dir;
+  }
+
+  test('an unreadable folder and a broken link are reported and passed over; links are followed, each file read once', async () => {
+    const dir = tree();
+    // Root reads any folder: the walk runs without the capabilities that let it (setpriv, util-linux).
+    const caps = '-dac_override,-dac_read_search';
+    const asUser = process.getuid?.() === 0 ? `setpriv --inh-caps=${caps} --bounding-set=${caps} ` : '';
+    const r = await sh(`${asUser}${binDir()}/ct-csv -f eventName --no-header walk`, { cwd: dir });
+    expect(lines(r.stdout)).toEqual(['A', 'B']);
+    expect(lines(r.stderr)).toEqual([
+      'ct-csv: walk/a/linkb/broken.json: broken symbolic link: no such file or directory; skipped',
+      'ct-csv: walk/a/linkb/linked.json: note: the same file as walk/a/1.json, read once only',
+      'ct-csv: walk/a/linkb/up: note: the same directory as walk, read once only',
+      'ct-csv: walk/b: note: the same directory as walk/a/linkb, read once only',
+      'ct-csv: walk/locked: cannot read the directory: permission denied (EACCES); skipped',
+    ]);
+    expect(r.code).toBe(1);
+  });
+
+  test('links alone (no unreadable folder): notes only, exit 0', async () => {
+    const dir = tree();
+    chmodSync(path.join(dir, 'walk/locked'), 0o755);
+    const r = await sh('rm walk/b/broken.json && ct-where -c "eventName exists" walk', { cwd: dir });
+    expect(r.stdout).toBe('3\n');
+    expect(r.stderr).not.toMatch(/skipped/);
+    expect(r.code).toBe(0);
   });
 });
