@@ -2,6 +2,7 @@
 // help and shell completion are made from it), its usage text, and run(options, io) -> exit status.
 import type { Argv, Options } from 'yargs';
 import type { Io } from '../run/io';
+import { usageError } from '../common/errors';
 
 /** Options by long name, as yargs takes them. */
 export type OptionTable = Readonly<Record<string, Options>>;
@@ -28,4 +29,25 @@ export interface PlainArguments {
 export function toList(value: unknown): string[] {
   if (value === undefined) return [];
   return (Array.isArray(value) ? value : [value]).map(String);
+}
+
+/** --max-line, shared by every command that reads events. */
+export const MAX_LINE_OPTION: Options = {
+  type: 'string',
+  describe: 'Longest line read, in bytes or with K, M, G (default 16M); a longer one is reported and skipped, so memory stays bounded',
+  coerce: (value: unknown): number => {
+    if (Array.isArray(value)) throw usageError(`--max-line was given ${value.length} times; give it once`);
+    const bytes = parseSize(String(value));
+    if (bytes === undefined) throw usageError(`--max-line: expected a size such as 64M, 512K or 1G, not '${String(value)}'`);
+    return bytes;
+  },
+};
+
+/** `64M`, `512K`, `1G`, `100000` -> bytes; undefined when it is not a size. */
+export function parseSize(text: string): number | undefined {
+  const m = /^\s*(\d+(?:\.\d+)?)\s*([KMG]i?B?|B)?\s*$/i.exec(text);
+  if (!m) return undefined;
+  const unit = (m[2] ?? '').toUpperCase()[0];
+  const bytes = Math.floor(Number(m[1]) * (unit === 'K' ? 1024 : unit === 'M' ? 1024 ** 2 : unit === 'G' ? 1024 ** 3 : 1));
+  return bytes >= 1 ? bytes : undefined;
 }

@@ -3,7 +3,7 @@
 // line break are always quoted (see output/csv-cells.ts).
 import type { Argv } from 'yargs';
 import { stringify } from 'csv-stringify/sync';
-import { toList, type Command, type OptionTable } from '../cli/command';
+import { toList, type Command, type OptionTable, MAX_LINE_OPTION } from '../cli/command';
 import { EventView } from '../events/event-view';
 import { neutraliseFormulas, QUOTE_CELLS_MATCHING } from '../output/csv-cells';
 import { EventLoop } from '../run/event-loop';
@@ -22,6 +22,7 @@ interface CsvOptions {
   'escape-formulas': boolean;
   tz?: string;
   strict: boolean;
+  'max-line'?: number;
 }
 
 export const DEFAULT_FIELDS = [
@@ -40,6 +41,7 @@ const OPTIONS: OptionTable = {
   'escape-formulas': { type: 'boolean', default: true, describe: "Prefix each line of a cell that starts with = + - @ (or after spaces, or full-width), tab or CR with ' (--no-escape-formulas to keep them)" },
   tz: { type: 'string', describe: "Render times in this zone: an IANA name (Asia/Tokyo), UTC or 'local'" },
   strict: { type: 'boolean', default: false, describe: 'Stop at the first unreadable line or document' },
+  'max-line': MAX_LINE_OPTION,
 };
 
 export const csvCommand: Command<CsvOptions> = {
@@ -82,7 +84,7 @@ async function runCsv(options: CsvOptions, io: Io): Promise<number> {
       string: (text: string) => (escape ? neutraliseFormulas(text) : text),
     },
   };
-  const loop = new EventLoop(io, options.strict);
+  const loop = new EventLoop(io, options.strict, options['max-line']);
   const out = io.out;
   let rows: unknown[][] = options.header ? [specs] : [];
   if (options.excel) out.write('\uFEFF');

@@ -2,7 +2,7 @@
 // their CloudTrailEvent string; records pass through unchanged, so this is also how trail files
 // and `aws cloudtrail lookup-events` output become NDJSON.
 import type { Argv } from 'yargs';
-import type { Command, OptionTable } from '../cli/command';
+import { MAX_LINE_OPTION, type Command, type OptionTable } from '../cli/command';
 import { EventLoop } from '../run/event-loop';
 import type { Io } from '../run/io';
 import { explodeHandler } from './explode-handler';
@@ -12,11 +12,13 @@ interface ExplodeOptions {
   files: string[];
   'keep-lookup': boolean;
   strict: boolean;
+  'max-line'?: number;
 }
 
 const OPTIONS: OptionTable = {
   'keep-lookup': { type: 'boolean', default: false, describe: 'Keep the lookup-only fields Username and Resources beside the record' },
   strict: { type: 'boolean', default: false, describe: 'Stop at the first unreadable line, document or CloudTrailEvent' },
+  'max-line': MAX_LINE_OPTION,
 };
 
 export const explodeCommand: Command<ExplodeOptions> = {
@@ -42,7 +44,7 @@ export const explodeCommand: Command<ExplodeOptions> = {
 };
 
 async function runExplode(options: ExplodeOptions, io: Io): Promise<number> {
-  const loop = new EventLoop(io, options.strict);
+  const loop = new EventLoop(io, options.strict, options['max-line']);
   // Lines are read from their bytes faster than a worker thread pays for itself (see
   // LineExploder); with --keep-lookup every line is parsed, and a thread shares the parsing.
   const threads = options['keep-lookup'] ? threadPlan('explode', { 'keep-lookup': true }) : undefined;

@@ -1,7 +1,7 @@
 // ct-where: keeps the events that match an expression. NDJSON lines that match are written byte
 // for byte; events from JSON documents come out as compact JSON lines.
 import type { Argv } from 'yargs';
-import { toList, type Command, type OptionTable } from '../cli/command';
+import { toList, type Command, type OptionTable, MAX_LINE_OPTION } from '../cli/command';
 import { existsSync } from 'node:fs';
 import { CtError, EXIT, usageError } from '../common/errors';
 import { unknownFieldWarning } from '../events/known-fields';
@@ -20,6 +20,7 @@ interface WhereOptions {
   'invert-match': boolean;
   count: boolean;
   strict: boolean;
+  'max-line'?: number;
 }
 
 const EXAMPLES: [string, string][] = [
@@ -48,6 +49,7 @@ const OPTIONS: OptionTable = {
   'invert-match': { alias: 'v', type: 'boolean', default: false, describe: 'Keep the events that do NOT match' },
   count: { alias: 'c', type: 'boolean', default: false, describe: 'Print only the number of matching events' },
   strict: { type: 'boolean', default: false, describe: 'Stop at the first unreadable line or document' },
+  'max-line': MAX_LINE_OPTION,
 };
 
 export const whereCommand: Command<WhereOptions> = {
@@ -79,7 +81,7 @@ async function runWhere(options: WhereOptions, io: Io): Promise<number> {
   }
   for (const hint of program.hints) warn(io, hint);
   const inputs = [...files, ...options.input];
-  const loop = new EventLoop(io, options.strict);
+  const loop = new EventLoop(io, options.strict, options['max-line']);
   const plan: WherePlan = { terms, now, invert: options['invert-match'], count: options.count };
   const handler = whereHandler(plan, io.out, program);
   const status = await loop.run(inputs, handler, threadPlan('where', plan));

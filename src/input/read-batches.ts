@@ -43,27 +43,31 @@ export interface LineArena {
   area(): Buffer;
 }
 
+/** The longest line read unless told otherwise (--max-line): far more than any real event. */
+export const DEFAULT_MAX_LINE = 16 * 1024 * 1024;
+
 export async function* readBatches(
   args: readonly string[],
   stdin: ByteStream,
   problem: ProblemSink,
   arena?: LineArena,
+  maxLine = DEFAULT_MAX_LINE,
 ): AsyncGenerator<Batch> {
   for await (const source of expandSources(args, stdin, problem)) {
-    yield* readSource(source, problem, arena);
+    yield* readSource(source, problem, arena, maxLine);
   }
 }
 
-async function* readSource(source: Source, problem: ProblemSink, arena: LineArena | undefined): AsyncGenerator<Batch> {
+async function* readSource(source: Source, problem: ProblemSink, arena: LineArena | undefined, maxLine: number): AsyncGenerator<Batch> {
   const raw = source.open();
   try {
     const chunks = await decompressed(raw);
-    const head = await readHead(chunks);
+    const head = await readHead(chunks, maxLine);
     if (head.bytes.length === 0) return;
     const readsInto = raw instanceof FileReader || raw instanceof PipeReader;
     const direct = arena && !chunks.gunzipped && readsInto ? { reader: raw, arena } : undefined;
     if (head.shape === 'document') yield* documentBatches(source.name, head.bytes, chunks.iterator, problem);
-    else yield* lineBatches(source.name, head.bytes, chunks.iterator, direct);
+    else yield* lineBatches(source.name, head.bytes, chunks.iterator, { direct, maxLine, problem });
   } catch (err) {
     problem(source.name, readErrorMessage(err));
   } finally {
@@ -144,7 +148,7 @@ type Shape = 'ndjson' | 'document';
  * but opens a value (`{`, `"key": {`...), as pretty-printed JSON does, and whose second line
  * is not a whole object.
  */
-async function readHead(chunks: ChunkStream): Promise<{ bytes: Buffer; shape: Shape }> {
+async function readHead(chunks: ChunkStream, maxLine: number): Promise<{ bytes: Buffer; shape: Shape }> {
   const parts: Buffer[] = [];
   let total = 0;
   for (;;) {
@@ -158,11 +162,16 @@ async function readHead(chunks: ChunkStream): Promise<{ bytes: Buffer; shape: Sh
     total += r.value.length;
     // Join only when a decision may be possible: the first bytes just came in, or a line ended.
     // (Joining on every chunk made a huge first line cost quadratic copying.)
-    if (before > HEAD_PEEK && r.value.indexOf(10) < 0) continue;
+    if (before > HEAD_PEEK && r.value.indexOf(10) < 0) {
+      // A first line past --max-line: read as lines, where it is reported and skipped.
+      if (total > maxLine) return { bytes: Buffer.concat(parts), shape: 'ndjson' };
+      continue;
+    }
     const bytes = parts.length === 1 ? parts[0] : Buffer.concat(parts);
     parts.splice(0, parts.length, bytes);
     const shape = classify(bytes, false);
     if (shape) return { bytes, shape };
+    if (total > maxLine) return { bytes, shape: 'ndjson' };
   }
 }
 
@@ -215,24 +224,59 @@ function isSpace(c: number): boolean {
  * first chunk are read into the arena instead (see arenaBatches), but for a line longer than the
  * arena, which is read in chunks up to its end.
  */
-async function* lineBatches(
-  source: string,
-  head: Buffer,
-  rest: AsyncIterator<Buffer>,
-  direct?: { reader: FileReader | PipeReader; arena: LineArena },
-): AsyncGenerator<LinesBatch> {
+interface LineOptions {
+  /** Reading straight into the handler's arena (see arenaBatches). */
+  direct?: { reader: FileReader | PipeReader; arena: LineArena };
+  maxLine: number;
+  problem: ProblemSink;
+}
+
+async function* lineBatches(source: string, head: Buffer, rest: AsyncIterator<Buffer>, options: LineOptions): AsyncGenerator<LinesBatch> {
+  const { direct, maxLine } = options;
   let first = true;
   /** The start of a line whose end has not been read yet, in pieces. */
   let pending: Buffer[] = [];
+  let pendingBytes = 0;
+  /** Bytes of the source before this chunk, for the place of a line too long. */
+  let offset = 0;
+  /** Inside a line past the limit: its bytes are dropped up to its end. */
+  let skipping = false;
   for (let chunk: Buffer | undefined = hasBom(head) ? head.subarray(3) : head; chunk; ) {
-    const firstNl = chunk.indexOf(10);
-    if (firstNl < 0) pending.push(chunk);
-    else {
+    let firstNl = chunk.indexOf(10);
+    if (skipping) {
+      if (firstNl >= 0) {
+        skipping = false;
+        // The skipped line still counts, so the lines after it keep their numbers.
+        yield { kind: 'lines', source, buf: NEWLINE, first };
+        first = false;
+        offset += firstNl + 1;
+        chunk = chunk.subarray(firstNl + 1);
+        firstNl = chunk.indexOf(10);
+      } else chunk = EMPTY;
+    }
+    if (firstNl < 0) {
+      if (chunk.length) pending.push(chunk);
+      pendingBytes += chunk.length;
+      if (pendingBytes > maxLine) {
+        options.problem(`${source}: byte ${offset + chunk.length - pendingBytes}`, `a line longer than ${sizeText(maxLine)} (--max-line); skipped`);
+        pending = [];
+        pendingBytes = 0;
+        skipping = true;
+      }
+    } else {
       let body = chunk;
-      if (pending.length > 0) {
+      if (pending.length > 0 && pendingBytes + firstNl > maxLine) {
+        options.problem(`${source}: byte ${offset - pendingBytes}`, `a line longer than ${sizeText(maxLine)} (--max-line); skipped`);
+        yield { kind: 'lines', source, buf: NEWLINE, first };
+        first = false;
+        pending = [];
+        pendingBytes = 0;
+        body = chunk.subarray(firstNl + 1);
+      } else if (pending.length > 0) {
         yield { kind: 'lines', source, buf: Buffer.concat([...pending, chunk.subarray(0, firstNl + 1)]), first };
         first = false;
         pending = [];
+        pendingBytes = 0;
         body = chunk.subarray(firstNl + 1);
       }
       const lastNl = body.lastIndexOf(10);
@@ -240,14 +284,21 @@ async function* lineBatches(
         yield { kind: 'lines', source, buf: body.subarray(0, lastNl + 1), first };
         first = false;
       }
-      if (lastNl + 1 < body.length) pending.push(body.subarray(lastNl + 1));
+      if (lastNl + 1 < body.length) {
+        pending.push(body.subarray(lastNl + 1));
+        pendingBytes = body.length - lastNl - 1;
+      }
     }
+    offset += chunk.length;
     // Into the arena, once no line that filled it is still being read.
-    if (direct && firstNl >= 0) {
-      const left: LongLine | undefined = yield* arenaBatches(source, first, Buffer.concat(pending), direct.reader, direct.arena);
+    if (direct && firstNl >= 0 && !skipping) {
+      const carried = { bytes: Buffer.concat(pending), at: offset - pendingBytes };
+      const left: LongLine | undefined = yield* arenaBatches(source, first, carried, direct.reader, direct.arena);
       if (!left) return;
       first = left.first;
       pending = [left.line];
+      pendingBytes = left.line.length;
+      offset = left.at + left.line.length;
     }
     const r = await rest.next();
     chunk = r.done ? undefined : r.value;
@@ -255,10 +306,22 @@ async function* lineBatches(
   if (pending.length > 0) yield { kind: 'lines', source, buf: Buffer.concat(pending), first };
 }
 
+const NEWLINE = Buffer.from('\n');
+const EMPTY = Buffer.alloc(0);
+
+function sizeText(bytes: number): string {
+  for (const [unit, size] of [['G', 1024 ** 3], ['M', 1024 ** 2], ['K', 1024]] as const) {
+    if (bytes >= size && bytes % size === 0) return `${bytes / size}${unit}`;
+  }
+  return `${bytes} bytes`;
+}
+
 /** A line that filled the arena: its bytes so far, and whether it starts the source's batches. */
 interface LongLine {
   line: Buffer;
   first: boolean;
+  /** Where the line starts in the source. */
+  at: number;
 }
 
 /**
@@ -269,7 +332,7 @@ interface LongLine {
 async function* arenaBatches(
   source: string,
   first: boolean,
-  carried: Buffer,
+  carried: { bytes: Buffer; at: number },
   reader: FileReader | PipeReader,
   arena: LineArena,
 ): AsyncGenerator<LinesBatch, LongLine | undefined> {
@@ -277,10 +340,12 @@ async function* arenaBatches(
   // Poisoning: batches alternate between the arena and a spare buffer of the same size, so the
   // one just done can be poisoned whole while the next is read (see common/poison.ts).
   const spare = POISONING ? Buffer.alloc(area.length) : undefined;
-  if (carried.length >= area.length) return { line: carried, first };
-  let carry = carried.copy(area, 0);
+  /** Where area[0] is in the source. */
+  let at = carried.at;
+  if (carried.bytes.length >= area.length) return { line: carried.bytes, first, at };
+  let carry = carried.bytes.copy(area, 0);
   for (;;) {
-    if (carry === area.length) return { line: Buffer.from(area.subarray(0, carry)), first };
+    if (carry === area.length) return { line: Buffer.from(area.subarray(0, carry)), first, at };
     const end = carry + (await reader.readInto(area, carry));
     if (end === carry) {
       if (carry > 0) yield { kind: 'lines', source, buf: area.subarray(0, carry), first };
@@ -302,6 +367,7 @@ async function* arenaBatches(
       done.copy(area, 0, lastNl + 1, end);
       poison(done, 0, end);
     }
+    at += lastNl + 1;
     carry = end - lastNl - 1;
   }
 }

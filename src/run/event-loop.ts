@@ -3,7 +3,7 @@
 // and keep going (or stop, with --strict), let the writer flush, and stop reading once our
 // reader has gone away.
 import { CtError, EXIT } from '../common/errors';
-import { readBatches, type LineArena } from '../input/read-batches';
+import { DEFAULT_MAX_LINE, readBatches, type LineArena } from '../input/read-batches';
 import { PipeReader, READ_CHUNK } from '../input/readers';
 import type { OutputWriter } from '../output/output-writer';
 import type { EventHandler } from './handler';
@@ -21,6 +21,8 @@ export class EventLoop {
   constructor(
     private readonly io: Io,
     private readonly strict: boolean,
+    /** The longest line read (--max-line); a longer one is reported and skipped. */
+    private readonly maxLine = DEFAULT_MAX_LINE,
   ) {}
 
   get out(): OutputWriter {
@@ -62,7 +64,7 @@ export class EventLoop {
       if (this.io.stdinIsTerminal && (inputs.length === 0 || inputs.includes('-'))) {
         warn(this.io, 'reading events from the terminal: paste them and end with Ctrl-D, or name a file or pipe them in');
       }
-      for await (const batch of readBatches(inputs, this.io.stdin, problem, arena)) {
+      for await (const batch of readBatches(inputs, this.io.stdin, problem, arena, this.maxLine)) {
         source = batch.source;
         if (batch.kind === 'lines' && threads && !parallel && !this.strict && lineBytes <= PARALLEL_AFTER) {
           lineBytes += batch.buf.length;

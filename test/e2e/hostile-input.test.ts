@@ -70,3 +70,35 @@ describe('walking a folder', () => {
     expect(r.code).toBe(0);
   });
 });
+
+describe('a line longer than --max-line', () => {
+  const dir = tempDir();
+  const big = 'a'.repeat(3 * 1024 * 1024);
+  writeFileSync(path.join(dir, 'long.ndjson'), `{"eventName":"A"}\n{"eventName":"${big}"}\n{"eventName":"B"}\n{"eventName":\n{"eventName":"C"}\n`);
+
+  test.each([
+    ['a file', 'ct-where --max-line 1M "eventName exists" long.ndjson', 'long.ndjson'],
+    ['a pipe', 'cat long.ndjson | ct-where --max-line 1M "eventName exists"', 'stdin'],
+    ['a gzipped file', 'gzip -c long.ndjson > long.gz && ct-where --max-line 1M "eventName exists" long.gz', 'long.gz'],
+  ])('in %s: reported with its byte offset and skipped; the lines after it keep their numbers', async (_, command, name) => {
+    const r = await sh(command, { cwd: dir });
+    expect(lines(r.stdout)).toEqual(['{"eventName":"A"}', '{"eventName":"B"}', '{"eventName":"C"}']);
+    expect(lines(r.stderr)).toHaveLength(2);
+    expect(lines(r.stderr)[0]).toBe(`ct-where: ${name}: byte 18: a line longer than 1M (--max-line); skipped`);
+    expect(lines(r.stderr)[1]).toMatch(new RegExp(`^ct-where: ${name}:4: invalid JSON: `));
+    expect(r.code).toBe(1);
+  });
+
+  test('a first line of 400 MB with no newline: memory stays bounded (under 200 MB), the run goes on', async () => {
+    const r = await sh(`{ head -c 400000000 /dev/zero | tr '\\0' a; printf '\\n{"eventName":"B"}\\n'; } | /usr/bin/time -f %M -o rss ct-csv -f eventName --no-header; tail -1 rss`, { cwd: dir });
+    expect(lines(r.stdout)[0]).toBe('B');
+    expect(r.stderr).toBe('ct-csv: stdin: byte 0: a line longer than 16M (--max-line); skipped\n');
+    expect(Number(lines(r.stdout)[1])).toBeLessThan(200 * 1024);
+  }, 60000);
+
+  test('--max-line takes a size, or is a usage error', async () => {
+    const bad = await sh('ct-where --max-line lots "eventName exists" < /dev/null');
+    expect(bad.stderr).toContain("ct-where: --max-line: expected a size such as 64M, 512K or 1G, not 'lots'");
+    expect(bad.code).toBe(2);
+  });
+});
