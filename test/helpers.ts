@@ -98,6 +98,7 @@ export function memoryIo(input: string | Buffer, name = 'ct-test'): Io & { stdou
 
 export interface Served {
   url: string;
+  pid: number;
   stats(): Promise<{ requests: number; byRegion: Record<string, number>; throttled: number; failed: number; reset: number }>;
   stop(): void;
 }
@@ -116,6 +117,7 @@ export function serve(args: string[]): Promise<Served> {
       const url = out.slice(0, nl);
       resolve({
         url,
+        pid: child.pid!,
         stats: async () => (await fetch(`${url}/__ctpipe/stats`)).json() as never,
         stop: () => child.kill('SIGTERM'),
       });

@@ -36,7 +36,8 @@ export interface ServeStats {
 const TARGETS = new Set(['CloudTrail_20131101.LookupEvents', 'com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101.LookupEvents']);
 
 export class LookupServer {
-  readonly stats: ServeStats = { requests: 0, byRegion: {}, throttled: 0, failed: 0, reset: 0, events: 0 };
+  // byRegion has no prototype: a Region named `constructor` is a key like any other.
+  readonly stats: ServeStats = { requests: 0, byRegion: Object.create(null) as Record<string, number>, throttled: 0, failed: 0, reset: 0, events: 0 };
   private readonly buckets = new Map<string, { tokens: number; at: number }>();
   private readonly server: Server;
 
@@ -67,6 +68,13 @@ export class LookupServer {
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const body = await readBody(req);
+    if (body === undefined) {
+      // Read no further than the limit: answer, give the client a moment to read the answer (a
+      // socket closed with unread data resets at once), then drop the connection.
+      res.on('finish', () => setTimeout(() => req.destroy(), 1000).unref());
+      send(res, 413, { __type: 'RequestEntityTooLargeException', message: `The request body is over ${MAX_BODY_BYTES} bytes.` });
+      return;
+    }
     if (req.method === 'GET' && req.url === '/__ctpipe/stats') {
       res.setHeader('Connection', 'close');
       return send(res, 200, this.stats, 'application/json');
@@ -75,6 +83,7 @@ export class LookupServer {
     this.stats.requests++;
     this.stats.byRegion[region] = (this.stats.byRegion[region] ?? 0) + 1;
     try {
+      if (!REGION_NAME.test(region)) throw new ApiError('InvalidSignatureException', 'Credential should be scoped to a valid region. ');
       if (req.method !== 'POST') throw new ApiError('UnknownOperationException', 'Use POST /.', 404);
       const target = String(req.headers['x-amz-target'] ?? '');
       if (!TARGETS.has(target)) throw new ApiError('UnknownOperationException', `Unknown operation ${target || '(no X-Amz-Target)'}.`);
@@ -142,10 +151,28 @@ export class LookupServer {
   }
 }
 
-function readBody(req: IncomingMessage): Promise<string> {
+/**
+ * A LookupEvents request is a few hundred bytes (an attribute value is at most 2,000
+ * characters): a body past this is refused unread, so one huge POST cannot fill memory.
+ */
+const MAX_BODY_BYTES = 64 * 1024;
+
+/** What every Region's name looks like: us-east-1, us-gov-west-1, cn-north-1, eu-isoe-west-1. */
+const REGION_NAME = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
+
+/** The body as text; undefined once it passes MAX_BODY_BYTES (the rest is not read). */
+function readBody(req: IncomingMessage): Promise<string | undefined> {
   return new Promise((resolve) => {
     const parts: Buffer[] = [];
-    req.on('data', (d: Buffer) => parts.push(d));
+    let size = 0;
+    const onData = (d: Buffer): void => {
+      size += d.length;
+      if (size <= MAX_BODY_BYTES) return void parts.push(d);
+      req.off('data', onData);
+      req.pause();
+      resolve(undefined);
+    };
+    req.on('data', onData);
     req.on('end', () => resolve(Buffer.concat(parts).toString('utf8')));
     req.on('error', () => resolve(''));
   });
@@ -162,10 +189,14 @@ function parseBody(text: string): Record<string, unknown> {
   throw new ApiError('SerializationException', 'The request body is not a JSON object.');
 }
 
-/** The Region of the SigV4 credential scope, else of a `cloudtrail.<region>.` host. */
+/**
+ * The Region of the SigV4 credential scope, else of a `cloudtrail.<region>.` host. The scope's
+ * Region is taken as written (`US-EAST-1`, `constructor`): the caller refuses what is no Region
+ * name, as AWS does, instead of serving it from another Region.
+ */
 export function requestRegion(req: IncomingMessage, fallback: string): string {
   const auth = String(req.headers.authorization ?? '');
-  const scope = /Credential=[^/,\s]+\/\d{8}\/([a-z0-9-]+)\/cloudtrail\//.exec(auth);
+  const scope = /Credential=[^/,\s]+\/\d{8}\/([^/,\s]+)\/cloudtrail\//.exec(auth);
   if (scope) return scope[1];
   const host = /^cloudtrail\.([a-z0-9-]+)\./.exec(String(req.headers.host ?? ''));
   return host ? host[1] : fallback;

@@ -10,6 +10,8 @@ import {
   LookupEventsCommand,
   type LookupEventsCommandInput,
 } from '@aws-sdk/client-cloudtrail';
+import { readFileSync } from 'node:fs';
+import { request } from 'node:http';
 import { absent, lines, needs, SAMPLE, serve, sh, type Served } from '../helpers';
 
 let server: Served;
@@ -115,4 +117,50 @@ describe('the wire, by hand (issue 13, item 25)', () => {
     expect(r.status).toBe(400);
     expect(((await r.json()) as { __type: string }).__type).toContain('UnknownOperationException');
   });
+
+  const signedFor = (region: string): Promise<Response> =>
+    fetch(server.url, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/x-amz-json-1.1',
+        'x-amz-target': 'CloudTrail_20131101.LookupEvents',
+        authorization: `AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20240722/${region}/cloudtrail/aws4_request, SignedHeaders=host, Signature=abc`,
+      },
+      body: '{}',
+    });
+
+  test.each(['constructor', '__proto__', 'US-EAST-1', 'awsRegion2'])('a signature for %s, which is no Region name, is refused as AWS refuses it; the stats stay sound', async (region) => {
+    const r = await signedFor(region);
+    expect(r.status).toBe(400);
+    expect(await r.json()).toEqual({ __type: 'InvalidSignatureException', message: 'Credential should be scoped to a valid region. ' });
+    const stats = await server.stats();
+    expect(Object.values(stats.byRegion).every((n) => Number.isInteger(n))).toBe(true);
+    expect((await signedFor('eu-west-1')).status).toBe(200);
+  });
+
+  test('a body past 64 KiB is refused unread (413) and a 400 MB one does not grow the server', async () => {
+    const rss = (): number => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${server.pid}/status`, 'utf8'))![1]);
+    const before = rss();
+    const status = await new Promise<number>((resolve, reject) => {
+      const url = new URL(server.url);
+      const req = request({ host: url.hostname, port: url.port, method: 'POST', headers: { 'x-amz-target': 'CloudTrail_20131101.LookupEvents', 'content-length': 400 * 1024 * 1024 } });
+      const chunk = Buffer.alloc(1024 * 1024, 0x20);
+      let answered = false;
+      req.on('response', (res) => {
+        answered = true;
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      });
+      req.on('error', (err) => (answered ? undefined : reject(err)));
+      const pump = (sent: number): void => {
+        if (answered || sent >= 400) return void req.end();
+        if (req.write(chunk)) setImmediate(() => pump(sent + 1));
+        else req.once('drain', () => pump(sent + 1));
+      };
+      pump(0);
+    });
+    expect(status).toBe(413);
+    expect(rss() - before).toBeLessThan(50 * 1024);
+    expect((await signedFor('us-east-1')).status).toBe(200);
+  }, 60000);
 });
