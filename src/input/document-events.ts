@@ -5,6 +5,7 @@
 import { Parser } from 'stream-json';
 import Assembler from 'stream-json/Assembler';
 import { CONTAINER_KEYS, EVENT_ARRAYS, NOT_AN_OBJECT } from '../events/shapes';
+import { JsonPosition } from './json-position';
 
 interface Token {
   name: string;
@@ -49,10 +50,16 @@ export class DocumentEvents {
   private values: unknown[] = [];
   private labels: string[] = [];
   private bytes = 0;
+  /** stream-json says what is wrong, not where: this scanner, fed the same bytes, says where. */
+  private readonly position: JsonPosition;
   private documents = 0;
   failed = false;
 
-  constructor(private readonly problem: (label: string, message: string) => void) {
+  /** `base`: bytes of the source before the first one written here (a byte-order mark). */
+  constructor(
+    private readonly problem: (label: string, message: string) => void,
+    private readonly base = 0,
+  ) {
     this.parser = new Parser({
       jsonStreaming: true,
       packKeys: true,
@@ -64,11 +71,13 @@ export class DocumentEvents {
     });
     this.parser.on('data', (t: Token) => this.token(t));
     this.parser.on('error', (err: Error) => this.fail(err));
+    this.position = new JsonPosition(base);
   }
 
   write(chunk: Buffer): void {
     if (this.failed) return;
     this.bytes += chunk.length;
+    this.position.write(chunk);
     this.parser.write(chunk);
   }
 
@@ -93,7 +102,8 @@ export class DocumentEvents {
     if (this.failed) return;
     this.failed = true;
     const reason = err.message.replace(/^Parser (cannot parse input|has expected)[: ]*/, '');
-    this.problem(`byte ${this.bytes}`, `invalid JSON at or before this offset: ${reason}`);
+    this.position.end();
+    this.problem(`byte ${this.position.fault ?? this.base + this.bytes}`, `invalid JSON: ${reason}`);
   }
 
   private token(t: Token): void {

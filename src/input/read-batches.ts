@@ -396,7 +396,7 @@ async function* documentBatches(
   }
   // Loaded here, not at start-up: only large or unusual JSON documents need stream-json.
   const { DocumentEvents } = await import('./document-events');
-  const doc = new DocumentEvents((label, message) => problem(`${source}: ${label}`, message));
+  const doc = new DocumentEvents((label, message) => problem(`${source}: ${label}`, message), hasBom(head) ? 3 : 0);
   const feed = (chunk: Buffer): ValuesBatch | undefined => {
     doc.write(chunk);
     const { values, labels } = doc.take();

@@ -102,3 +102,26 @@ describe('a line longer than --max-line', () => {
     expect(bad.code).toBe(2);
   });
 });
+
+describe('a broken document', () => {
+  const dir = tempDir();
+  const records = (n: number): string => JSON.stringify({ Records: Array.from({ length: n }, (_, i) => ({ eventName: `E${i}`, x: 'y'.repeat(100) })) });
+  // Three quotes before E30's name: the string "" ends, and a ',' was due at the third quote.
+  const broken = (text: string): { text: string; at: number } => {
+    const at = text.indexOf('"E30"') + 1;
+    return { text: `${text.slice(0, at)}""${text.slice(at)}`, at: at + 1 };
+  };
+  const big = broken(records(5000)); // over 512 KiB: streamed
+  const small = broken(records(40)); // parsed whole first
+  writeFileSync(path.join(dir, 'big.json'), big.text);
+  writeFileSync(path.join(dir, 'small.json'), `\uFEFF${small.text}`);
+
+  test.each([
+    ['big.json', big.at],
+    ['small.json', small.at + 3], // after a byte-order mark
+  ])('%s: the error names the byte where it is, and the events before it come out', async (file, at) => {
+    const r = await sh(`ct-explode ${file} | wc -l`, { cwd: dir });
+    expect(r.stderr).toBe(`ct-explode: ${file}: byte ${at}: invalid JSON: expected ','\n`);
+    expect(r.stdout.trim()).toBe('30');
+  });
+});
