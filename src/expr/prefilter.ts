@@ -55,19 +55,31 @@ function testRequirement(test: Test): Need {
 
 function needle(text: string, caseless: boolean): Need {
   let best = '';
-  for (const run of text.split(/["\\/\x00-\x1f\x7f]/)) if (run.length > best.length) best = run;
-  if (!best || /^[0-9.eE+-]+$/.test(best)) return ANY;
+  // U+FFFD stands for bytes that are not UTF-8: the line holds those bytes, not the character.
+  for (const run of text.split(/["\\/\x00-\x1f\x7f\uFFFD]/)) if (run.length > best.length) best = run;
+  // A number is matched by its value's text (String(1e999) is `Infinity`), not the line's.
+  if (!best || /^[0-9.eE+-]+$/.test(best) || '-infinity'.includes(best.toLowerCase())) return ANY;
   if (caseless && /[^\x00-\x7f]/.test(best)) return ANY;
   return { kind: 'text', text: caseless ? best.toLowerCase() : best, caseless };
 }
 
-/** `203.0.113.0/24` -> addresses in it start with `203.0.113.`; IPv6 and short prefixes -> nothing. */
+/**
+ * `203.0.113.0/24` -> addresses in it start with `203.0.113.`, or are IPv4-mapped IPv6
+ * (`::ffff:cb00:7109`, `::FFFF:203.0.113.9`), which hold `ffff:` in some case; IPv6 blocks and
+ * short prefixes -> nothing.
+ */
 function cidrNeedle(cidr: string): Need {
   const [address, bits] = cidr.split('/');
   const octets = Math.floor(Number(bits) / 8);
   if (!/^\d+\.\d+\.\d+\.\d+$/.test(address) || octets < 1) return ANY;
   const parts = address.split('.').slice(0, octets);
-  return { kind: 'text', text: parts.join('.') + (octets < 4 ? '.' : ''), caseless: false };
+  return {
+    kind: 'some',
+    parts: [
+      { kind: 'text', text: parts.join('.') + (octets < 4 ? '.' : ''), caseless: false },
+      { kind: 'text', text: 'ffff:', caseless: true },
+    ],
+  };
 }
 
 /**
@@ -89,8 +101,12 @@ export function requiredLiteral(pattern: string): string | undefined {
     let literal: string | undefined;
     if (c === '\\') {
       const next = pattern[++i] ?? '';
-      if (/[A-Za-z0-9]/.test(next) || next === '') breakRun();
-      else literal = next;
+      if (/[A-Za-z0-9]/.test(next) || next === '') {
+        // \uFFFD, \x41, \u{1F600}, \p{L}, \k<name>, \cA: what follows belongs to the escape.
+        const argument = /^(u\{[0-9a-fA-F]+\}|u[0-9a-fA-F]{4}|x[0-9a-fA-F]{2}|[pP]\{[^}]*\}|k<[^>]*>|c[A-Za-z])/.exec(pattern.slice(i));
+        if (argument) i += argument[0].length - 1;
+        breakRun();
+      } else literal = next;
     } else if (c === '[') {
       i = classEnd(pattern, i);
       breakRun();

@@ -125,3 +125,22 @@ describe('a broken document', () => {
     expect(r.stdout.trim()).toBe('30');
   });
 });
+
+describe('the fast path agrees with parsing', () => {
+  const dir = tempDir();
+  writeFileSync(path.join(dir, 'ips.ndjson'), ['::ffff:a01:203', '::FFFF:10.1.2.3', '10.1.2.3', '192.0.2.1'].map((a) => `{"sourceIPAddress":"${a}"}\n`).join(''));
+  writeFileSync(path.join(dir, 'numbers.ndjson'), '{"requestParameters":{"count":1e999}}\n{"requestParameters":{"count":5}}\n');
+  writeFileSync(path.join(dir, 'bytes.ndjson'), Buffer.concat([Buffer.from('{"eventName":"caf'), Buffer.from([0xff]), Buffer.from('"}\n{"eventName":"cafe"}\n')]));
+
+  test.each([
+    ['sourceIPAddress in 10.0.0.0/8', 'ips.ndjson', 3],
+    ['requestParameters.count=Infinity', 'numbers.ndjson', 1],
+    ['eventName~caf\\uFFFD', 'bytes.ndjson', 1],
+  ])("ct-where -c '%s' and its -v add up to every event of %s", async (expression, file, matching) => {
+    const yes = await sh(`ct-where -c '${expression}' ${file}`, { cwd: dir });
+    const no = await sh(`ct-where -v -c '${expression}' ${file}`, { cwd: dir });
+    const total = (await sh(`wc -l < ${file}`, { cwd: dir })).stdout.trim();
+    expect(Number(yes.stdout)).toBe(matching);
+    expect(Number(yes.stdout) + Number(no.stdout)).toBe(Number(total));
+  });
+});
