@@ -255,25 +255,29 @@ export class LineFilter {
     return n.caseless ? this.lowered.indexOf(n.text, from) : this.buf.indexOf(n.bytes, from);
   }
 
-  /** Whether the line [start, end) can satisfy the requirement. */
+  /** Whether the line [start, end) of the batch begun can satisfy the requirement. */
   mayMatch(start: number, end: number): boolean {
     const line = this.buf.subarray(start, end);
     if (this.findEscape(line, 0) >= 0) return true;
-    return this.holds(this.need, line, start, end);
+    return this.holds(this.need, line, () => this.lowered.slice(start, end));
   }
 
-  private holds(need: Need, line: Buffer, start: number, end: number): boolean {
+  /** The same for a line on its own, outside any batch begun. */
+  lineMayMatch(line: Buffer): boolean {
+    if (this.findEscape(line, 0) >= 0) return true;
+    return this.holds(this.need, line, () => line.toString('latin1').toLowerCase());
+  }
+
+  private holds(need: Need, line: Buffer, lowered: () => string): boolean {
     switch (need.kind) {
       case 'any':
         return true;
-      case 'text': {
-        if (!need.caseless) return line.indexOf(need.text) >= 0;
-        return this.lowered.slice(start, end).includes(need.text);
-      }
+      case 'text':
+        return need.caseless ? lowered().includes(need.text) : line.indexOf(need.text) >= 0;
       case 'all':
-        return need.parts.every((p) => this.holds(p, line, start, end));
+        return need.parts.every((p) => this.holds(p, line, lowered));
       case 'some':
-        return need.parts.some((p) => this.holds(p, line, start, end));
+        return need.parts.some((p) => this.holds(p, line, lowered));
     }
   }
 }

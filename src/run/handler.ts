@@ -26,6 +26,8 @@ export interface LineFilter {
   nextHit(from: number): number;
   /** Whether the line buf[start, end) may match. */
   mayMatch(start: number, end: number): boolean;
+  /** Whether a line may match, asked outside a batch (for a line with a problem). */
+  lineMayMatch(line: Buffer): boolean;
 }
 
 export interface EventHandler {

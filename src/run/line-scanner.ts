@@ -104,26 +104,40 @@ export class LineScanner {
     try {
       value = JSON.parse(text);
     } catch (err) {
-      this.problem(`invalid JSON: ${messageOf(err)}`);
+      this.lineProblem(`invalid JSON: ${messageOf(err)}`, buf, start, stop);
       return;
     }
+    const line = { buf, start, end: stop };
     const contained = containedValues(value, text);
-    if (contained) for (const c of contained) this.guarded(c.value, null);
-    else this.guarded(value, this.raw);
+    if (contained) for (const c of contained) this.guarded(c.value, null, undefined, line);
+    else this.guarded(value, this.raw, undefined, line);
   }
 
-  private guarded(value: unknown, raw: RawLine | null, label?: string): void {
+  private guarded(value: unknown, raw: RawLine | null, label?: string, line?: RawLine): void {
+    const problem = (message: string): void => (line ? this.lineProblem(message, line.buf, line.start, line.end) : this.problem(message, label));
     if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-      this.problem(NOT_AN_OBJECT, label);
+      problem(NOT_AN_OBJECT);
       return;
     }
     try {
       this.handler.event(value, raw);
     } catch (err) {
-      if (err instanceof CtError && err.code !== 'strict') this.problem(err.message, label);
-      else if (isStackOverflow(err)) this.problem(TOO_DEEP, label);
+      if (err instanceof CtError && err.code !== 'strict') problem(err.message);
+      else if (isStackOverflow(err)) problem(TOO_DEEP);
       else throw err;
     }
+  }
+
+  /**
+   * A problem in a line, reported unless the fast path rules the line out: such a line is read
+   * only when the fast path rests (see scanLines) or another thread's batch starts elsewhere, and
+   * what is reported must not depend on either. A line that does not look like one JSON object
+   * is always reported (see checkSkipped).
+   */
+  private lineProblem(message: string, buf: Buffer, start: number, end: number): void {
+    const filter = this.handler.lineFilter;
+    if (filter?.useful && looksLikeObject(buf, start, end) && !filter.lineMayMatch(buf.subarray(start, end))) return;
+    this.problem(message);
   }
 }
 

@@ -62,6 +62,31 @@ describe('ct-explode and ct-where with a worker thread', () => {
     expect(second.filter((l) => !l.includes('debug:'))).toEqual([status, count, sum, ...problems]);
   }, 60000);
 
+  test('problems do not depend on threads, reads or the fast path resting: bad items it rules out are never reported', async () => {
+    const dir = tempDir();
+    const out: string[] = [];
+    for (let i = 1; i <= 9000; i++) {
+      if (i % 37 === 0) out.push(`{broken line ${i}`);
+      else if (i % 53 === 0) out.push('{"EventId":"x","CloudTrailEvent":"{bad"}'); // cannot match readOnly=true
+      else if (i % 59 === 0) out.push('{"EventId":"y","ReadOnly":"true","CloudTrailEvent":"{bad"}'); // can
+      else out.push(JSON.stringify({ eventID: `e${i}`, readOnly: i % 2 === 0, managementEvent: true, pad: 'p'.repeat(900 + (i % 200)) }));
+    }
+    writeFileSync(path.join(dir, 'bad.ndjson'), `${out.join('\n')}\n`);
+    const commands = ['CTPIPE_THREADS=0', 'CTPIPE_THREADS=1', 'CTPIPE_THREADS=2', 'CTPIPE_THREADS=1'].map((v) => `env ${v} ct-where readOnly=true bad.ndjson`);
+    commands.push('cat bad.ndjson | env CTPIPE_THREADS=0 ct-where readOnly=true');
+    const results = [];
+    for (const command of commands) {
+      const r = await sh(`${command} | md5sum`, { cwd: dir });
+      results.push({ stdout: r.stdout, stderr: r.stderr.replaceAll('ct-where: stdin:', 'ct-where: bad.ndjson:') });
+    }
+    const reference = results[0];
+    expect(lines(reference.stderr).filter((l) => l.includes(': invalid JSON'))).toHaveLength(Math.floor(9000 / 37));
+    expect(lines(reference.stderr).filter((l) => l.includes('CloudTrailEvent is not valid JSON'))).toHaveLength(
+      out.filter((l) => l.includes('"y"')).length,
+    );
+    for (const r of results) expect([r.stdout, r.stderr]).toEqual([reference.stdout, reference.stderr]);
+  }, 60000);
+
   test('CTPIPE_THREADS that is not a number: one warning, and the default thread', async () => {
     const dir = tempDir();
     writeFileSync(path.join(dir, 'a.ndjson'), `${mixedLines('a')}\n`);
