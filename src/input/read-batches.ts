@@ -4,6 +4,8 @@
 // parsed whole up to 512 KiB, else assembled one at a time by stream-json; gzipped or not (told
 // by magic bytes, not the name).
 import type { Gunzip } from 'node:zlib';
+import { isUtf8 } from 'node:buffer';
+import { firstInvalidUtf8 } from '../events/text-checks';
 import { poison, POISONING } from '../common/poison';
 import { FileReader, PipeReader, type ByteStream } from './readers';
 import { expandSources, type ProblemSink, type Source } from './sources';
@@ -64,6 +66,12 @@ async function* readSource(source: Source, problem: ProblemSink, arena: LineAren
     const chunks = await decompressed(raw);
     const head = await readHead(chunks, maxLine);
     if (head.bytes.length === 0) return;
+    if (head.shape === 'cr-lines') {
+      // Lines ended by CR alone (classic Mac OS): read as lines, each CR taken for a newline.
+      problem(source.name, 'lines end in CR alone (classic Mac OS); read as lines', 'note');
+      yield* lineBatches(source.name, crToLf(head.bytes), mapChunks(chunks.iterator, crToLf), { maxLine, problem });
+      return;
+    }
     const readsInto = raw instanceof FileReader || raw instanceof PipeReader;
     const direct = arena && !chunks.gunzipped && readsInto ? { reader: raw, arena } : undefined;
     if (head.shape === 'document') yield* documentBatches(source.name, head.bytes, chunks.iterator, problem);
@@ -140,7 +148,7 @@ function prepend(first: Buffer, rest: AsyncIterator<Buffer>): AsyncIterator<Buff
   };
 }
 
-type Shape = 'ndjson' | 'document';
+type Shape = 'ndjson' | 'document' | 'cr-lines';
 
 /**
  * Reads until the shape is known. A document starts with `[`, or with `{` and a key of a
@@ -179,7 +187,25 @@ async function readHead(chunks: ChunkStream, maxLine: number): Promise<{ bytes: 
 const HEAD_PEEK = 256;
 
 
+/** A copy with every CR made a LF. */
+function crToLf(bytes: Buffer): Buffer {
+  const out = Buffer.from(bytes);
+  for (let at = out.indexOf(13); at >= 0; at = out.indexOf(13, at + 1)) out[at] = 10;
+  return out;
+}
+
+function mapChunks(it: AsyncIterator<Buffer>, f: (b: Buffer) => Buffer): AsyncIterator<Buffer> {
+  return {
+    next: async () => {
+      const r = await it.next();
+      return r.done ? r : { done: false, value: f(r.value) };
+    },
+  };
+}
+
 function classify(bytes: Buffer, atEnd: boolean): Shape | undefined {
+  // No LF, but an object ends in a CR and another follows: lines ended by CR alone.
+  if (bytes.indexOf(10) < 0 && /\}\r[ \t]*\{/.test(bytes.toString('latin1', 0, Math.min(bytes.length, 1 << 20)))) return 'cr-lines';
   let i = hasBom(bytes) ? 3 : 0;
   while (i < bytes.length && isSpace(bytes[i])) i++;
   if (i >= bytes.length) return atEnd ? 'ndjson' : undefined;
@@ -384,7 +410,10 @@ async function* documentBatches(
     if (size > WHOLE_DOCUMENT_LIMIT) break;
     const r = await rest.next();
     if (r.done) {
-      const entries = wholeDocument(Buffer.concat(parts).toString('utf8'));
+      const whole = Buffer.concat(parts);
+      const bad = isUtf8(whole) ? -1 : firstInvalidUtf8(whole);
+      if (bad >= 0) problem(`${source}: byte ${bad + (hasBom(head) ? 3 : 0)}`, 'text read as U+FFFD: bytes that are not UTF-8; the document is read on');
+      const entries = wholeDocument(whole.toString('utf8'));
       if (entries) {
         yield* entryBatches(source, entries, problem);
         return;

@@ -3,7 +3,9 @@
 // of a document. Problems go to the caller with the label of a document value, or none for a
 // line: the caller reads the line number (lineNumber) and names the place.
 import { CtError, messageOf } from '../common/errors';
+import { isUtf8 } from 'node:buffer';
 import { containedValues, NOT_AN_OBJECT } from '../events/shapes';
+import { firstInvalidUtf8, hasLoneSurrogate } from '../events/text-checks';
 import type { EventHandler, RawLine } from './handler';
 
 export type ProblemSink = (message: string, label?: string) => void;
@@ -20,6 +22,10 @@ export class LineScanner {
   /** Bytes left to read without the fast path (see scanLines). */
   private unfilteredBytes = 0;
   private readonly raw: RawLine = { buf: Buffer.alloc(0), start: 0, end: 0 };
+  /** The batch being scanned is valid UTF-8 throughout (checked once; lines only when not). */
+  private batchIsUtf8 = true;
+  /** Where the batch's next `\\u` is (-2: not looked for yet; -1: none left). */
+  private nextEscape = -2;
 
   constructor(
     private readonly handler: EventHandler,
@@ -44,6 +50,8 @@ export class LineScanner {
       filter = undefined;
     }
     filter?.begin(buf);
+    this.batchIsUtf8 = isUtf8(buf);
+    this.nextEscape = -2;
     handler.beginLines?.(buf);
     if (first) this.lineNo = 0;
     const firstLine = this.lineNo;
@@ -98,7 +106,12 @@ export class LineScanner {
     if (start === stop) return;
     this.raw.start = start;
     this.raw.end = stop;
+    // A line handled from its bytes keeps them: nothing is lost, so nothing is said.
     if (this.handler.line?.(this.raw)) return;
+    if (!this.batchIsUtf8) {
+      const bad = firstInvalidUtf8(buf.subarray(start, stop));
+      if (bad >= 0) this.lineProblem(`${LOSSY} bytes that are not UTF-8 (from byte ${bad} of the line)${KEPT}`, buf, start, stop);
+    }
     const text = buf.toString('utf8', start, stop);
     let value: unknown;
     try {
@@ -106,6 +119,9 @@ export class LineScanner {
     } catch (err) {
       this.lineProblem(`invalid JSON: ${messageOf(err)}`, buf, start, stop);
       return;
+    }
+    if (this.mayHoldSurrogateEscape(buf, start, stop) && hasLoneSurrogate(value)) {
+      this.lineProblem(`${LOSSY} an escape of half a surrogate pair (\\ud800)${KEPT}`, buf, start, stop);
     }
     const line = { buf, start, end: stop };
     const contained = containedValues(value, text);
@@ -129,6 +145,18 @@ export class LineScanner {
   }
 
   /**
+   * A cheap look at the bytes before a look at the strings: only a `\\ud..` escape makes a lone
+   * surrogate. The batch's next `\\u` is kept, so the batch is searched once, not once a line.
+   */
+  private mayHoldSurrogateEscape(buf: Buffer, start: number, end: number): boolean {
+    if (this.nextEscape !== -1 && this.nextEscape < start) this.nextEscape = buf.indexOf(BACKSLASH_U, start);
+    for (; this.nextEscape >= 0 && this.nextEscape < end; this.nextEscape = buf.indexOf(BACKSLASH_U, this.nextEscape + 2)) {
+      if ((buf[this.nextEscape + 2] | 0x20) === 0x64 /* d or D */) return true;
+    }
+    return false;
+  }
+
+  /**
    * A problem in a line, reported unless the fast path rules the line out: such a line is read
    * only when the fast path rests (see scanLines) or another thread's batch starts elsewhere, and
    * what is reported must not depend on either. A line that does not look like one JSON object
@@ -142,6 +170,10 @@ export class LineScanner {
 }
 
 const TOO_DEEP = 'nested too deeply to handle (thousands of levels); event skipped';
+const LOSSY = 'text read as U+FFFD:';
+const KEPT = '; the event is kept (a line written whole keeps its bytes)';
+const BACKSLASH_U = Buffer.from('\\u');
+
 
 /** A record nested thousands of levels deep overflows the stack of any recursive walk (JSON.stringify's too). */
 function isStackOverflow(err: unknown): boolean {

@@ -1,5 +1,5 @@
 // ct-explode writes each record as UTF-8, whatever the item held: raw UTF-8, \u escapes (surrogate
-// pairs too), escapes that belong to the record, a byte that is not UTF-8 (U+FFFD), CRLF, records.
+// pairs too), escapes that belong to the record, a byte that is not UTF-8 (U+FFFD, reported), CRLF, records.
 import { describe, expect, test } from 'vitest';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -28,12 +28,15 @@ describe('ct-explode, bytes in and out', () => {
     const good = Buffer.concat(cases.flatMap(([line]) => [line, Buffer.from('\n')]));
     const expected = Buffer.concat(cases.flatMap(([, out]) => [out, Buffer.from('\n')]));
     writeFileSync(path.join(dir, 'good.ndjson'), good);
-    // A byte that is not UTF-8 becomes U+FFFD; the lines after it are unaffected.
-    const bad = Buffer.concat([Buffer.from('{"EventId":"7","CloudTrailEvent":"{\\"c\\":\\"x'), Buffer.from([0xff]), Buffer.from('y\\"}"}\n'), good]);
+    // A byte that is not UTF-8 becomes U+FFFD, and is reported; the lines after it are unaffected.
+    const before = Buffer.from('{"EventId":"7","CloudTrailEvent":"{\\"c\\":\\"x');
+    const bad = Buffer.concat([before, Buffer.from([0xff]), Buffer.from('y\\"}"}\n'), good]);
     writeFileSync(path.join(dir, 'bad.ndjson'), bad);
-    const r = await sh('ct-explode good.ndjson > good.out; ct-explode bad.ndjson > bad.out; echo $?', { cwd: dir });
-    expect(r.stderr).toBe('');
-    expect(r.stdout.trim()).toBe('0');
+    const r = await sh('ct-explode good.ndjson > good.out; echo $?; ct-explode bad.ndjson > bad.out; echo $?', { cwd: dir });
+    expect(r.stderr).toBe(
+      `ct-explode: bad.ndjson:1: text read as U+FFFD: bytes that are not UTF-8 (from byte ${before.length} of the line); the event is kept (a line written whole keeps its bytes)\n`,
+    );
+    expect(r.stdout.split('\n').slice(0, 2)).toEqual(['0', '1']);
     expect(readFileSync(path.join(dir, 'good.out')).toString('latin1')).toBe(expected.toString('latin1'));
     expect(readFileSync(path.join(dir, 'bad.out')).toString('latin1')).toBe(Buffer.concat([Buffer.from('{"c":"x\ufffdy"}\n'), expected]).toString('latin1'));
   });

@@ -144,3 +144,53 @@ describe('the fast path agrees with parsing', () => {
     expect(Number(yes.stdout) + Number(no.stdout)).toBe(Number(total));
   });
 });
+
+describe('text that decodes with a loss', () => {
+  const dir = tempDir();
+  const item = JSON.stringify({ EventId: 'i1', CloudTrailEvent: JSON.stringify({ eventName: 'X', userName: 'car\udc00ol' }) });
+  writeFileSync(
+    path.join(dir, 'lossy.ndjson'),
+    Buffer.concat([Buffer.from('{"eventName":"caf'), Buffer.from([0xff]), Buffer.from('"}\n{"eventName":"ok"}\n{"eventName":"\\ud800x"}\n{"eventName":"\\ud83d\\ude00"}\n'), Buffer.from(`${item}\n`)]),
+  );
+  writeFileSync(path.join(dir, 'lossy.json'), Buffer.concat([Buffer.from('{"Records":[{"eventName":"caf'), Buffer.from([0xff]), Buffer.from('"},{"eventName":"b"}]}')]));
+  const lossy = (line: number, what: string): string => `lossy.ndjson:${line}: text read as U+FFFD: ${what}; the event is kept (a line written whole keeps its bytes)`;
+
+  test('bytes that are not UTF-8 and half surrogate pairs are reported with their line; ct-where passes the lines on byte for byte', async () => {
+    const r = await sh('ct-where "eventName exists" lossy.ndjson | od -An -tx1 | tr -d " \\n"', { cwd: dir });
+    expect(r.stdout).toContain('636166ff22'); // caf, the 0xff byte, "
+    expect(lines(r.stderr)).toEqual([
+      `ct-where: ${lossy(1, 'bytes that are not UTF-8 (from byte 17 of the line)')}`,
+      `ct-where: ${lossy(3, 'an escape of half a surrogate pair (\\ud800)')}`,
+      `ct-where: ${lossy(5, 'an escape of half a surrogate pair (\\ud800)')}`,
+    ]);
+    expect(r.code).toBe(0); // od's status; ct-where's is checked below
+    expect((await sh('ct-where -c "eventName exists" lossy.ndjson', { cwd: dir })).code).toBe(1);
+  });
+
+  test('ct-csv writes U+FFFD and says so; a valid pair (an emoji) is no problem', async () => {
+    const r = await sh('ct-explode lossy.ndjson | ct-csv -f eventName --no-header', { cwd: dir });
+    expect(lines(r.stdout)).toEqual(['caf\uFFFD', 'ok', '\uFFFDx', '\u{1F600}', 'X']);
+    // ct-explode passes the bytes on (it reports them); the escapes stay escapes until ct-csv reads them.
+    const inCsv = (what: string): string => lossy(1, what).replace('lossy.ndjson:1', 'stdin:N');
+    expect(lines(r.stderr).sort()).toEqual([
+      `ct-explode: ${lossy(1, 'bytes that are not UTF-8 (from byte 17 of the line)')}`,
+      `ct-csv: ${inCsv('bytes that are not UTF-8 (from byte 17 of the line)').replace('N', '1')}`,
+      `ct-csv: ${inCsv('an escape of half a surrogate pair (\\ud800)').replace('N', '3')}`,
+      `ct-csv: ${inCsv('an escape of half a surrogate pair (\\ud800)').replace('N', '5')}`,
+    ].sort()); // two processes: their lines may come in either order
+  });
+
+  test('in a document: the byte is named, the rest is read', async () => {
+    const r = await sh('ct-explode lossy.json', { cwd: dir });
+    expect(lines(r.stdout)).toHaveLength(2);
+    expect(r.stderr).toBe('ct-explode: lossy.json: byte 29: text read as U+FFFD: bytes that are not UTF-8; the document is read on\n');
+    expect(r.code).toBe(1);
+  });
+
+  test('lines ended by CR alone are read as lines, with a note', async () => {
+    const r = await sh(`printf '{"eventName":"a"}\\r{"eventName":"b"}\\r{bad\\r{"eventName":"c"}' | ct-where 'eventName exists'`);
+    expect(lines(r.stdout)).toEqual(['{"eventName":"a"}', '{"eventName":"b"}', '{"eventName":"c"}']);
+    expect(lines(r.stderr)[0]).toBe('ct-where: stdin: note: lines end in CR alone (classic Mac OS); read as lines');
+    expect(lines(r.stderr)[1]).toMatch(/^ct-where: stdin:3: invalid JSON/);
+  });
+});

@@ -49,7 +49,9 @@ function bothWays(buf: Buffer): Result {
   const fast = explode(buf, 'bytes');
   const slow = explode(buf, 'parse');
   expect(fast.out).toBe(slow.out);
-  expect(fast.problems).toBe(slow.problems);
+  // Parsing reads as U+FFFD what the byte path keeps as bytes, and it alone says so.
+  const lossless = (problems: string): string => problems.replace(/^.*text read as U\+FFFD.*\n/gm, '');
+  expect(lossless(fast.problems)).toBe(lossless(slow.problems));
   if (buf.length <= LINE_AREA) expect(explode(buf, 'area')).toEqual(fast);
   return fast;
 }
