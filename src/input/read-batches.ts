@@ -3,7 +3,6 @@
 // JSON documents (`{"Records":[...]}`, `{"Events":[...]}` pages, arrays, pretty-printed records):
 // parsed whole up to 512 KiB, else assembled one at a time by stream-json; gzipped or not (told
 // by magic bytes, not the name).
-import type { Gunzip } from 'node:zlib';
 import { isUtf8 } from 'node:buffer';
 import { firstInvalidUtf8 } from '../events/text-checks';
 import { poison, POISONING } from '../common/poison';
@@ -63,7 +62,7 @@ export async function* readBatches(
 async function* readSource(source: Source, problem: ProblemSink, arena: LineArena | undefined, maxLine: number): AsyncGenerator<Batch> {
   const raw = source.open();
   try {
-    const chunks = await decompressed(raw);
+    const chunks = await decompressed(raw, source.name, problem);
     const head = await readHead(chunks, maxLine);
     if (head.bytes.length === 0) return;
     if (head.shape === 'cr-lines') {
@@ -91,46 +90,22 @@ interface ChunkStream {
 const GZIP_MAGIC_0 = 0x1f;
 const GZIP_MAGIC_1 = 0x8b;
 
-/** Peeks at the first bytes and, for gzip, swaps the stream for its decompressed form. */
-async function decompressed(raw: ByteStream): Promise<ChunkStream> {
+/**
+ * Peeks at the first bytes and, for gzip, swaps the stream for its decompressed form (member by
+ * member; bytes after the last that are no gzip are reported, see gzip-members.ts).
+ */
+async function decompressed(raw: ByteStream, source: string, problem: ProblemSink): Promise<ChunkStream> {
   const it = raw[Symbol.asyncIterator]();
   const first = await it.next();
   if (first.done) return { iterator: emptyIterator(), gunzipped: false };
   const chunk = first.value;
   if (chunk.length >= 2 && chunk[0] === GZIP_MAGIC_0 && chunk[1] === GZIP_MAGIC_1) {
     // Loaded here, not at start-up: most input is not gzipped.
-    const gunzip = (await import('node:zlib')).createGunzip();
-    void pump(chunk, it, gunzip);
-    return { iterator: gunzip[Symbol.asyncIterator]() as AsyncIterator<Buffer>, gunzipped: true };
+    const { gunzipMembers } = await import('./gzip-members');
+    const members = gunzipMembers(chunk, it, (message) => problem(`${source}: gzip`, message));
+    return { iterator: members[Symbol.asyncIterator](), gunzipped: true };
   }
   return { iterator: prepend(chunk, it), gunzipped: false };
-}
-
-async function pump(first: Buffer, rest: AsyncIterator<Buffer>, gunzip: Gunzip): Promise<void> {
-  try {
-    if (!gunzip.write(first)) await waitDrain(gunzip);
-    for (let r = await rest.next(); !r.done; r = await rest.next()) {
-      if (gunzip.destroyed) return;
-      if (!gunzip.write(r.value)) await waitDrain(gunzip);
-    }
-    gunzip.end();
-  } catch (err) {
-    gunzip.destroy(err as Error);
-  }
-}
-
-/** Until the stream takes more, or is gone; either way both listeners go (one per wait piled up). */
-function waitDrain(stream: NodeJS.WritableStream & { destroyed: boolean }): Promise<void> {
-  return new Promise((resolve) => {
-    if (stream.destroyed) return resolve();
-    const done = (): void => {
-      stream.off('drain', done);
-      stream.off('close', done);
-      resolve();
-    };
-    stream.on('drain', done);
-    stream.on('close', done);
-  });
 }
 
 function emptyIterator(): AsyncIterator<Buffer> {

@@ -3,6 +3,7 @@
 import { describe, expect, test } from 'vitest';
 import { chmodSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { binDir, lines, sh, tempDir } from '../helpers';
 
 const DEEP = `${'['.repeat(5000)}${']'.repeat(5000)}`;
@@ -192,5 +193,30 @@ describe('text that decodes with a loss', () => {
     expect(lines(r.stdout)).toEqual(['{"eventName":"a"}', '{"eventName":"b"}', '{"eventName":"c"}']);
     expect(lines(r.stderr)[0]).toBe('ct-where: stdin: note: lines end in CR alone (classic Mac OS); read as lines');
     expect(lines(r.stderr)[1]).toMatch(/^ct-where: stdin:3: invalid JSON/);
+  });
+});
+
+describe('gzip, member by member', () => {
+  const dir = tempDir();
+  const records = Array.from({ length: 500 }, (_, i) => JSON.stringify({ eventID: `r${i}`, eventName: 'GetObject', pad: 'x'.repeat(i % 50) })).join('\n') + '\n';
+  const member = gzipSync(records);
+  writeFileSync(path.join(dir, 'garbage.gz'), Buffer.concat([member, Buffer.from('garbage\n')]));
+  writeFileSync(path.join(dir, 'two.gz'), Buffer.concat([member, member]));
+  writeFileSync(path.join(dir, 'padded.gz'), Buffer.concat([member, Buffer.alloc(1000)]));
+  writeFileSync(path.join(dir, 'cut.gz'), member.subarray(0, member.length - 100));
+
+  test('bytes after the last member: every record before them comes out, and they are reported as zcat does', async () => {
+    const r = await sh('ct-where -c "eventName exists" garbage.gz', { cwd: dir });
+    expect(r.stdout).toBe('500\n');
+    expect(r.stderr).toBe(`ct-where: garbage.gz: gzip: byte ${member.length}: 8 bytes after the last gzip member (1 read whole) are no gzip; ignored, as zcat does\n`);
+    expect(r.code).toBe(1);
+    expect((await sh('zcat garbage.gz | wc -l', { cwd: dir })).stdout.trim()).toBe('500');
+  });
+
+  test('several members are one stream, zero padding is no problem, a cut file is reported', async () => {
+    expect((await sh('ct-where -c "eventName exists" two.gz padded.gz', { cwd: dir })).stdout).toBe('1500\n');
+    const cut = await sh('ct-where -c "eventName exists" two.gz padded.gz cut.gz', { cwd: dir });
+    expect(cut.stderr).toBe('ct-where: cut.gz: gzip: unexpected end of file (truncated download?)\n');
+    expect(cut.code).toBe(1);
   });
 });

@@ -1,0 +1,143 @@
+// gzip, member by member, as zcat reads it: a file of several members is one stream, zero bytes
+// after the last are padding, and other bytes after it are reported and left, after every record
+// before them has come out. zlib's gunzip cannot do the last: it fails on such bytes and drops
+// what it had inflated from the same write. So each member's header is read here and its deflate
+// data goes to zlib's raw inflater, which stops at the data's end and counts what it used
+// (bytesWritten): the 8-byte trailer and whatever follows are found from there.
+import type { InflateRaw } from 'node:zlib';
+
+const FHCRC = 2;
+const FEXTRA = 4;
+const FNAME = 8;
+const FCOMMENT = 16;
+
+/**
+ * The length of the gzip member header at the start of `bytes`; undefined when more bytes are
+ * needed to tell; -1 when the bytes are no gzip member.
+ */
+export function gzipHeaderLength(bytes: Buffer): number | undefined {
+  if (bytes.length >= 1 && bytes[0] !== 0x1f) return -1;
+  if (bytes.length >= 2 && bytes[1] !== 0x8b) return -1;
+  if (bytes.length >= 3 && bytes[2] !== 8) return -1; // deflate, the only method
+  if (bytes.length < 10) return undefined;
+  const flags = bytes[3];
+  let at = 10;
+  if (flags & FEXTRA) {
+    if (bytes.length < at + 2) return undefined;
+    at += 2 + bytes.readUInt16LE(at);
+  }
+  for (const flag of [FNAME, FCOMMENT]) {
+    if (!(flags & flag)) continue;
+    const zero = bytes.indexOf(0, at);
+    if (zero < 0) return undefined;
+    at = zero + 1;
+  }
+  if (flags & FHCRC) at += 2;
+  return bytes.length >= at ? at : undefined;
+}
+
+/** What went wrong after the last member: said once, with what is known of the bytes. */
+export type TrailingReport = (message: string) => void;
+
+export async function* gunzipMembers(first: Buffer, rest: AsyncIterator<Buffer>, report: TrailingReport): AsyncGenerator<Buffer> {
+  const { createInflateRaw } = await import('node:zlib');
+  let pending = first;
+  let sourceDone = false;
+  /** Compressed bytes of the source before pending[0]. */
+  let offset = 0;
+  const more = async (): Promise<boolean> => {
+    if (sourceDone) return false;
+    const r = await rest.next();
+    if (r.done) {
+      sourceDone = true;
+      return false;
+    }
+    pending = pending.length ? Buffer.concat([pending, r.value]) : r.value;
+    return true;
+  };
+  for (let member = 1; ; member++) {
+    let header = gzipHeaderLength(pending);
+    while (header === undefined && (await more())) header = gzipHeaderLength(pending);
+    if (pending.length === 0) return;
+    if (header === undefined || header < 0) {
+      if (member === 1) throw Object.assign(new Error('not a gzip stream, or one cut short in its header'), { code: 'Z_DATA_ERROR' });
+      if (!sourceDone) await countTrailing(pending, rest, offset, member - 1, report);
+      else if (pending.some((b) => b !== 0)) report(trailingText(offset, pending.length, member - 1));
+      return;
+    }
+    const inflater = createInflateRaw();
+    const fed = feed(inflater, pending.subarray(header), rest);
+    yield* inflater;
+    const { left, sourceEnded } = await fed;
+    sourceDone ||= sourceEnded;
+    // What the inflater did not use is the trailer, then the next member or whatever follows.
+    pending = left;
+    offset += header + inflater.bytesWritten;
+    while (pending.length < 8 && (await more()));
+    if (pending.length < 8) throw Object.assign(new Error('unexpected end of file'), { code: 'Z_BUF_ERROR' });
+    pending = pending.subarray(8);
+    offset += 8;
+  }
+}
+
+/**
+ * Writes a member's deflate data to the inflater until its output ends (the data's end is
+ * reached) or the source does. Returns the bytes written or read and not used. A write after
+ * the data's end is harmless: the inflater ignores it.
+ */
+async function feed(inflater: InflateRaw, body: Buffer, rest: AsyncIterator<Buffer>): Promise<{ left: Buffer; sourceEnded: boolean }> {
+  let ended = false;
+  let failed = false;
+  const done = new Promise<void>((resolve) => {
+    inflater.once('end', () => {
+      ended = true;
+      resolve();
+    });
+    inflater.once('error', () => {
+      failed = true;
+      resolve();
+    });
+  });
+  /** Chunks written and not known to be used up, and where the first starts in the member's data. */
+  let held: Buffer[] = [];
+  let heldFrom = 0;
+  let sourceEnded = false;
+  try {
+    for (let chunk: Buffer = body; ; ) {
+      held.push(chunk);
+      if (!inflater.write(chunk)) await Promise.race([new Promise((resolve) => inflater.once('drain', resolve)), done]);
+      if (ended || failed) break;
+      // Drop what the inflater has surely used: memory stays a chunk or two, whatever the member's size.
+      while (held.length > 1 && heldFrom + held[0].length <= inflater.bytesWritten) {
+        heldFrom += held[0].length;
+        held = held.slice(1);
+      }
+      const r = await rest.next();
+      if (r.done) {
+        sourceEnded = true;
+        inflater.end();
+        await done;
+        break;
+      }
+      chunk = r.value;
+    }
+  } catch {
+    // A failed read: the inflater's own error, or the reader's, is what is reported.
+  }
+  return { left: Buffer.concat(held).subarray(Math.max(0, inflater.bytesWritten - heldFrom)), sourceEnded };
+}
+
+function trailingText(offset: number, count: number, members: number): string {
+  return `byte ${offset}: ${count} bytes after the last gzip member (${members} read whole) are no gzip; ignored, as zcat does`;
+}
+
+/** Bytes after the last member, counted as they are read (not held): zero padding is fine. */
+async function countTrailing(first: Buffer, rest: AsyncIterator<Buffer>, offset: number, members: number, report: TrailingReport): Promise<void> {
+  let count = first.length;
+  let padding = first.every((b) => b === 0);
+  for (let r = await rest.next(); !r.done; r = await rest.next()) {
+    count += r.value.length;
+    padding &&= r.value.every((b) => b === 0);
+  }
+  if (!padding) report(trailingText(offset, count, members));
+}
