@@ -85,6 +85,7 @@ async function runCsv(options: CsvOptions, io: Io): Promise<number> {
     },
   };
   const loop = new EventLoop(io, options.strict, options['max-line']);
+  loop.interruptible = true;
   const out = io.out;
   let rows: unknown[][] = options.header ? [specs] : [];
   if (options.excel) out.write('\uFEFF');

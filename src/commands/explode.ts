@@ -45,6 +45,7 @@ export const explodeCommand: Command<ExplodeOptions> = {
 
 async function runExplode(options: ExplodeOptions, io: Io): Promise<number> {
   const loop = new EventLoop(io, options.strict, options['max-line']);
+  loop.interruptible = true;
   // Lines are read from their bytes faster than a worker thread pays for itself (see
   // LineExploder); with --keep-lookup every line is parsed, and a thread shares the parsing.
   const threads = options['keep-lookup'] ? threadPlan('explode', { 'keep-lookup': true }) : undefined;

@@ -191,7 +191,13 @@ async function runFetch(options: FetchOptions, io: Io): Promise<number> {
     // SIGINT handler has run. A moment for it, so the interruption is told as one, with the
     // resume command, not as a reader that went away.
     if (run.out.closed && !signal) await new Promise((resolve) => setTimeout(resolve, SIGNAL_GRACE_MS));
-    for (const [name, handler] of handlers) process.off(name, handler);
+    // A signal from here on finds the fetching over: it changes nothing (a second ends the process,
+    // should the last writes hang). Without a handler it would kill the process mid-way, with all
+    // fetched and no word of it.
+    for (const [name, handler] of handlers) {
+      process.off(name, handler);
+      process.once(name, () => process.once(name, () => process.exit(SIGNAL_STATUS[name])));
+    }
     progress.stop();
     if (!outputFailure) await run.out.flush();
   }

@@ -82,6 +82,7 @@ async function runWhere(options: WhereOptions, io: Io): Promise<number> {
   for (const hint of program.hints) warn(io, hint);
   const inputs = [...files, ...options.input];
   const loop = new EventLoop(io, options.strict, options['max-line']);
+  loop.interruptible = true;
   const plan: WherePlan = { terms, now, invert: options['invert-match'], count: options.count };
   const handler = whereHandler(plan, io.out, program);
   const status = await loop.run(inputs, handler, threadPlan('where', plan));

@@ -15,8 +15,21 @@ import type { ThreadedLines } from './threads/threaded-lines';
 /** NDJSON read before worker threads are started: small inputs never pay their start-up. */
 const PARALLEL_AFTER = 2 * 1024 * 1024;
 
+/** As a shell reports a command that SIGINT ended. */
+const INTERRUPTED = 130;
+
 export class EventLoop {
   problems = 0;
+  /**
+   * Ctrl-C (SIGINT) on a pipeline reaches every command in it. Set by the filters (ct-where,
+   * ct-csv, ct-explode): the first SIGINT while reading a pipe lets the run finish what the
+   * command before it has written (it is stopping too, and counts what it wrote: ct-fetch's
+   * resume command starts after it), then exit 130; while reading files it stops at once; a
+   * second SIGINT ends the process at once.
+   */
+  interruptible = false;
+  private interrupted = false;
+  private stopNow = false;
 
   constructor(
     private readonly io: Io,
@@ -49,6 +62,13 @@ export class EventLoop {
     );
     let parallel: ThreadedLines | undefined;
     let lineBytes = 0;
+    const onInterrupt = (): void => {
+      if (this.interrupted) process.exit(INTERRUPTED);
+      this.interrupted = true;
+      const readingStdin = source === 'stdin' || (source === '' && (inputs.length === 0 || inputs[0] === '-'));
+      if (!readingStdin || this.io.stdinIsTerminal) this.stopNow = true;
+    };
+    if (this.interruptible) process.on('SIGINT', onInterrupt);
     try {
       if (this.io.stdin instanceof PipeReader) {
         // Input has stalled: what is held back goes out now, not after the next read.
@@ -82,15 +102,17 @@ export class EventLoop {
           handler.endBatch?.();
           await out.flushSoon();
         }
-        if (out.closed) break;
+        if (out.closed || this.stopNow) break;
       }
       await parallel?.settle();
     } finally {
+      process.off('SIGINT', onInterrupt);
       // What was read before a stop (--strict) is still written.
       handler.endBatch?.();
       await out.flush();
       await parallel?.close();
     }
+    if (this.interrupted) return INTERRUPTED;
     return this.problems > 0 ? EXIT.data : EXIT.ok;
   }
 }

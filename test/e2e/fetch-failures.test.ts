@@ -318,6 +318,45 @@ describe('stopping early', () => {
     }
   }, 30000);
 
+  test('Ctrl-C on `ct-fetch | ct-where > out`, then the resume command until done: every event exactly once, 20 times over', async () => {
+    const s = await serve(['--rate', '0', '--delay', '15', SAMPLE]);
+    const fetch = `${FETCH_ENV} ${ROOT}/dist/bin/ct-fetch.js --endpoint-url ${s.url} --region eu-west-1 --rate 0 --page-size 50`;
+    const where = `${ROOT}/dist/bin/ct-where.js 'eventName exists'`;
+    let seed = 7;
+    const nextDelay = (): number => 250 + ((seed = (seed * 1103515245 + 12345) % 2 ** 31) % 700);
+    /** One run: the pipeline, Ctrl-C to its whole process group (as a terminal sends it), then resumes. */
+    const once = async (delay: number): Promise<{ ids: string[]; resumes: number }> => {
+      const dir = tempDir();
+      // The shell waits for the pipeline (its trap is a handler, which its children do not inherit).
+      const group = spawn('sh', ['-c', `trap : INT; { trap : INT; ${fetch} 2>err; echo $? > status; } | ${where} > out; wait`], { cwd: dir, detached: true, stdio: 'ignore' });
+      const closed = new Promise((res) => group.on('close', res));
+      await new Promise((res) => setTimeout(res, delay));
+      process.kill(-group.pid!, 'SIGINT');
+      await closed;
+      let resumes = 0;
+      for (;;) {
+        const status = readFileSync(path.join(dir, 'status'), 'utf8').trim();
+        if (status === '0') break;
+        const resume = /To resume:\n {2}(ct-fetch .*)/.exec(readFileSync(path.join(dir, 'err'), 'utf8'));
+        // Ctrl-C while node was still starting: ct-fetch ended before any call, nothing to resume.
+        if (!resume) expect([status, readFileSync(path.join(dir, 'out'), 'utf8')]).toEqual(['130', '']);
+        const again = resume ? `${FETCH_ENV} ${resume[1]}` : fetch;
+        await sh(`{ ${again} 2>err; echo $? > status; } | ${where} >> out`, { cwd: dir });
+        if (++resumes > 5) throw new Error('no end of resuming');
+      }
+      return { ids: eventIds(readFileSync(path.join(dir, 'out'), 'utf8')), resumes };
+    };
+    try {
+      const delays = Array.from({ length: 20 }, nextDelay);
+      const results: { ids: string[]; resumes: number }[] = [];
+      for (let i = 0; i < delays.length; i += 4) results.push(...(await Promise.all(delays.slice(i, i + 4).map(once))));
+      for (const r of results) expect(r.ids).toEqual(idsIn('eu-west-1'));
+      expect(results.filter((r) => r.resumes > 0).length).toBeGreaterThan(10);
+    } finally {
+      s.stop();
+    }
+  }, 180000);
+
   test('Ctrl-C on a whole pipeline (as a terminal sends it) still prints the resume command', async () => {
     const s = await serve(['--rate', '0', '--delay', '300', SAMPLE]);
     const dir = tempDir();

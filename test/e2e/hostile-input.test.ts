@@ -1,6 +1,7 @@
 // Hostile input: what an adversarial run fed the readers. Each bad event or file is reported with
 // its place, and everything after it is still read.
 import { describe, expect, test } from 'vitest';
+import { spawn } from 'node:child_process';
 import { chmodSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -218,5 +219,54 @@ describe('gzip, member by member', () => {
     const cut = await sh('ct-where -c "eventName exists" two.gz padded.gz cut.gz', { cwd: dir });
     expect(cut.stderr).toBe('ct-where: cut.gz: gzip: unexpected end of file (truncated download?)\n');
     expect(cut.code).toBe(1);
+  });
+});
+
+describe('Ctrl-C on a filter', () => {
+  /** `ct-where` reading a pipe the test writes to: a line, SIGINT (or two), a line, then the end. */
+  async function interrupted(signals: number): Promise<{ out: string; code: number | null }> {
+    const child = spawn(path.join(binDir(), 'ct-where'), ['n exists']);
+    let out = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
+    child.stdin.on('error', () => undefined);
+    const code = new Promise<number | null>((res) => child.on('close', res));
+    child.stdin.write('{"n":1}\n');
+    await new Promise((res) => setTimeout(res, 700));
+    for (let i = 0; i < signals; i++) child.kill('SIGINT');
+    await new Promise((res) => setTimeout(res, 300));
+    child.stdin.end('{"n":2}\n');
+    const status = await code;
+    return { out, code: status };
+  }
+
+  test('one SIGINT while reading a pipe: what the writer still sends comes out, then exit 130', async () => {
+    const r = await interrupted(1);
+    expect(lines(r.out)).toEqual(['{"n":1}', '{"n":2}']);
+    expect(r.code).toBe(130);
+  });
+
+  test('a second SIGINT ends it at once, with what is still in the pipe left unread', async () => {
+    const child = spawn(path.join(binDir(), 'ct-where'), ['-c', 'n exists']);
+    let out = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
+    child.stdin.on('error', () => undefined);
+    const code = new Promise<number | null>((res) => child.on('close', res));
+    // A backlog to work through: far more than a moment's work.
+    const line = `{"n":1,"pad":"${'x'.repeat(200)}"}\n`;
+    const block = line.repeat(5000);
+    let blocks = 0;
+    const write = (): void => {
+      while (blocks < 400 && child.stdin.write(block)) blocks++;
+      if (blocks < 400) child.stdin.once('drain', write);
+      else child.stdin.end();
+    };
+    write();
+    await new Promise((res) => setTimeout(res, 300));
+    child.kill('SIGINT');
+    await new Promise((res) => setTimeout(res, 100));
+    child.kill('SIGINT');
+    expect(await code).toBe(130);
+    expect(out).toBe(''); // ended before its count
+    expect(blocks).toBeLessThan(400);
   });
 });
