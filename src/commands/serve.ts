@@ -1,9 +1,10 @@
 // ct-serve: a local CloudTrail LookupEvents endpoint over events in any form ct-explode reads.
 // For demos, offline work and tests of pipelines; the first stdout line is its URL.
+import { accessSync, constants } from 'node:fs';
 import type { Argv } from 'yargs';
 import type { Command, OptionTable } from '../cli/command';
 import { EventLoop } from '../run/event-loop';
-import { usageError } from '../common/errors';
+import { CtError, EXIT, usageError } from '../common/errors';
 import { warn, type Io } from '../run/io';
 import { seededRandom } from '../common/random';
 import { EventStore } from '../serve/event-store';
@@ -60,9 +61,20 @@ async function runServe(options: ServeCommandOptions, io: Io): Promise<number> {
   for (const name of ['fail-rate', 'reset-rate'] as const) {
     if (!(options[name] >= 0 && options[name] <= 1)) throw usageError(`--${name}: expected a share from 0 to 1, got ${options[name]}`);
   }
+  const files = (options.files ?? []).map(String);
+  // A file that cannot be read ends it here: serving part of what was asked for would pass for all.
+  for (const file of files) {
+    if (file === '-') continue;
+    try {
+      accessSync(file, constants.R_OK);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      throw new CtError('input', `cannot read ${file}: ${code === 'ENOENT' ? 'no such file or directory' : code === 'EACCES' ? 'permission denied' : String(code)}; nothing served`, EXIT.data);
+    }
+  }
   const store = new EventStore(options.region);
   const loop = new EventLoop(io, false);
-  const loaded = await loop.run((options.files ?? []).map(String), { event: (e) => store.add(e) });
+  const loaded = await loop.run(files, { event: (e) => store.add(e) });
   store.seal();
   const server = new LookupServer(store, {
     rate: options.rate,
@@ -73,7 +85,15 @@ async function runServe(options: ServeCommandOptions, io: Io): Promise<number> {
     defaultRegion: options.region,
     random: seededRandom(options.seed ?? Date.now()),
   });
-  const url = await server.listen(options.port);
+  let url: string;
+  try {
+    url = await server.listen(options.port);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'EADDRINUSE') throw new CtError('usage', `--port ${options.port}: already in use; pick another, or --port 0 for any free one`, EXIT.usage);
+    if (code === 'EACCES') throw new CtError('usage', `--port ${options.port}: not allowed (ports below 1024 need privileges); --port 0 picks a free one`, EXIT.usage);
+    throw err;
+  }
   try {
     io.out.writeLine(url);
     await io.out.flush();

@@ -50,7 +50,8 @@ export const RECORD_FIELDS: FieldTree = {
   apiVersion: {},
   managementEvent: {},
   readOnly: {},
-  resources: { ARN: {}, accountId: {}, type: {} },
+  // ARNPrefix: S3 data events on a prefix of objects (27 in the real trail data, e.g. arn:aws:s3:::bucket/logs/).
+  resources: { ARN: {}, ARNPrefix: {}, accountId: {}, type: {} },
   recipientAccountId: {},
   serviceEventDetails: null,
   sharedEventID: {},

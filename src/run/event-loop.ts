@@ -2,6 +2,7 @@
 // (or to worker threads), report unreadable data with its place (file:line, or file: Records[3])
 // and keep going (or stop, with --strict), let the writer flush, and stop reading once our
 // reader has gone away.
+import { existsSync } from 'node:fs';
 import { CtError, EXIT } from '../common/errors';
 import { DEFAULT_MAX_LINE, readBatches, type LineArena } from '../input/read-batches';
 import { PipeReader, READ_CHUNK } from '../input/readers';
@@ -54,8 +55,11 @@ export class EventLoop {
    * else 0. With `threads`, NDJSON past the first 2 MiB is shared with worker threads running
    * the same handler (not with --strict, which stops at the first problem).
    */
-  async run(inputs: readonly string[], handler: EventHandler, threads?: ThreadPlan): Promise<number> {
+  async run(given: readonly string[], handler: EventHandler, threads?: ThreadPlan): Promise<number> {
     const out = this.out;
+    // A name that is not there is said before any output (ct-csv's header, say), not when reached.
+    const inputs = given.filter((name) => name === '-' || existsSync(name) || (this.problem('no such file or directory', name), false));
+    if (given.length > 0 && inputs.length === 0) return EXIT.data;
     let source = '';
     const scanner = new LineScanner(handler, (message, label) =>
       this.problem(message, label ? `${source}: ${label}` : `${source}:${scanner.lineNumber}`),

@@ -2,7 +2,7 @@
 import { describe, expect, test } from 'vitest';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { absent, lines, needs, ROOT, SAMPLE, sh, tempDir } from '../helpers';
+import { absent, lines, needs, ROOT, SAMPLE, serve, sh, tempDir } from '../helpers';
 
 describe('the seed cases over the corpus', () => {
   test('errorCode contains Denied, straight from LookupEvents items with no explode step', async () => {
@@ -131,6 +131,13 @@ describe('ct-where', () => {
     expect(r.stderr).toMatch(new RegExp(`^ct-where: expression error at ${where}: `));
     expect(r.stderr.split('\n').slice(1, 3)).toEqual([`  ${shown}`, `  ${caret}`]);
     expect(r.code).toBe(2);
+  });
+
+  test('knows the fields real records have: resources[].ARNPrefix (S3 data events on a prefix)', async () => {
+    const input = '{"eventName":"ListObjects","resources":[{"type":"AWS::S3::Object","ARNPrefix":"arn:aws:s3:::logs/2024/"}]}\n';
+    const r = await sh("ct-where 'resources[].ARNPrefix ^= arn:aws:s3:::logs/'", { input });
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toBe(input);
   });
 
   test('warns about an unknown field name and suggests the right one', async () => {
@@ -276,6 +283,28 @@ describe('every command', () => {
     expect(r.stdout).toContain('Examples:');
     expect(r.stdout).toContain('Exit status: 0 ok; 1 bad data');
     expect(r.code).toBe(0);
+  });
+
+  test.each(['ct-csv', 'ct-where -c eventName=x', 'ct-explode'])('%s: a missing input is reported before any output, and the others are read', async (command) => {
+    const r = await sh(`${command} converted/records.ndjson nosuch.json 2>&1 | head -1`);
+    expect(r.stdout).toBe(`${command.split(' ')[0]}: nosuch.json: no such file or directory\n`);
+  });
+
+  test('ct-serve: a file it cannot read ends it before it serves; a port in use is one line, exit 2', async () => {
+    const missing = await sh('ct-serve nosuch.json converted/records.ndjson');
+    expect(missing.stdout).toBe('');
+    expect(missing.stderr).toBe('ct-serve: cannot read nosuch.json: no such file or directory; nothing served\n');
+    expect(missing.code).toBe(1);
+    const first = await serve(['--port', '0', 'converted/records.ndjson'].map((a) => (a.endsWith('.ndjson') ? path.join(ROOT, 'test/fixtures/corpus', a) : a)));
+    try {
+      const port = new URL(first.url).port;
+      const busy = await sh(`ct-serve --port ${port} converted/records.ndjson`);
+      expect(lines(busy.stderr).at(-1)).toBe(`ct-serve: --port ${port}: already in use; pick another, or --port 0 for any free one`);
+      expect(busy.stdout).toBe('');
+      expect(busy.code).toBe(2);
+    } finally {
+      first.stop();
+    }
   });
 
   test('output that cannot be written (a full disk) is one line naming why, exit 1', async () => {
