@@ -71,6 +71,12 @@ async function* readSource(source: Source, problem: ProblemSink, arena: LineAren
       yield* lineBatches(source.name, crToLf(head.bytes), mapChunks(chunks.iterator, crToLf), { maxLine, problem });
       return;
     }
+    const form = head.shape === 'ndjson' ? awsCliForm(head.bytes) : undefined;
+    if (form) {
+      // One line for the whole input, not one per line of a table.
+      problem(source.name, `this is AWS CLI output in its ${form} form: run the command with --output json (or fetch with ct-fetch); skipped`);
+      return;
+    }
     const readsInto = raw instanceof FileReader || raw instanceof PipeReader;
     const direct = arena && !chunks.gunzipped && readsInto ? { reader: raw, arena } : undefined;
     if (head.shape === 'document') yield* documentBatches(source.name, head.bytes, chunks.iterator, problem);
@@ -161,6 +167,20 @@ async function readHead(chunks: ChunkStream, maxLine: number): Promise<{ bytes: 
 /** Enough bytes to see a BOM, white space and the first key of a container. */
 const HEAD_PEEK = 256;
 
+
+/**
+ * `aws cloudtrail lookup-events --output text | table | yaml`, which people pipe in before they
+ * know to ask for JSON: recognised by how each form starts.
+ */
+function awsCliForm(head: Buffer): 'text' | 'table' | 'yaml' | undefined {
+  const lines = head.toString('utf8', 0, Math.min(head.length, 4096)).replace(/^\uFEFF/, '').split(/\r?\n/);
+  const first = lines.find((l) => l.trim() !== '') ?? '';
+  if (/^(EVENTS|RESOURCES|NEXTTOKEN)\t/.test(first)) return 'text';
+  if (/^(Events|NextToken):/.test(first)) return 'yaml';
+  // A table starts with a rule as wide as its widest cell (thousands of dashes for CloudTrailEvent).
+  if (/^-{3,}\s*$/.test(first) && (lines.length === 1 || lines.some((l) => /^\|\s*LookupEvents\s*\|/.test(l)))) return 'table';
+  return undefined;
+}
 
 /** A copy with every CR made a LF. */
 function crToLf(bytes: Buffer): Buffer {

@@ -10,7 +10,7 @@ import {
   LookupEventsCommand,
   type LookupEventsCommandInput,
 } from '@aws-sdk/client-cloudtrail';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { absent, lines, needs, SAMPLE, serve, sh, type Served } from '../helpers';
 
@@ -95,6 +95,15 @@ describe.skipIf(absent('aws') || absent('jq'))(`the AWS CLI against ct-serve ${n
     expect(r.code).not.toBe(0);
     expect(r.stderr).toContain('(InvalidMaxResultsException) when calling the LookupEvents operation: MaxResults must be from 1 to 50.');
   });
+
+  test.each(['text', 'table', 'yaml'])('its --output %s piped in: one line saying to ask for JSON, not one per line', async (form) => {
+    // Debian's AWS CLI v2 when it is there (a v1 elsewhere on the PATH has no yaml).
+    const cli = existsSync('/usr/bin/aws') ? aws('--max-items 3').replace(' aws ', ' /usr/bin/aws ') : aws('--max-items 3');
+    const r = await sh(`${cli.replace('--output json', `--output ${form}`)} | ct-explode`);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toBe(`ct-explode: stdin: this is AWS CLI output in its ${form} form: run the command with --output json (or fetch with ct-fetch); skipped\n`);
+    expect(r.code).toBe(1);
+  }, 30000);
 
   test('its output feeds ct-explode', async () => {
     const r = await sh(`${aws('--max-items 3')} | ct-explode | jq -r .eventVersion`);
