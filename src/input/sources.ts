@@ -13,6 +13,8 @@ export interface Source {
 /** Where bad input is told. A `note` is worth saying but is no problem (no exit status 1). */
 export type ProblemSink = (place: string, message: string, severity?: 'note') => void;
 
+const DIGEST_FILE = /_CloudTrail-Digest_/;
+
 const DATA_FILE = /\.(json|ndjson|jsonl)(\.gz)?$/i;
 
 
@@ -34,7 +36,11 @@ export async function* expandSources(
       onMissing(arg, fileErrorText(err));
       continue;
     }
-    if (stat.isDirectory()) yield* walk(arg, new Map([[realpathSync(arg), arg]]), onMissing);
+    if (stat.isDirectory()) {
+      const digests = { count: 0 };
+      yield* walk(arg, new Map([[realpathSync(arg), arg]]), onMissing, digests);
+      if (digests.count) onMissing(arg, `${digests.count} CloudTrail-Digest file(s) passed over: digests that prove trail files unchanged, not events`, 'note');
+    }
     else yield fileSource(arg, stat.isFile());
   }
 }
@@ -58,7 +64,7 @@ function fileSource(file: string, regular: boolean): Source {
  * loop, or a link to what the walk reads anyway) is reported and read once only; a broken link
  * is reported. `seen` maps the real path of each directory and file read to its name here.
  */
-async function* walk(dir: string, seen: Map<string, string>, onProblem: ProblemSink): AsyncGenerator<Source> {
+async function* walk(dir: string, seen: Map<string, string>, onProblem: ProblemSink, digests: { count: number }): AsyncGenerator<Source> {
   let entries: Dirent[];
   try {
     entries = readdirSync(dir, { withFileTypes: true });
@@ -82,6 +88,11 @@ async function* walk(dir: string, seen: Map<string, string>, onProblem: ProblemS
       }
     }
     if (!isDirectory && !(isFile && DATA_FILE.test(entry.name))) continue;
+    // AWSLogs/ACCOUNT/CloudTrail-Digest/...: ACCOUNT_CloudTrail-Digest_REGION_..._DATE.json.gz
+    if (isFile && DIGEST_FILE.test(entry.name)) {
+      digests.count++;
+      continue;
+    }
     const real = realpathSync(full);
     const first = seen.get(real);
     if (first !== undefined) {
@@ -89,7 +100,7 @@ async function* walk(dir: string, seen: Map<string, string>, onProblem: ProblemS
       continue;
     }
     seen.set(real, full);
-    if (isDirectory) yield* walk(full, seen, onProblem);
+    if (isDirectory) yield* walk(full, seen, onProblem, digests);
     else yield fileSource(full, true);
   }
 }

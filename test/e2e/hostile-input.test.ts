@@ -270,3 +270,25 @@ describe('Ctrl-C on a filter', () => {
     expect(blocks).toBeLessThan(400);
   });
 });
+
+describe('a trail bucket synced to disk', () => {
+  test('CloudTrail-Digest files in a walked AWSLogs folder are passed over with one note; the trail files are read', async () => {
+    const dir = tempDir();
+    const day = 'AWSLogs/123456789012/%s/us-east-1/2024/07/22';
+    const trail = path.join(dir, day.replace('%s', 'CloudTrail'));
+    const digest = path.join(dir, day.replace('%s', 'CloudTrail-Digest'));
+    mkdirSync(trail, { recursive: true });
+    mkdirSync(digest, { recursive: true });
+    writeFileSync(path.join(trail, '123456789012_CloudTrail_us-east-1_20240722T0000Z_abc.json.gz'), gzipSync('{"Records":[{"eventVersion":"1.09","eventName":"A"}]}'));
+    for (const hour of ['01', '02']) {
+      writeFileSync(
+        path.join(digest, `123456789012_CloudTrail-Digest_us-east-1_trail_us-east-1_20240722T${hour}0000Z.json.gz`),
+        gzipSync('{"awsAccountId":"123456789012","digestStartTime":"2024-07-22T00:00:00Z","logFiles":[]}'),
+      );
+    }
+    const r = await sh('ct-explode AWSLogs', { cwd: dir });
+    expect(r.stdout).toBe('{"eventVersion":"1.09","eventName":"A"}\n');
+    expect(r.stderr).toBe('ct-explode: AWSLogs: note: 2 CloudTrail-Digest file(s) passed over: digests that prove trail files unchanged, not events\n');
+    expect(r.code).toBe(0);
+  });
+});
