@@ -24,7 +24,7 @@ export function decodeResume(text: string, regions: string[]): Map<string, Regio
   if (text.trim() === '') return 'the token is empty; copy it whole from the resume command';
   if (!text.startsWith(PREFIX)) {
     if (regions.length !== 1) return 'a bare NextToken applies to one Region; pass exactly one --region';
-    out.set(regions[0], { token: text, skip: 0, done: false });
+    out.set(regions[0], botocoreToken(text) ?? { token: text, skip: 0, done: false });
     return out;
   }
   let body: unknown;
@@ -46,4 +46,21 @@ export function decodeResume(text: string, regions: string[]): Map<string, Regio
 
 function isSkip(n: unknown): n is number {
   return Number.isInteger(n) && (n as number) >= 0 && (n as number) <= MAX_SKIP;
+}
+
+/**
+ * The AWS CLI's --max-items NextToken: botocore's own base64 JSON, `{"NextToken": T,
+ * "boto_truncate_amount": N}`: the page at T (null: the first), of which N events were printed.
+ */
+function botocoreToken(text: string): RegionPosition | undefined {
+  let body: unknown;
+  try {
+    body = JSON.parse(Buffer.from(text, 'base64').toString('utf8'));
+  } catch {
+    return undefined;
+  }
+  if (!body || typeof body !== 'object' || !('NextToken' in body)) return undefined;
+  const { NextToken: token, boto_truncate_amount: skip = 0 } = body as { NextToken: unknown; boto_truncate_amount?: unknown };
+  if (!(token === null || typeof token === 'string') || !isSkip(skip)) return undefined;
+  return { token, skip, done: false };
 }

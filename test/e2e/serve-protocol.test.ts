@@ -105,6 +105,16 @@ describe.skipIf(absent('aws') || absent('jq'))(`the AWS CLI against ct-serve ${n
     expect(r.code).toBe(1);
   }, 30000);
 
+  test('a NextToken it printed with --max-items (botocore wraps it) resumes ct-fetch at the next event', async () => {
+    const cli = existsSync('/usr/bin/aws') ? aws('--max-items 73 --page-size 50').replace(' aws ', ' /usr/bin/aws ') : aws('--max-items 73 --page-size 50');
+    const token = (await sh(`${cli} | jq -r .NextToken`)).stdout.trim();
+    const fetch = `env AWS_ACCESS_KEY_ID=a AWS_SECRET_ACCESS_KEY=b ct-fetch --endpoint-url ${server.url} --region us-east-1 --rate 0`;
+    const rest = await sh(`${fetch} --starting-token '${token}' | jq -r .EventId`);
+    const all = await sh(`${fetch} | jq -r .EventId`);
+    expect(rest.code).toBe(0);
+    expect(lines(rest.stdout)).toEqual(lines(all.stdout).slice(73));
+  }, 30000);
+
   test('its output feeds ct-explode', async () => {
     const r = await sh(`${aws('--max-items 3')} | ct-explode | jq -r .eventVersion`);
     expect(lines(r.stdout)).toEqual(['1.09', '1.09', '1.09']);
