@@ -38,7 +38,7 @@ interface FetchOptions {
 const OPTIONS: OptionTable = {
   'start-time': { type: 'string', nargs: 1, describe: 'Oldest event (inclusive)' },
   'end-time': { type: 'string', nargs: 1, describe: 'Newest event (inclusive)' },
-  'lookup-attributes': { alias: 'a', type: 'string', coerce: toList, default: [], describe: 'KEY=VALUE or AttributeKey=K,AttributeValue=V' },
+  'lookup-attributes': { alias: 'a', type: 'string', coerce: toList, default: [], describe: 'KEY=VALUE, AttributeKey=K,AttributeValue=V (either order), or [{"AttributeKey":"K","AttributeValue":"V"}]' },
   'event-category': { type: 'string', describe: "'insight' for Insights events" },
   'max-items': { type: 'number', describe: 'Stop after this many events' },
   'page-size': { alias: 'max-results', type: 'number', default: 50, describe: "Events per call, 1 to 50 (--max-results, as the API and the AWS CLI's --page-size call it)" },

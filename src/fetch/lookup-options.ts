@@ -20,14 +20,16 @@ export interface LookupParams {
 
 const HISTORY_MS = 90 * 864e5;
 
-/** `K=V` (from -a) or the AWS CLI's `AttributeKey=K,AttributeValue=V`. */
+const FORMS = "KEY=VALUE, AttributeKey=KEY,AttributeValue=VALUE (quote a value with commas: AttributeValue=\"a,b\"), or JSON [{\"AttributeKey\":\"KEY\",\"AttributeValue\":\"VALUE\"}]";
+
+/**
+ * `K=V` (from -a), or as the AWS CLI reads --lookup-attributes: its shorthand in either order
+ * (`AttributeKey=K,AttributeValue=V`, a value in quotes when it holds a comma) or its JSON form.
+ */
 export function parseAttribute(text: string, notes: string[]): LookupAttribute {
-  const cli = /^AttributeKey=([^,]*),AttributeValue=([\s\S]*)$/.exec(text);
-  const eq = text.indexOf('=');
-  if (!cli && eq < 1) throw usageError(`--lookup-attributes: expected KEY=VALUE or AttributeKey=KEY,AttributeValue=VALUE, got '${text}'`);
-  const rawKey = cli ? cli[1] : text.slice(0, eq);
-  const value = cli ? cli[2] : text.slice(eq + 1);
-  const key = checkKey(rawKey, notes);
+  const given = /^\s*[[{]/.test(text) ? fromJson(text) : /^\s*Attribute(Key|Value)\s*=/.test(text) ? fromShorthand(text) : fromPlain(text);
+  const key = checkKey(given.key, notes);
+  const value = given.value;
   if (value === '') throw usageError(`--lookup-attributes: ${key} needs a value, e.g. ${key}=${exampleFor(key)}`);
   const length = attributeValueLength(value);
   if (length > 2000) throw usageError(`--lookup-attributes: the ${key} value counts ${length} of at most 2000 characters ('_', space, ',' and newline count two)`);
@@ -35,6 +37,58 @@ export function parseAttribute(text: string, notes: string[]): LookupAttribute {
   const warning = unknownValueWarning(key, value);
   if (warning) notes.push(warning);
   return { key, value };
+}
+
+function fromPlain(text: string): LookupAttribute {
+  const eq = text.indexOf('=');
+  if (eq < 1) throw usageError(`--lookup-attributes: expected ${FORMS}, got '${text}'`);
+  return { key: text.slice(0, eq), value: text.slice(eq + 1) };
+}
+
+/** `AttributeKey=K,AttributeValue=V` in either order; a value in "..." or '...' may hold commas. */
+function fromShorthand(text: string): LookupAttribute {
+  const members = new Map<string, string>();
+  let at = 0;
+  while (at < text.length) {
+    const eq = text.indexOf('=', at);
+    if (eq < 0) throw usageError(`--lookup-attributes: expected ${FORMS}, got '${text}'`);
+    const name = text.slice(at, eq).trim();
+    let value: string;
+    let next: number;
+    const quote = text[eq + 1];
+    if (quote === '"' || quote === "'") {
+      const close = text.indexOf(quote, eq + 2);
+      if (close < 0) throw usageError(`--lookup-attributes: the quote after ${name}= is not closed`);
+      value = text.slice(eq + 2, close);
+      next = text.indexOf(',', close);
+    } else {
+      next = text.indexOf(',', eq);
+      value = text.slice(eq + 1, next < 0 ? text.length : next);
+    }
+    if (name !== 'AttributeKey' && name !== 'AttributeValue') throw usageError(`--lookup-attributes: unknown member '${name}': use AttributeKey and AttributeValue`);
+    if (members.has(name)) throw usageError(`--lookup-attributes: ${name} given twice; LookupEvents takes one attribute per call`);
+    members.set(name, value);
+    at = next < 0 ? text.length : next + 1;
+  }
+  if (!members.has('AttributeKey') || !members.has('AttributeValue')) throw usageError(`--lookup-attributes: expected ${FORMS}, got '${text}'`);
+  return { key: members.get('AttributeKey')!, value: members.get('AttributeValue')! };
+}
+
+/** The AWS CLI's JSON form: `[{"AttributeKey":"K","AttributeValue":"V"}]`, or the object alone. */
+function fromJson(text: string): LookupAttribute {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (err) {
+    throw usageError(`--lookup-attributes: not valid JSON (${(err as Error).message}); expected ${FORMS}`);
+  }
+  const list = Array.isArray(parsed) ? parsed : [parsed];
+  if (list.length !== 1) throw usageError('--lookup-attributes: LookupEvents takes one lookup attribute per call; filter the rest with ct-where');
+  const item = list[0] as { AttributeKey?: unknown; AttributeValue?: unknown } | null;
+  if (!item || typeof item.AttributeKey !== 'string' || typeof item.AttributeValue !== 'string') {
+    throw usageError(`--lookup-attributes: expected ${FORMS}`);
+  }
+  return { key: item.AttributeKey, value: item.AttributeValue };
 }
 
 function checkKey(raw: string, notes: string[]): string {

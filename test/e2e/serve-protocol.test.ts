@@ -12,7 +12,7 @@ import {
 } from '@aws-sdk/client-cloudtrail';
 import { existsSync, readFileSync } from 'node:fs';
 import { request } from 'node:http';
-import { absent, lines, needs, SAMPLE, serve, sh, type Served } from '../helpers';
+import { absent, lines, needs, SAMPLE, serve, sh, type Served, type ShellResult } from '../helpers';
 
 let server: Served;
 let client: CloudTrailClient;
@@ -88,6 +88,16 @@ describe.skipIf(absent('aws') || absent('jq'))(`the AWS CLI against ct-serve ${n
     expect(cli.stderr).toBe('');
     expect(lines(cli.stdout).length).toBeGreaterThan(7);
     expect(cli.stdout).toBe(ours.stdout);
+  }, 30000);
+
+  test('ct-fetch takes --lookup-attributes in the AWS CLI forms (shorthand either way round, JSON) and gets the same events', async () => {
+    const fetch = (attribute: string): Promise<ShellResult> =>
+      sh(`env AWS_ACCESS_KEY_ID=a AWS_SECRET_ACCESS_KEY=b ct-fetch --endpoint-url ${server.url} --region us-east-1 --rate 0 --lookup-attributes '${attribute}' | jq -r .EventId`);
+    const plain = await fetch('EventName=ConsoleLogin');
+    expect(lines(plain.stdout).length).toBeGreaterThan(0);
+    for (const form of ['AttributeValue=ConsoleLogin,AttributeKey=EventName', 'AttributeKey=EventName,AttributeValue="ConsoleLogin"', '[{"AttributeKey":"EventName","AttributeValue":"ConsoleLogin"}]']) {
+      expect((await fetch(form)).stdout).toBe(plain.stdout);
+    }
   }, 30000);
 
   test('shows the service error for a bad request', async () => {
