@@ -110,11 +110,29 @@ function exampleFor(key: string): string {
 /** --start-time/--end-time: ISO 8601 (no zone = local), `2024-07-22 00:00`, epoch seconds, `2h`, `3d`, `now`. */
 export function parseTimeOption(text: string, option: string, now: number): number {
   if (/^\d{9,11}(\.\d+)?$/.test(text.trim())) return Math.round(Number(text) * 1000);
-  const ms = parseTimeLiteral(text, now);
+  const ms = parseTimeLiteral(awsCliDate(text) ?? text, now);
   if (ms === undefined) {
     throw usageError(`${option}: cannot read '${text}' as a time: use ISO 8601 (2024-07-22T09:00:00+09:00), '2024-07-22 09:00' (local), epoch seconds, or relative (2h, 3d, now)`);
   }
   return ms;
+}
+
+/**
+ * The AWS CLI's other date forms (its docs show them for lookup-events), as ISO 8601 without a
+ * zone, which is local time as in the AWS CLI: `01-27-2015`, `01/27/2015, 13:16`,
+ * `2015-01-27, 01:16 PM`. Undefined for any other text.
+ */
+function awsCliDate(text: string): string | undefined {
+  const m = /^\s*(?:(\d{1,2})[-/](\d{1,2})[-/](\d{4})|(\d{4})-(\d{1,2})-(\d{1,2}))(?:,?\s+(\d{1,2}):(\d{2})(?::(\d{2}))?\s*([AaPp][Mm])?)?\s*$/.exec(text);
+  if (!m || (!m[1] && !text.includes(','))) return undefined; // plain ISO dates are read as they are
+  const [year, month, day] = m[1] ? [m[3], m[1], m[2]] : [m[4], m[5], m[6]];
+  let hour = Number(m[7] ?? 0);
+  const half = m[10]?.toUpperCase();
+  if (half && (hour < 1 || hour > 12)) return undefined;
+  if (half === 'PM' && hour < 12) hour += 12;
+  if (half === 'AM' && hour === 12) hour = 0;
+  const two = (n: string | number): string => String(n).padStart(2, '0');
+  return `${year}-${two(month)}-${two(day)}T${two(hour)}:${m[8] ?? '00'}:${m[9] ?? '00'}`;
 }
 
 export interface RawLookupOptions {

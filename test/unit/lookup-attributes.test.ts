@@ -1,6 +1,6 @@
 // --lookup-attributes as the AWS CLI reads it, and as -a KEY=VALUE.
 import { describe, expect, test } from 'vitest';
-import { parseAttribute } from '../../src/fetch/lookup-options';
+import { parseAttribute, parseTimeOption } from '../../src/fetch/lookup-options';
 
 describe('--lookup-attributes', () => {
   test.each([
@@ -25,5 +25,24 @@ describe('--lookup-attributes', () => {
     ['AttributeKey=EventName,AttributeKey=Username,AttributeValue=x', 'AttributeKey given twice'],
   ])('%s is refused: %s', (text, message) => {
     expect(() => parseAttribute(text, [])).toThrow(message);
+  });
+});
+
+describe('--start-time and --end-time in the AWS CLI date forms', () => {
+  const now = Date.parse('2026-01-01T00:00:00Z');
+  test.each([
+    ['01-27-2015', '2015-01-27T00:00:00'],
+    ['01/27/2015, 13:16', '2015-01-27T13:16:00'],
+    ['2015-01-27, 01:16 PM', '2015-01-27T13:16:00'],
+    ['2015-01-27, 12:05 AM', '2015-01-27T00:05:00'],
+    ['1/2/2015 9:05:07 am', '2015-01-02T09:05:07'],
+  ])('%s is the local time %s, as the AWS CLI reads it', (text, local) => {
+    expect(parseTimeOption(text, '--start-time', now)).toBe(new Date(local).getTime());
+  });
+
+  test('epoch seconds, and a day that is not on the calendar is refused', () => {
+    expect(parseTimeOption('1422316800', '--start-time', now)).toBe(Date.parse('2015-01-27T00:00:00Z'));
+    expect(() => parseTimeOption('02/30/2015', '--start-time', now)).toThrow("cannot read '02/30/2015' as a time");
+    expect(() => parseTimeOption('2015-01-27, 13:16 PM', '--start-time', now)).toThrow('cannot read');
   });
 });
