@@ -378,7 +378,7 @@ describe('times as the AWS CLI takes them', () => {
   test('--start-time "07/22/2024, 13:16" and --end-time "2024-07-23, 01:16 PM" are local times (TZ=Asia/Tokyo here)', async () => {
     const s = await serve(['--rate', '0', SAMPLE]);
     try {
-      const r = await sh(`TZ=Asia/Tokyo ${FETCH_ENV} ct-fetch --endpoint-url ${s.url} --region us-east-1 --start-time '07/22/2024, 13:16' --end-time '2024-07-23, 01:16 PM'`);
+      const r = await sh(`TZ=Asia/Tokyo ${FETCH_ENV} ct-fetch --endpoint-url ${s.url} --region us-east-1 --rate 0 --start-time '07/22/2024, 13:16' --end-time '2024-07-23, 01:16 PM'`);
       expect(r.stderr).toContain('ct-fetch: time window (UTC): 2024-07-22T04:16:00Z to 2024-07-23T04:16:00Z; Region us-east-1');
       expect(r.code).toBe(0);
     } finally {
