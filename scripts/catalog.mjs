@@ -19,10 +19,11 @@ const version = (name) => JSON.parse(readFileSync(path.join(pkgDir(name), 'packa
 const TIER_ORDER = ['documented', 'observed', 'sdk-signing-name', 'sdk-endpoint-prefix', 'cloudformation', 'aws-config'];
 
 /** value -> { sources: Set, tier } */
-function addValue(map, value, source, tier) {
-  const entry = map.get(value) ?? { sources: new Set(), tiers: new Set() };
+function addValue(map, value, source, tier, names = []) {
+  const entry = map.get(value) ?? { sources: new Set(), tiers: new Set(), names: new Set() };
   entry.sources.add(source);
   entry.tiers.add(tier);
+  for (const n of names) if (n) entry.names.add(n);
   map.set(value, entry);
 }
 
@@ -32,10 +33,11 @@ function eventSourcesAndNames() {
   const apis = path.join(pkgDir('aws-sdk'), 'apis');
   for (const file of readdirSync(apis).filter((f) => f.endsWith('.min.json')).sort()) {
     const model = JSON.parse(readFileSync(path.join(apis, file), 'utf8'));
-    const { signingName, endpointPrefix } = model.metadata;
+    const { signingName, endpointPrefix, serviceFullName, serviceAbbreviation, serviceId } = model.metadata;
     const uid = file.replace('.min.json', '');
     const primary = `${signingName ?? endpointPrefix}.amazonaws.com`;
-    addValue(sources, primary, `aws-sdk ${uid} signingName`, 'sdk-signing-name');
+    // The service's names, so that `ct-catalog event-sources eventbridge` finds events.amazonaws.com.
+    addValue(sources, primary, `aws-sdk ${uid} signingName`, 'sdk-signing-name', [serviceFullName, serviceAbbreviation, serviceId]);
     if (endpointPrefix && `${endpointPrefix}.amazonaws.com` !== primary) {
       addValue(sources, `${endpointPrefix}.amazonaws.com`, `aws-sdk ${uid} endpointPrefix`, 'sdk-endpoint-prefix');
     }
@@ -75,6 +77,7 @@ function listOf(map) {
       value,
       tier: TIER_ORDER.find((t) => e.tiers.has(t)),
       sources: [...e.sources].sort(),
+      ...(e.names.size ? { names: [...e.names].sort() } : {}),
     }));
 }
 

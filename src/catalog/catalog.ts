@@ -8,6 +8,8 @@ export interface CatalogValue {
   value: string;
   tier: string;
   sources: string[];
+  /** The service's names in the SDK (full name, abbreviation, id), for search. */
+  names?: string[];
 }
 
 export interface Catalog {

@@ -74,10 +74,15 @@ function select(options: CatalogOptions): Row[] {
   const c = catalog();
   const match = (v: string): boolean => !options.pattern || v.toLowerCase().includes(options.pattern.toLowerCase());
   const plain = (v: string): Row => ({ value: v, long: v, json: v });
-  const tiered = (v: CatalogValue): Row => ({ value: v.value, long: `${v.value}\t${v.tier}\t${v.sources.join('; ')}`, json: v });
+  const tiered = (v: CatalogValue): Row => ({
+    value: v.value,
+    long: [v.value, v.tier, v.sources.join('; '), ...(v.names?.length ? [v.names.join('; ')] : [])].join('\t'),
+    json: v,
+  });
   switch (options.list) {
     case 'event-sources':
-      return c.eventSources.filter((v) => match(v.value)).map(tiered);
+      // By value, or by the service's name: `cloudwatch`, `eventbridge`, `cognito`.
+      return c.eventSources.filter((v) => match(v.value) || (v.names ?? []).some(match)).map(tiered);
     case 'resource-types':
       return c.resourceTypes.filter((v) => match(v.value)).map(tiered);
     case 'event-names':

@@ -8,6 +8,22 @@ describe('ct-catalog', () => {
     expect(r.code).toBe(0);
   });
 
+  test.each([
+    ['cloudwatch', ['monitoring.amazonaws.com', 'logs.amazonaws.com', 'events.amazonaws.com']],
+    ['eventbridge', ['events.amazonaws.com', 'scheduler.amazonaws.com']],
+    ['cognito', ['cognito-idp.amazonaws.com', 'cognito-identity.amazonaws.com']],
+    ['Key Management', ['kms.amazonaws.com']],
+  ])('event sources by the service name too: %s', async (pattern, expected) => {
+    const r = await sh(`ct-catalog event-sources '${pattern}'`);
+    for (const value of expected) expect(lines(r.stdout)).toContain(value);
+    expect(r.code).toBe(0);
+  });
+
+  test('-l shows no path of this repository', async () => {
+    const r = await sh('ct-catalog -l event-sources; ct-catalog -l resource-types; ct-catalog -l attribute-keys');
+    expect(r.stdout).not.toMatch(/\/work\/|\/src\/|dist\/|node_modules|\/home\/|\/tmp\//);
+  });
+
   test('-l shows the tier and the sources that vouch for a value', async () => {
     const r = await sh('ct-catalog -l event-sources ses.amazonaws');
     expect(r.stdout).toMatch(/^ses\.amazonaws\.com\tdocumented\t.*endpoint prefix is 'email'/m);
