@@ -11,8 +11,13 @@ export interface Command<O> {
   name: string;
   /** Every option the command takes (besides --help and --version). */
   optionTable: OptionTable;
-  /** Declares positionals, usage and examples; the option table is added by the caller. */
+  /** Declares positionals and usage; the option table is added by the caller. */
   usage(y: Argv): Argv;
+  /**
+   * Commands a user can run as printed, with what each does: shown by --help, each command on a
+   * line of its own (never broken by wrapping), and each run by a test.
+   */
+  examples: readonly (readonly [string, string])[];
   run(options: O, io: Io): Promise<number>;
   /** For commands whose usual call is positional arguments only (see plainOptions). */
   plain?: PlainArguments;

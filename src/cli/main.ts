@@ -26,13 +26,11 @@ export function commandParser<O>(command: Command<O>, argv: string[], y: Argv): 
   return command
     .usage(y.scriptName(command.name))
     .options(command.optionTable)
-    .epilogue(EXIT_CODES_HELP)
     .help('help')
     .alias('help', 'h')
     .version('version', 'Show the version', packageVersion())
     .strict()
-    // process.stdout only for a terminal: creating it makes a pipe non-blocking (see FdOutput).
-    .wrap(Math.min(110, (isTerminal(1) && process.stdout.columns) || 100))
+    .wrap(helpWidth())
     .exitProcess(false)
     .parserConfiguration({ 'populate--': true })
     .showHelpOnFail(false)
@@ -50,10 +48,10 @@ async function parseWithYargs<O>(command: Command<O>, argv: string[], io: Io): P
     // yargs drops a lone `-`; it goes through as a token yargs keeps, and comes back after.
     const given = argv.map((a) => (a === '-' ? LONE_DASH : a));
     const parser = commandParser(command, given, yargs(given));
-    options = (await parser.parseAsync(given, {}, (_err, _argv, output) => {
+    options = (await parser.parseAsync(given, {}, (_err, argvOut, output) => {
       if (output) {
         shown = true;
-        io.out.writeLine(output);
+        io.out.writeLine((argvOut as { help?: boolean }).help ? `${output}\n\n${helpTail(command)}` : output);
       }
     })) as O;
   } catch (err) {
@@ -67,6 +65,35 @@ async function parseWithYargs<O>(command: Command<O>, argv: string[], io: Io): P
   const parsed = withInputs(command, options as Record<string, unknown>);
   checkOptionValues(command.optionTable, parsed, argv);
   return { options: parsed as O };
+}
+
+/**
+ * What --help ends with, after yargs' part: the examples, each command on a line of its own
+ * (yargs would break a long one in two) and what it does below it, then the exit statuses.
+ */
+function helpTail(command: Command<unknown>): string {
+  const width = helpWidth();
+  const examples = command.examples.map(([line, what]) => `  ${line}\n${wrapText(what, width - 6, '      ')}`);
+  return ['Examples:', ...examples, '', wrapText(EXIT_CODES_HELP, width, '')].join('\n');
+}
+
+function helpWidth(): number {
+  // process.stdout only for a terminal: creating it makes a pipe non-blocking (see FdOutput).
+  return Math.min(110, (isTerminal(1) && process.stdout.columns) || 100);
+}
+
+/** Words to lines of at most `width`, each after `indent`. */
+function wrapText(text: string, width: number, indent: string): string {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(/\s+/)) {
+    if (line && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = word;
+    } else line = line ? `${line} ${word}` : word;
+  }
+  if (line) lines.push(line);
+  return lines.map((l) => indent + l).join('\n');
 }
 
 /** Stands for a lone `-` while yargs parses. */

@@ -39,15 +39,15 @@ export const catalogCommand: Command<CatalogOptions> = {
       )
       .command('$0 <list> [pattern]', false, (c) =>
         c.positional('list', { choices: LISTS }).positional('pattern', { type: 'string' }),
-      )
-      .example([
-        ['ct-catalog event-sources ec2', 'event sources containing "ec2"'],
-        ['ct-catalog resource-types s3::', 'resource types of S3'],
-        ['ct-catalog event-names --source iam | grep -i accesskey', 'IAM event names about access keys'],
-        ['ct-catalog -l event-sources monitoring', 'where a value comes from'],
-        ['ct-catalog attribute-keys -l', 'the eight lookup keys with examples'],
-        ['eval "$(ct-catalog completion bash)"', 'shell completion (bash, zsh, or: ct-catalog completion fish | source)'],
-      ]),
+      ),
+  examples: [
+    ['ct-catalog event-sources ec2', 'event sources containing "ec2"'],
+    ['ct-catalog resource-types s3::', 'resource types of S3'],
+    ['ct-catalog event-names --source iam | grep -i accesskey', 'IAM event names about access keys'],
+    ['ct-catalog -l event-sources monitoring', 'where a value comes from'],
+    ['ct-catalog attribute-keys -l', 'the eight lookup keys with examples'],
+    ['eval "$(ct-catalog completion bash)"', 'shell completion (bash, zsh, or: ct-catalog completion fish | source)'],
+  ],
   run: runCatalog,
 };
 

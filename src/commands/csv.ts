@@ -55,12 +55,12 @@ export const csvCommand: Command<CsvOptions> = {
           `fields not on the item come from its CloudTrailEvent. Default fields:\n  ${DEFAULT_FIELDS.join(',')}\n` +
           "('user' is the best short name of who acted.) Objects and arrays become compact JSON in the cell.",
       )
-      .command('$0 [files..]', false)
-      .example([
-        ['ct-where errorCode~Denied -- events.ndjson | ct-csv --excel > denied.csv', 'denied calls for a spreadsheet'],
-        ['ct-csv -f eventTime,eventName,user,requestParameters --tz Asia/Tokyo', 'chosen columns, times in Tokyo'],
-        ["ct-csv -f 'resources[].ARN' -f errorCode --tsv --no-header", 'TSV without a header'],
-      ]),
+      .command('$0 [files..]', false),
+  examples: [
+    ['ct-where errorCode~Denied -- events.ndjson | ct-csv --excel > denied.csv', 'denied calls for a spreadsheet'],
+    ['ct-csv -f eventTime,eventName,user,requestParameters --tz Asia/Tokyo', 'chosen columns, times in Tokyo'],
+    ["ct-csv -f 'resources[].ARN' -f errorCode --tsv --no-header", 'TSV without a header'],
+  ],
   run: runCsv,
   plain: { positional: 'files', minimum: 0 },
 };

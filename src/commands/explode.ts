@@ -32,13 +32,13 @@ export const explodeCommand: Command<ExplodeOptions> = {
           'directories (walked for .json/.json.gz): NDJSON, lookup-events output, trail files, arrays, gzipped or not.\n' +
           'With --keep-lookup, past 2 MiB of NDJSON a worker thread shares the work (CTPIPE_THREADS=0: one thread).',
       )
-      .command('$0 [files..]', false)
-      .example([
-        ['ct-fetch --start-time -1d | ct-explode > records.ndjson', 'records from event history'],
-        ['aws cloudtrail lookup-events --max-items 500 | ct-explode', 'AWS CLI output, any number of pages'],
-        ['ct-explode AWSLogs/123456789012/CloudTrail/ > all.ndjson', 'a synced trail bucket (gzipped files)'],
-        ['ct-explode --keep-lookup page.json | jq .Username', 'keep the lookup fields'],
-      ]),
+      .command('$0 [files..]', false),
+  examples: [
+    ['ct-fetch --start-time -1d | ct-explode > records.ndjson', 'records from event history'],
+    ['aws cloudtrail lookup-events --max-items 500 | ct-explode', 'AWS CLI output, any number of pages'],
+    ['ct-explode AWSLogs/123456789012/CloudTrail/ > all.ndjson', 'a synced trail bucket (gzipped files)'],
+    ['ct-explode --keep-lookup page.json | jq .Username', 'keep the lookup fields'],
+  ],
   run: runExplode,
   plain: { positional: 'files', minimum: 0 },
 };

@@ -62,14 +62,14 @@ export const fetchCommand: Command<FetchOptions> = {
           'UTC. Pages stream out as they arrive, at the API limit of 2 requests/s per Region, with retries.\n' +
           'Times: ISO 8601 (any zone; none = local), "2024-07-22 09:00" (local), epoch seconds, 2h, 3d, now.\n' +
           'One lookup attribute per call (exact, case-sensitive); filter the rest with ct-where.',
-      )
-      .example([
-        ["ct-fetch --start-time '2024-07-22 00:00' -a EventSource=ec2.amazonaws.com", 'EC2 events since a local time'],
-        ['ct-fetch --start-time 2h -a EventName=ConsoleLogin | ct-where responseElements.ConsoleLogin=Failure', 'failed logins, last 2 hours'],
-        ['ct-fetch --region us-east-1,eu-west-1 --start-time 1d | ct-where errorCode~Denied | ct-csv', 'two Regions in parallel'],
-        ['ct-fetch --event-category insight --start-time 7d', 'Insights events'],
-        ['ct-fetch --endpoint-url "$(ct-serve data/sample-events.ndjson.gz | head -1)"', 'against a local ct-serve'],
-      ]),
+      ),
+  examples: [
+    ["ct-fetch --start-time '2024-07-22 00:00' -a EventSource=ec2.amazonaws.com", 'EC2 events since a local time'],
+    ['ct-fetch --start-time 2h -a EventName=ConsoleLogin | ct-where responseElements.ConsoleLogin=Failure', 'failed logins, last 2 hours'],
+    ['ct-fetch --region us-east-1,eu-west-1 --start-time 1d | ct-where errorCode~Denied | ct-csv', 'two Regions in parallel'],
+    ['ct-fetch --event-category insight --start-time 7d', 'Insights events'],
+    ['ct-fetch --endpoint-url http://127.0.0.1:8080 --region eu-west-1', 'against a local ct-serve (ct-serve --port 8080 data/sample-events.ndjson.gz)'],
+  ],
   run: runFetch,
 };
 

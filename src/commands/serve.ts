@@ -46,13 +46,13 @@ export const serveCommand: Command<ServeCommandOptions> = {
           'their awsRegion; a request goes to the Region it is signed for. Prints its URL on the first line;\n' +
           'stops on Ctrl-C or SIGTERM. Events are held in memory.',
       )
-      .command('$0 [files..]', false)
-      .example([
-        ['ct-serve data/sample-events.ndjson.gz', 'serve the bundled sample'],
-        ['ct-serve --rate 0 trail/', 'no rate limit'],
-        ['ct-serve --fail-rate 0.2 --reset-rate 0.05 --seed 7 events.ndjson', 'a flaky endpoint, repeatably'],
-        ['aws cloudtrail lookup-events --endpoint-url http://127.0.0.1:8080 --region us-east-1', 'the AWS CLI against it'],
-      ]),
+      .command('$0 [files..]', false),
+  examples: [
+    ['ct-serve --port 8080 data/sample-events.ndjson.gz', 'serve the bundled sample at http://127.0.0.1:8080'],
+    ['ct-serve --rate 0 trail/', 'no rate limit'],
+    ['ct-serve --fail-rate 0.2 --reset-rate 0.05 --seed 7 events.ndjson', 'a flaky endpoint, repeatably'],
+    ['aws cloudtrail lookup-events --endpoint-url http://127.0.0.1:8080 --region us-east-1', 'the AWS CLI against it'],
+  ],
   run: runServe,
   plain: { positional: 'files', minimum: 0 },
 };

@@ -59,9 +59,9 @@ export const whereCommand: Command<WhereOptions> = {
     y
       .usage(`Usage: ct-where [options] EXPRESSION [FILE...]\n       ct-where [options] -e EXPRESSION [-e EXPRESSION]... [FILE...]\n\nKeep the CloudTrail events that match.\n\n${LANGUAGE}`)
       .positional('args', { type: 'string', array: true })
-      .example(EXAMPLES)
       .parserConfiguration({ 'populate--': true, 'unknown-options-as-args': false })
       .command('$0 [args..]', false),
+  examples: EXAMPLES,
   run: runWhere,
   plain: { positional: 'args', minimum: 1 },
 };
