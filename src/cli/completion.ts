@@ -71,6 +71,12 @@ BEGIN {
   cmd = w[1]; sub(/.*\\//, "", cmd)
   cur = w[n]; prev = n > 1 ? w[n - 1] : ""
   if (!(cmd in OPT)) exit
+  # An expression begun with a quote: complete what follows it. bash and zsh replace the word
+  # with the quote kept; fish matches the word without its quote.
+  q = ""
+  if (cur ~ /^['"]/) { q = substr(cur, 1, 1); cur = substr(cur, 2); if (ENVIRON["CTPIPE_SHELL"] == "fish") q = "" }
+  # A file goes after -i: nothing from here, so the shell offers files.
+  if (cmd == "ct-where" && (prev == "-i" || prev == "--input")) exit
   if (prev == "--region") fromFile("regions", cur, "")
   else if (prev == "--event-category") fromList("insight", cur, "")
   else if (cmd == "ct-fetch" && (prev == "-a" || prev == "--lookup-attributes")) attribute(cur)
@@ -78,7 +84,7 @@ BEGIN {
   else if (cmd == "ct-catalog" && prev == "--source") fromFile("event-sources", cur, "")
   else if (cmd == "ct-csv" && prev == "--tz") fromList(${awkList(TIME_ZONES)}, cur, "")
   else if (cur ~ /^-/) fromList(OPT[cmd], cur, "")
-  else if (cmd == "ct-where") { for (i = 2; i < n; i++) if (w[i] == "--") exit; fields(cur, "") }
+  else if (cmd == "ct-where") { for (i = 2; i < n; i++) if (w[i] == "--") exit; fields(cur, q) }
   else if (cmd == "ct-catalog" && n == 2) fromList(${awkList(CATALOG_LISTS)}, cur, "")
   else if (cmd == "ct-catalog" && n == 3 && w[2] == "completion") fromList("bash zsh fish", cur, "")
 }`;
@@ -133,11 +139,14 @@ compdef _ctpipe_complete ${COMMANDS}
       return `# ctpipe completion for fish: ct-catalog completion fish | source
 function __ctpipe_complete
   set -lx CTPIPE_LINE (commandline -cp | string collect)
+  set -lx CTPIPE_SHELL fish
   awk ${fishQuote(program)} 2>/dev/null
 end
 for cmd in ${COMMANDS}
   complete -c $cmd -f -a '(__ctpipe_complete)'
 end
+# ct-where -i takes a file.
+complete -c ct-where -s i -l input -r -F
 `;
     default:
       return undefined;

@@ -65,6 +65,8 @@ const CASES: [string, string][] = [
   ['ct-fetch --region me-cen', 'ct-fetch --region me-central-1'],
   ['ct-where --inv', 'ct-where --invert-match'],
   ['ct-where errorMes', 'ct-where errorMessage'],
+  ["ct-where 'errorMes", "ct-where 'errorMessage"],
+  ['ct-where -i READ', 'ct-where -i README.md'],
   ['ct-csv -f eventTime,sourceIP', 'ct-csv -f eventTime,sourceIPAddress'],
   ['ct-catalog resource-t', 'ct-catalog resource-types'],
 ];
