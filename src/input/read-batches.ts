@@ -177,8 +177,10 @@ function awsCliForm(head: Buffer): 'text' | 'table' | 'yaml' | undefined {
   const first = lines.find((l) => l.trim() !== '') ?? '';
   if (/^(EVENTS|RESOURCES|NEXTTOKEN)\t/.test(first)) return 'text';
   if (/^(Events|NextToken):/.test(first)) return 'yaml';
-  // A table starts with a rule as wide as its widest cell (thousands of dashes for CloudTrailEvent).
-  if (/^-{3,}\s*$/.test(first) && (lines.length === 1 || lines.some((l) => /^\|\s*LookupEvents\s*\|/.test(l)))) return 'table';
+  // A table starts with a rule as wide as its widest cell (thousands of dashes for CloudTrailEvent),
+  // then its title row between bars; what was read may end anywhere in either.
+  const second = lines[lines.indexOf(first) + 1];
+  if (/^-{3,}\s*$/.test(first) && (second === undefined || second.startsWith('|'))) return 'table';
   return undefined;
 }
 

@@ -292,3 +292,13 @@ describe('a trail bucket synced to disk', () => {
     expect(r.code).toBe(0);
   });
 });
+
+describe('AWS CLI table output, however it arrives', () => {
+  test('a table whose first read ends inside its title row is still told as one line', async () => {
+    const rule = '-'.repeat(3000);
+    const title = `|${' '.repeat(1490)}LookupEvents${' '.repeat(1496)}|`;
+    const r = await sh(`{ printf '%s\\n|    ' '${rule}'; sleep 0.3; printf '%s\\n+---+\\n|  NextToken |\\n' '${title.slice(5)}'; } | ct-explode`);
+    expect(r.stderr).toBe('ct-explode: stdin: this is AWS CLI output in its table form: run the command with --output json (or fetch with ct-fetch); skipped\n');
+    expect(r.code).toBe(1);
+  });
+});
