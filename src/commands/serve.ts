@@ -8,6 +8,7 @@ import { CtError, EXIT, usageError } from '../common/errors';
 import { warn, type Io } from '../run/io';
 import { seededRandom } from '../common/random';
 import { EventStore } from '../serve/event-store';
+import { fileErrorText } from '../input/sources';
 import { LookupServer } from '../serve/server';
 
 interface ServeCommandOptions {
@@ -68,8 +69,7 @@ async function runServe(options: ServeCommandOptions, io: Io): Promise<number> {
     try {
       accessSync(file, constants.R_OK);
     } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code;
-      throw new CtError('input', `cannot read ${file}: ${code === 'ENOENT' ? 'no such file or directory' : code === 'EACCES' ? 'permission denied' : String(code)}; nothing served`, EXIT.data);
+      throw new CtError('input', `cannot read ${file}: ${fileErrorText(err)}; nothing served`, EXIT.data);
     }
   }
   const store = new EventStore(options.region);

@@ -46,7 +46,7 @@ export async function* expandSources(
 }
 
 /** `no such file or directory`, `permission denied (EACCES)`: an errno as a user reads it. */
-function fileErrorText(err: unknown): string {
+export function fileErrorText(err: unknown): string {
   const e = err as NodeJS.ErrnoException;
   if (e.code === 'ENOENT') return 'no such file or directory';
   if (e.code === 'EACCES') return 'permission denied (EACCES)';
