@@ -83,7 +83,7 @@ function listOf(map) {
 
 const overrides = JSON.parse(readFileSync(path.join(root, 'data/catalog-overrides.json'), 'utf8'));
 const { sources, names } = eventSourcesAndNames();
-for (const o of overrides.eventSources) addValue(sources, o.value, `${o.tier ?? 'documented'}: ${o.cite}`, o.tier ?? 'documented');
+for (const o of overrides.eventSources) addValue(sources, o.value, `${o.tier ?? 'documented'}: ${o.cite}`, o.tier ?? 'documented', o.names ?? []);
 for (const [source, o] of Object.entries(overrides.eventNames)) {
   addValue(sources, source, `documented: ${o.cite}`, 'documented');
   names.set(source, new Set([...(names.get(source) ?? []), ...o.names]));

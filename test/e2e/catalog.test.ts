@@ -13,6 +13,8 @@ describe('ct-catalog', () => {
     ['eventbridge', ['events.amazonaws.com', 'scheduler.amazonaws.com']],
     ['cognito', ['cognito-idp.amazonaws.com', 'cognito-identity.amazonaws.com']],
     ['Key Management', ['kms.amazonaws.com']],
+    ['identity center', ['sso.amazonaws.com', 'sso-directory.amazonaws.com']], // renamed after the SDK's name
+    ['sign-in', ['signin.amazonaws.com']],
   ])('event sources by the service name too: %s', async (pattern, expected) => {
     const r = await sh(`ct-catalog event-sources '${pattern}'`);
     for (const value of expected) expect(lines(r.stdout)).toContain(value);
