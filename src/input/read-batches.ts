@@ -208,7 +208,9 @@ function classify(bytes: Buffer, atEnd: boolean): Shape | undefined {
   if (i >= bytes.length) return atEnd ? 'ndjson' : undefined;
   const c = bytes[i];
   if (c === 0x5b /* [ */) return 'document';
-  if (c !== 0x7b /* { */) return 'ndjson';
+  // Not JSON: lines, once there is a whole first line or enough to tell the AWS CLI's text,
+  // table or yaml output by (a pipe may bring only a byte or two first).
+  if (c !== 0x7b /* { */) return atEnd || bytes.indexOf(10, i) >= 0 || bytes.length - i >= HEAD_PEEK ? 'ndjson' : undefined;
   const text = bytes.toString('utf8', i, Math.min(bytes.length, i + 64));
   const key = firstKeyOf(text);
   if (key !== undefined && CONTAINER_KEYS.has(key)) return 'document';
