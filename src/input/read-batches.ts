@@ -180,7 +180,7 @@ function awsCliForm(head: Buffer): 'text' | 'table' | 'yaml' | undefined {
   // A table starts with a rule as wide as its widest cell (thousands of dashes for CloudTrailEvent),
   // then its title row between bars; what was read may end anywhere in either.
   const second = lines[lines.indexOf(first) + 1];
-  if (/^-{3,}\s*$/.test(first) && (second === undefined || second.startsWith('|'))) return 'table';
+  if (/^-{3,}\s*$/.test(first) && (second === undefined || second === '' || second.startsWith('|'))) return 'table';
   return undefined;
 }
 

@@ -294,10 +294,14 @@ describe('a trail bucket synced to disk', () => {
 });
 
 describe('AWS CLI table output, however it arrives', () => {
-  test('a table whose first read ends inside its title row is still told as one line', async () => {
+  test.each([
+    ['its title row', (rule: string, title: string) => `printf '%s\\n|    ' '${rule}'; sleep 0.2; printf '%s\\n+---+\\n' '${title.slice(5)}'`],
+    ['the rule, after its newline', (rule: string, title: string) => `printf '%s\\n' '${rule}'; sleep 0.2; printf '%s\\n+---+\\n' '${title}'`],
+    ['two dashes', (rule: string, title: string) => `printf -- '--'; sleep 0.2; printf '%s\\n%s\\n' '${rule.slice(2)}' '${title}'`],
+  ])('a table whose first read ends in %s is still told as one line', async (_, write) => {
     const rule = '-'.repeat(3000);
     const title = `|${' '.repeat(1490)}LookupEvents${' '.repeat(1496)}|`;
-    const r = await sh(`{ printf '%s\\n|    ' '${rule}'; sleep 0.3; printf '%s\\n+---+\\n|  NextToken |\\n' '${title.slice(5)}'; } | ct-explode`);
+    const r = await sh(`{ ${write(rule, title)}; } | ct-explode`);
     expect(r.stderr).toBe('ct-explode: stdin: this is AWS CLI output in its table form: run the command with --output json (or fetch with ct-fetch); skipped\n');
     expect(r.code).toBe(1);
   });
