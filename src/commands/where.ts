@@ -26,7 +26,7 @@ interface WhereOptions {
 const EXAMPLES: [string, string][] = [
   ["ct-where 'errorCode~Denied' -- events.ndjson", 'errors whose code contains "Denied"'],
   ["ct-where 'sourceIPAddress in 203.0.113.0/24'", 'calls from one address block (IPv4 or IPv6)'],
-  ["ct-where 'userIdentity.userName=alice and sourceIPAddress=198.51.100.7'", 'one user from one address'],
+  ["ct-where '(user=alice or user$=/alice) and sourceIPAddress=198.51.100.7'", 'alice, as an IAM user or a role session, from one address'],
   ["ct-where -e eventName=ConsoleLogin -e 'responseElements.ConsoleLogin=Failure'", 'failed console logins (-e parts are joined by and)'],
   ["ct-where 'eventName=SwitchRole and responseElements.SwitchRole=Failure'", 'failed role switches'],
   ["ct-where 'eventTime >= -2h and readOnly=false'", 'writes in the last two hours'],

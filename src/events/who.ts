@@ -1,28 +1,76 @@
-// The computed field `user`: who acted, as one short name, from a LookupEvents item or a record.
+// The computed field `user`: who acted, as one short name, the same for a LookupEvents item and
+// its record. It is worked out from the record's userIdentity by one rule per identity type (the
+// table in the README); an item's own `Username` is used only when its record's userIdentity names no one.
 import { ownValue } from './field-path';
 
 /** `user`: a field no record has, computed as the best short name for who acted. */
 export const VIRTUAL_USER = 'user';
 
+type Identity = unknown;
+
+const text = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
+const field = (identity: Identity, key: string): string | undefined => text(ownValue(identity, key));
+
+/** What follows the first `:` of a principal ID (`AROAEXAMPLE:session` -> `session`). */
+function sessionOf(principalId: string | undefined): string | undefined {
+  const colon = principalId?.indexOf(':') ?? -1;
+  return colon >= 0 ? text(principalId!.slice(colon + 1)) : undefined;
+}
+
+/** The resource part of an ARN after `kind/` (`arn:aws:sts::1:assumed-role/R/S`, `assumed-role/`) -> `R/S`. */
+function arnResource(arn: string | undefined, kind: string): string | undefined {
+  const at = arn?.indexOf(`:${kind}/`) ?? -1;
+  return at >= 0 ? text(arn!.slice(at + kind.length + 2)) : undefined;
+}
+
+/** The last part of an ARN, after its last `:` or `/`. */
+function arnTail(arn: string | undefined): string | undefined {
+  return arn === undefined ? undefined : text(arn.slice(Math.max(arn.lastIndexOf(':'), arn.lastIndexOf('/')) + 1));
+}
+
+/** `role/session`: from the ARN, else from the session issuer and the principal ID. */
+function roleSession(identity: Identity): string | undefined {
+  const fromArn = arnResource(field(identity, 'arn'), 'assumed-role');
+  if (fromArn?.includes('/')) return fromArn;
+  const issuer = field(ownValue(ownValue(identity, 'sessionContext'), 'sessionIssuer'), 'userName') ?? fromArn;
+  const session = sessionOf(field(identity, 'principalId'));
+  return issuer && session ? `${issuer}/${session}` : (issuer ?? session);
+}
+
+/** Anything that names the principal, for types this table does not know (and as the last resort). */
+function anyName(identity: Identity): string | undefined {
+  return field(identity, 'userName') ?? arnTail(field(identity, 'arn')) ?? field(identity, 'principalId')
+    ?? field(identity, 'invokedBy') ?? field(identity, 'accountId');
+}
+
+/** One rule per `userIdentity.type`. The README's table says the same, with real examples. */
+const BY_TYPE: Record<string, (identity: Identity) => string | undefined> = {
+  IAMUser: (id) => anyName(id),
+  AssumedRole: (id) => roleSession(id) ?? anyName(id),
+  Root: () => 'root',
+  AWSService: (id) => field(id, 'invokedBy') ?? anyName(id),
+  AWSAccount: (id) => {
+    const account = field(id, 'accountId');
+    const session = sessionOf(field(id, 'principalId'));
+    return account && session ? `${account}/${session}` : (account ?? anyName(id));
+  },
+  FederatedUser: (id) => arnResource(field(id, 'arn'), 'federated-user') ?? sessionOf(field(id, 'principalId')) ?? anyName(id),
+  SAMLUser: (id) => anyName(id),
+  WebIdentityUser: (id) => anyName(id),
+  IdentityCenterUser: (id) => field(ownValue(id, 'onBehalfOf'), 'userId') ?? anyName(id),
+  Unknown: (id) => anyName(id),
+};
+
+/** `user` for a record's userIdentity (undefined when there is nothing to name). */
+export function userOfIdentity(identity: unknown): string | undefined {
+  if (identity === null || typeof identity !== 'object') return undefined;
+  const type = field(identity, 'type');
+  const rule = type !== undefined && Object.hasOwn(BY_TYPE, type) ? BY_TYPE[type] : undefined;
+  // No type: service events ({"accountId","invokedBy"}) name the service first.
+  return rule ? rule(identity) : type === undefined ? (field(identity, 'invokedBy') ?? anyName(identity)) : anyName(identity);
+}
+
 /** `item` is the event as read; `record()` its CloudTrail record (the item's parsed CloudTrailEvent). */
 export function bestUserName(item: unknown, record: () => Record<string, unknown>): string | undefined {
-  const username = ownValue(item, 'Username');
-  if (typeof username === 'string' && username) return username;
-  const identity = ownValue(record(), 'userIdentity');
-  const str = (v: unknown): string | undefined => (typeof v === 'string' && v ? v : undefined);
-  const type = str(ownValue(identity, 'type'));
-  const direct = str(ownValue(identity, 'userName'));
-  if (direct) return direct;
-  if (type === 'Root') return 'root';
-  const principal = str(ownValue(identity, 'principalId'));
-  if (type === 'AssumedRole') {
-    const issuer = str(ownValue(ownValue(ownValue(identity, 'sessionContext'), 'sessionIssuer'), 'userName'));
-    const session = principal && principal.includes(':') ? principal.slice(principal.indexOf(':') + 1) : undefined;
-    if (issuer && session) return `${issuer}/${session}`;
-    return issuer ?? session;
-  }
-  if (type === 'AWSService') return str(ownValue(identity, 'invokedBy'));
-  const arn = str(ownValue(identity, 'arn'));
-  if (arn) return arn.slice(arn.lastIndexOf(':') + 1);
-  return principal;
+  return userOfIdentity(ownValue(record(), 'userIdentity')) ?? text(ownValue(item, 'Username'));
 }
