@@ -1,7 +1,7 @@
 // What ct-explode does with each event; built on the main thread and on worker threads alike.
 import { EventView } from '../events/event-view';
 import { ownValue } from '../events/field-path';
-import { ITEM_RECORD_KEY } from '../events/shapes';
+import { isCloudTrailRecord, ITEM_RECORD_KEY } from '../events/shapes';
 import { LineExploder } from '../fast/line-exploder';
 import type { OutputWriter } from '../output/output-writer';
 import { writeLine, type EventHandler, type RawLine } from '../run/handler';
@@ -10,9 +10,11 @@ export interface ExplodeHandlerOptions {
   'keep-lookup': boolean;
 }
 
-export function explodeHandler(options: ExplodeHandlerOptions, out: OutputWriter): EventHandler {
+export function explodeHandler(options: ExplodeHandlerOptions, out: OutputWriter): EventHandler & { passedOver: number } {
   const fromBytes = new LineExploder(out);
   return {
+    // JSON that is not CloudTrail (an AWS Config file in AWSLogs/, a policy): counted, not written.
+    passedOver: 0,
     // With --keep-lookup every event is parsed: its other fields are wanted.
     beginLines: options['keep-lookup'] ? undefined : (buf) => fromBytes.beginLines(buf),
     lineArena: options['keep-lookup'] ? undefined : fromBytes,
@@ -22,6 +24,10 @@ export function explodeHandler(options: ExplodeHandlerOptions, out: OutputWriter
       fromBytes.flush(false);
       const view = new EventView(event);
       if (!view.isLookupItem) {
+        if (!isCloudTrailRecord(event as object)) {
+          this.passedOver++;
+          return;
+        }
         if (raw) writeLine(out, raw);
         else out.writeLine(JSON.stringify(event));
         return;

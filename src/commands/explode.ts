@@ -4,7 +4,7 @@
 import type { Argv } from 'yargs';
 import { MAX_LINE_OPTION, type Command, type OptionTable } from '../cli/command';
 import { EventLoop } from '../run/event-loop';
-import type { Io } from '../run/io';
+import { warn, type Io } from '../run/io';
 import { explodeHandler } from './explode-handler';
 import { threadPlan } from './handlers';
 
@@ -30,6 +30,7 @@ export const explodeCommand: Command<ExplodeOptions> = {
         'Usage: ct-explode [options] [FILE|DIR...]\n\n' +
           'Write each event as its full CloudTrail record, one JSON object per line. Reads stdin, files and\n' +
           'directories (walked for .json/.json.gz): NDJSON, lookup-events output, trail files, arrays, gzipped or not.\n' +
+          'JSON that is not CloudTrail (no key starting with "event") is passed over, with a note.\n' +
           'With --keep-lookup, past 2 MiB of NDJSON a worker thread shares the work (CTPIPE_THREADS=0: one thread).',
       )
       .command('$0 [files..]', false),
@@ -49,5 +50,11 @@ async function runExplode(options: ExplodeOptions, io: Io): Promise<number> {
   // Lines are read from their bytes faster than a worker thread pays for itself (see
   // LineExploder); with --keep-lookup every line is parsed, and a thread shares the parsing.
   const threads = options['keep-lookup'] ? threadPlan('explode', { 'keep-lookup': true }) : undefined;
-  return loop.run((options.files ?? []).map(String), explodeHandler(options, io.out), threads);
+  const handler = explodeHandler(options, io.out);
+  const status = await loop.run((options.files ?? []).map(String), handler, threads);
+  if (handler.passedOver > 0) {
+    const what = handler.passedOver === 1 ? 'JSON object that is' : 'JSON objects that are';
+    warn(io, `note: ${handler.passedOver} ${what} not CloudTrail passed over (no key starting with "event": AWS Config files, policies...)`);
+  }
+  return status;
 }

@@ -16,6 +16,18 @@ export const EVENT_ARRAYS: ReadonlySet<string> = new Set(['Records', 'Events']);
 export const ITEM_RECORD_KEY = 'CloudTrailEvent';
 export const ITEM_ID_KEY = 'EventId';
 
+/**
+ * Whether an object that is no LookupEvents item is a CloudTrail record: it has a key that starts
+ * with `event` (eventVersion, eventTime, eventName, eventSource, eventID, eventType, eventCategory;
+ * every record has several, also Insight events, exports cut down to a few fields and CloudTrail
+ * Lake's lower-case `eventname`). AWS Config files, digests, policies and package.json have none.
+ * The WebAssembly line checker (src/fast/wasm) applies the same rule to the keys as written.
+ */
+export function isCloudTrailRecord(value: object): boolean {
+  for (const key in value) if (key.startsWith('event') && Object.prototype.hasOwnProperty.call(value, key)) return true;
+  return false;
+}
+
 /** The problem reported for an element or line that is not a JSON object. */
 export const NOT_AN_OBJECT = 'not an event: expected a JSON object';
 

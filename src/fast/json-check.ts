@@ -108,7 +108,8 @@ export class JsonChecker {
 
   /**
    * The line at buf[start, end) of the loaded batch: NOT_CERTAIN, PLAIN_RECORD (a JSON object
-   * without CloudTrailEvent or EventId), or 0 when it is an item whose record (and "\n") was
+   * without CloudTrailEvent or EventId, with a key starting with `event`: a CloudTrail record, see
+   * isCloudTrailRecord), or 0 when it is an item whose record (and "\n") was
    * written, to be collected with takeRecords().
    */
   checkLine(start: number, end: number): number {

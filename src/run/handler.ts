@@ -45,6 +45,8 @@ export interface EventHandler {
   readonly lineFilter?: LineFilter;
   /** Events the handler selected, for a count (ct-where -c); worker threads' counts add to it. */
   matched?: number;
+  /** Values the handler passed over as not its kind, for a note (ct-explode); counted as `matched` is. */
+  passedOver?: number;
 }
 
 /** Builds a command's handler; worker threads build their own from the same options. */

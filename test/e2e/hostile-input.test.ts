@@ -291,6 +291,37 @@ describe('a trail bucket synced to disk', () => {
     expect(r.stderr).toBe('ct-explode: AWSLogs: note: 2 CloudTrail-Digest file(s) passed over: digests that prove trail files unchanged, not events\n');
     expect(r.code).toBe(0);
   });
+
+  test('JSON that is not CloudTrail (AWS Config files beside the trail, a policy line) is passed over, with one note saying how many', async () => {
+    const dir = tempDir();
+    const config = path.join(dir, 'AWSLogs/123456789012/Config/us-east-1/2024/7/22/ConfigSnapshot');
+    const trail = path.join(dir, 'AWSLogs/123456789012/CloudTrail/us-east-1/2024/07/22');
+    mkdirSync(config, { recursive: true });
+    mkdirSync(trail, { recursive: true });
+    writeFileSync(path.join(trail, '123456789012_CloudTrail_us-east-1_20240722T0000Z_abc.json.gz'), gzipSync('{"Records":[{"eventVersion":"1.09","eventName":"A"}]}'));
+    // AWS Config writes pretty-printed snapshot and history files into the same bucket.
+    const snapshot = { fileVersion: '1.0', configSnapshotId: 'a1b2', configurationItems: [{ configurationItemVersion: '1.3', resourceType: 'AWS::S3::Bucket' }] };
+    writeFileSync(path.join(config, '123456789012_Config_us-east-1_ConfigSnapshot_20240722T000000Z_a1b2.json.gz'), gzipSync(JSON.stringify(snapshot, null, 2)));
+    writeFileSync(path.join(config, '123456789012_Config_us-east-1_ConfigHistory_AWS::S3::Bucket_20240722T000000Z.json.gz'), gzipSync(JSON.stringify(snapshot)));
+    // NDJSON: read from the bytes (the WebAssembly checker) and when parsed (an escape in a key) alike.
+    const ndjson = [
+      '{"eventVersion":"1.09","eventName":"B"}',
+      '{"Version":"2012-10-17","Statement":[{"Effect":"Deny"}]}',
+      '{"Vers\\u0069on":"2012-10-17"}',
+      '{"event\\u004eame":"C"}',
+      '{"eventname":"lake-style","eventtime":"2024-07-22 00:00:00"}',
+      '{}',
+    ].join('\n');
+    const r = await sh(`printf '%s\\n' '${ndjson}' > lines.ndjson; ct-explode AWSLogs lines.ndjson`, { cwd: dir });
+    expect(lines(r.stdout)).toEqual([
+      '{"eventVersion":"1.09","eventName":"A"}',
+      '{"eventVersion":"1.09","eventName":"B"}',
+      '{"event\\u004eame":"C"}',
+      '{"eventname":"lake-style","eventtime":"2024-07-22 00:00:00"}',
+    ]);
+    expect(r.stderr).toBe('ct-explode: note: 5 JSON objects that are not CloudTrail passed over (no key starting with "event": AWS Config files, policies...)\n');
+    expect(r.code).toBe(0);
+  });
 });
 
 describe('AWS CLI table output, however it arrives', () => {

@@ -19,6 +19,7 @@ function mixedLines(tag: string): string {
       userIdentity: { userName: i % 5 ? 'alice' : '田中太郎' }, errorCode: i % 41 ? undefined : 'AccessDenied', pad: 'p'.repeat(1000 + (i % 300)),
     };
     if (i % 997 === 0) out.push('{"EventId":"cut-off'); // invalid JSON
+    else if (i % 1009 === 0) out.push(JSON.stringify({ fileVersion: '1.0', configurationItems: [] })); // not CloudTrail
     else if (i % 1499 === 0) out.push(JSON.stringify({ EventId: `${tag}${i}`, CloudTrailEvent: '{"eventID":' })); // bad record
     else if (i % 1777 === 0) out.push(JSON.stringify({ EventId: `${tag}${i}` })); // no record
     else if (i % 1333 === 0) out.push(JSON.stringify({ Records: [record, record] })); // a document on one line
@@ -60,6 +61,10 @@ describe('ct-explode and ct-where with a worker thread', () => {
     const debug = second.filter((l) => l.includes('debug:'));
     expect(debug).toEqual(threaded ? [`${command.match(/ct-\w+/)![0]}: debug: 1 worker thread(s)`] : []);
     expect(second.filter((l) => !l.includes('debug:'))).toEqual([status, count, sum, ...problems]);
+    // ct-explode passes over the 4 lines per file that are not CloudTrail, counted across threads.
+    const files = command.match(/[ab]\.ndjson/g)!.length;
+    const notes = problems.filter((p) => p.includes('note:'));
+    expect(notes).toEqual(command.includes('ct-explode') ? [`ct-explode: note: ${4 * files} JSON objects that are not CloudTrail passed over (no key starting with "event": AWS Config files, policies...)`] : []);
   }, 60000);
 
   test('problems do not depend on threads, reads or the fast path resting: bad items it rules out are never reported', async () => {

@@ -38,6 +38,8 @@ let recordStart: isize = -1;
 let recordEnd: isize = -1;
 /** An EventId key: a LookupEvents item, even without a CloudTrailEvent. */
 let eventId = false;
+/** A top-level key starting with `event`: the mark of a CloudTrail record (src/events/shapes.ts). */
+let eventKey = false;
 /** Where the record is to be written. */
 let outAt: usize = 0;
 
@@ -48,7 +50,9 @@ export function heapBase(): usize {
 
 /**
  * One NDJSON line at [start, end). Returns NOT_CERTAIN (-1); PLAIN_RECORD (-2): a JSON object
- * with no CloudTrailEvent and no EventId key, to be written as it is; or, for an item whose
+ * with no CloudTrailEvent and no EventId key and a key starting with `event` (a CloudTrail
+ * record; an object without one is left to the parser, which passes it over), to be written as
+ * it is; or, for an item whose
  * record is certainly a JSON object, the end of what was written at `out`: the record and "\n".
  * Writes may reach 16 bytes past that end, and never more than (end - start) + 16 bytes past
  * `out`. A line with a Records, Events or NextToken key may hold events: NOT_CERTAIN.
@@ -57,9 +61,10 @@ export function item(start: usize, end: usize, out: usize): isize {
   recordStart = -1;
   recordEnd = -1;
   eventId = false;
+  eventKey = false;
   outAt = out;
   if (!check(start, end, true)) return NOT_CERTAIN;
-  if (recordStart < 0) return eventId ? NOT_CERTAIN : PLAIN_RECORD;
+  if (recordStart < 0) return eventId || !eventKey ? NOT_CERTAIN : PLAIN_RECORD;
   if (!check(<usize>recordStart, <usize>recordEnd, false)) return NOT_CERTAIN;
   store<u8>(<usize>recordEnd, 0x0a);
   return recordEnd + 1;
@@ -132,6 +137,7 @@ function key(i: usize, end: usize, top: bool): usize {
     // Twice: the second is written over the first, and counts, as with JSON.parse.
     if (named(from, length, 'CloudTrailEvent')) pendingRecord = true;
     else if (named(from, length, 'EventId')) eventId = true;
+    else if (startsWith(from, length, 'event')) eventKey = true;
     // A container key (src/events/shapes.ts): the line may hold events, for the parser to decide.
     else if (named(from, length, 'Records') || named(from, length, 'Events') || named(from, length, 'NextToken')) return 0;
   }
@@ -141,8 +147,12 @@ function key(i: usize, end: usize, top: bool): usize {
 }
 
 function named(p: usize, length: usize, name: string): bool {
-  if (length != <usize>name.length) return false;
-  for (let k: usize = 0; k < length; k++) if (at(p + k) != <u32>name.charCodeAt(<i32>k)) return false;
+  return length == <usize>name.length && startsWith(p, length, name);
+}
+
+function startsWith(p: usize, length: usize, prefix: string): bool {
+  if (length < <usize>prefix.length) return false;
+  for (let k: usize = 0; k < <usize>prefix.length; k++) if (at(p + k) != <u32>prefix.charCodeAt(<i32>k)) return false;
   return true;
 }
 

@@ -19,6 +19,8 @@ export interface BatchOutput {
   lines: number;
   /** Events the handler selected in the batch (see EventHandler.matched). */
   matched: number;
+  /** Values the handler passed over in the batch (see EventHandler.passedOver). */
+  passedOver: number;
 }
 
 export class BatchRunner<O> {
@@ -36,9 +38,11 @@ export class BatchRunner<O> {
   run(input: Buffer, target: Buffer): BatchOutput {
     this.found = [];
     if (this.handler.matched !== undefined) this.handler.matched = 0;
+    if (this.handler.passedOver !== undefined) this.handler.passedOver = 0;
     this.scanner.scanLines(input, true);
     this.handler.endBatch?.();
     const output = this.out.takeInto(target);
-    return { output, problems: this.found, lines: this.scanner.lineNumber, matched: this.handler.matched ?? 0 };
+    const { matched = 0, passedOver = 0 } = this.handler;
+    return { output, problems: this.found, lines: this.scanner.lineNumber, matched, passedOver };
   }
 }

@@ -15,8 +15,8 @@ export async function serveBatches(registry: Readonly<Record<string, () => Promi
     const transfer: ArrayBuffer[] = [];
     try {
       const input = Buffer.from(request.input, 0, request.length);
-      const { output, problems, lines, matched } = runner.run(input, Buffer.from(request.output));
-      reply = { id: request.id, input: request.input, output: output.buffer as ArrayBuffer, outputLength: output.length, problems, lines, matched };
+      const { output, ...counts } = runner.run(input, Buffer.from(request.output));
+      reply = { id: request.id, input: request.input, output: output.buffer as ArrayBuffer, outputLength: output.length, ...counts };
       transfer.push(request.input, reply.output);
     } catch (err) {
       reply = { id: request.id, error: messageOf(err) };

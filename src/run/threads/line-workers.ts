@@ -168,8 +168,8 @@ export class LineWorkers {
       return;
     }
     reuse(this.inputs, reply.input);
-    const { problems, lines, matched } = reply;
-    waiting.resolve({ output: Buffer.from(reply.output, 0, reply.outputLength), problems, lines, matched });
+    const { problems, lines, matched, passedOver } = reply;
+    waiting.resolve({ output: Buffer.from(reply.output, 0, reply.outputLength), problems, lines, matched, passedOver });
   }
 
   private fail(err: Error): void {

@@ -65,6 +65,7 @@ export class ThreadedLines {
     this.lineNo += result.lines;
     for (const p of result.problems) this.problem(p.message, `${job.source}:${base + p.line}`);
     if (this.handler.matched !== undefined) this.handler.matched += result.matched;
+    if (this.handler.passedOver !== undefined) this.handler.passedOver += result.passedOver;
     if (result.output.length === 0) {
       this.workers.recycle(result);
       return;
