@@ -1,5 +1,5 @@
-// The bundled catalogue (data/catalog.json and data/event-names.json, made by scripts/catalog.mjs),
-// each file loaded on first use.
+// The bundled catalogue (data/catalog.json and data/event-names.json, made by scripts/catalog.mjs;
+// data/service-descriptions.json, by scripts/service-descriptions.mjs), each file loaded on first use.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { AttributeKey } from './lookup-keys';
@@ -30,6 +30,21 @@ const dataFile = (name: string): unknown => JSON.parse(readFileSync(path.join(__
 export function catalog(): Catalog {
   loaded ??= dataFile('catalog.json') as Catalog;
   return loaded;
+}
+
+let descriptions: Record<string, string> | undefined;
+
+/** A short description per event source, to search by (`dns` finds route53): hand-kept ones first. */
+export function serviceDescriptions(): Record<string, string> {
+  if (!descriptions) {
+    const file = dataFile('service-descriptions.json') as {
+      handKept: Record<string, { description: string }>;
+      descriptions: Record<string, string>;
+    };
+    descriptions = { ...file.descriptions };
+    for (const [value, kept] of Object.entries(file.handKept)) descriptions[value] = kept.description;
+  }
+  return descriptions;
 }
 
 /** Event names (API operations) per event source. */

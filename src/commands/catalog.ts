@@ -2,7 +2,7 @@
 // event sources, resource types, event names per source, the attribute keys, record fields, Regions.
 import type { Argv } from 'yargs';
 import type { Command, OptionTable } from '../cli/command';
-import { catalog, eventNamesBySource, type CatalogValue } from '../catalog/catalog';
+import { catalog, eventNamesBySource, serviceDescriptions, type CatalogValue } from '../catalog/catalog';
 import { CATALOG_LISTS, completionScript } from '../cli/completion';
 import { usageError } from '../common/errors';
 import type { Io } from '../run/io';
@@ -33,7 +33,8 @@ export const catalogCommand: Command<CatalogOptions> = {
       .usage(
         'Usage: ct-catalog LIST [PATTERN] [options]\n\n' +
           `List valid values, one per line. LIST is one of: ${LISTS.join(', ')}\n(completion SHELL prints a completion script for bash, zsh or fish).\n` +
-          'PATTERN matches case-insensitively anywhere in the value. Values come from the AWS SDKs\n' +
+          'PATTERN matches case-insensitively anywhere in the value; event sources also by the service\'s\n' +
+          'names, then by its description (every word of PATTERN: `dns`, `object storage`). Values come from the AWS SDKs\n' +
           'and CloudFormation, plus documented exceptions (see -l); the API accepts any string, so\n' +
           'a value missing here may still exist.',
       )
@@ -42,6 +43,7 @@ export const catalogCommand: Command<CatalogOptions> = {
       ),
   examples: [
     ['ct-catalog event-sources ec2', 'event sources containing "ec2"'],
+    ["ct-catalog event-sources 'data warehouse'", 'event sources by what the service does'],
     ['ct-catalog resource-types s3::', 'resource types of S3'],
     ['ct-catalog event-names --source iam | grep -i accesskey', 'IAM event names about access keys'],
     ['ct-catalog -l event-sources monitoring', 'where a value comes from'],
@@ -70,6 +72,42 @@ interface Row {
   json: unknown;
 }
 
+/**
+ * Event sources by value, or by the service's name (`cloudwatch`, `eventbridge`, `cognito`); then,
+ * after those, by description: every word of the pattern is a word of it (`dns`, `object storage`,
+ * `data warehouse`). -l and --json show the description.
+ */
+function eventSources(values: CatalogValue[], pattern: string | undefined): Row[] {
+  const described = serviceDescriptions();
+  const text = pattern?.toLowerCase() ?? '';
+  // Whole words, singular or plural: `container` and `containers` find "containers", `signin` not "signing".
+  const words = text
+    .split(/\s+/)
+    .filter(Boolean)
+    .map((w) => new RegExp(`(?:^|[^\\p{L}\\p{N}])${escapeRegExp(w.replace(/(?<=..)e?s$/, ''))}(?:s|es)?(?![\\p{L}\\p{N}])`, 'iu'));
+  const byName = (v: CatalogValue): boolean => v.value.toLowerCase().includes(text) || (v.names ?? []).some((n) => n.toLowerCase().includes(text));
+  const byDescription = (v: CatalogValue): boolean => {
+    const description = described[v.value];
+    return description !== undefined && words.length > 0 && words.every((w) => w.test(description));
+  };
+  const first = values.filter(byName);
+  // Those whose description says it soonest come first (route53 before guardduty for `dns`).
+  const soonest = (v: CatalogValue): number => described[v.value].search(words[0]);
+  const then = pattern ? values.filter((v) => !byName(v) && byDescription(v)).sort((a, b) => soonest(a) - soonest(b)) : [];
+  return [...first, ...then].map((v) => {
+    const description = described[v.value];
+    return {
+      value: v.value,
+      long: [v.value, v.tier, v.sources.join('; '), (v.names ?? []).join('; '), description ?? ''].join('\t').replace(/\t+$/, ''),
+      json: description ? { ...v, description } : v,
+    };
+  });
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
 function select(options: CatalogOptions): Row[] {
   const c = catalog();
   const match = (v: string): boolean => !options.pattern || v.toLowerCase().includes(options.pattern.toLowerCase());
@@ -81,8 +119,7 @@ function select(options: CatalogOptions): Row[] {
   });
   switch (options.list) {
     case 'event-sources':
-      // By value, or by the service's name: `cloudwatch`, `eventbridge`, `cognito`.
-      return c.eventSources.filter((v) => match(v.value) || (v.names ?? []).some(match)).map(tiered);
+      return eventSources(c.eventSources, options.pattern);
     case 'resource-types':
       return c.resourceTypes.filter((v) => match(v.value)).map(tiered);
     case 'event-names':

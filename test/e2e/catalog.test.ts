@@ -21,6 +21,34 @@ describe('ct-catalog', () => {
     expect(r.code).toBe(0);
   });
 
+  test.each([
+    ['dns', 'route53.amazonaws.com'], // botocore: "Domain Name System (DNS) web service"
+    ['object storage', 's3.amazonaws.com'], // hand-kept: botocore's s3 model says nothing
+    ['cdn', 'cloudfront.amazonaws.com'],
+    ['data warehouse', 'redshift.amazonaws.com'],
+    ['kubernetes', 'eks.amazonaws.com'],
+    ['serverless', 'lambda.amazonaws.com'],
+  ])('event sources by what the service does: %s finds %s', async (pattern, value) => {
+    const r = await sh(`ct-catalog event-sources '${pattern}'; ct-catalog -l event-sources '${pattern}'; ct-catalog --json event-sources '${pattern}'`);
+    const [plain, long, json] = [lines(r.stdout).filter((l) => !l.includes('\t') && !l.startsWith('[')), lines(r.stdout).filter((l) => l.includes('\t')), r.stdout.slice(r.stdout.indexOf('['))];
+    expect(plain).toContain(value);
+    const found = JSON.parse(json) as { value: string; names?: string[]; description?: string }[];
+    // Name matches come first; of the rest (found by description), those that say it soonest.
+    const byName = (v: (typeof found)[number]) => v.value.includes(pattern) || (v.names ?? []).some((n) => n.toLowerCase().includes(pattern));
+    expect(found.findIndex((v) => !byName(v))).toBe(found.filter(byName).length);
+    expect([...found.filter(byName), ...found.filter((v) => !byName(v)).slice(0, 3)].map((v) => v.value)).toContain(value);
+    expect(found.find((v) => v.value === value)?.description).toMatch(new RegExp(pattern.split(' ')[0], 'i'));
+    expect(long.find((l) => l.startsWith(`${value}\t`))).toMatch(new RegExp(`\t[^\t]*${pattern.split(' ')[0]}[^\t]*$`, 'i'));
+    expect(r.code).toBe(0);
+  });
+
+  test('a search by name lists the name matches before the description matches', async () => {
+    const r = await sh(`ct-catalog event-sources monitoring`);
+    const found = lines(r.stdout);
+    expect(found[0]).toBe('monitoring.amazonaws.com'); // by value
+    expect(found).toContain('guardduty.amazonaws.com'); // "a continuous security monitoring service"
+  });
+
   test('-l shows no path of this repository', async () => {
     const r = await sh('ct-catalog -l event-sources; ct-catalog -l resource-types; ct-catalog -l attribute-keys');
     expect(r.stdout).not.toMatch(/\/work\/|\/src\/|dist\/|node_modules|\/home\/|\/tmp\//);

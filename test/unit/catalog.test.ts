@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest';
-import { readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { RECORDS, LOOKUP, ROOT } from '../helpers';
@@ -22,6 +23,29 @@ describe('the generated catalogue', () => {
     const before = files.map((f) => readFileSync(f));
     execFileSync('node', [path.join(ROOT, 'scripts/catalog.mjs')], { stdio: 'ignore' });
     files.forEach((f, i) => expect(readFileSync(f).equals(before[i]), f).toBe(true));
+  }, 60000);
+
+  test('the service descriptions are what scripts/service-descriptions.mjs makes of the AWS CLI\'s botocore models', () => {
+    const committed = JSON.parse(readFileSync(path.join(ROOT, 'data/service-descriptions.json'), 'utf8'));
+    const botocore = '/usr/lib/python3/dist-packages/awscli/botocore/data';
+    const cli = /__version__ = '([^']+)'/.exec(existsSync(`${botocore}/../../__init__.py`) ? readFileSync(`${botocore}/../../__init__.py`, 'utf8') : '')?.[1];
+    // The AWS CLI the file was made from (CI installs Debian's awscli, the same): the same bytes again.
+    if (cli && committed._source.includes(`AWS CLI ${cli} `)) {
+      const out = path.join(mkdtempSync(path.join(tmpdir(), 'ctpipe-')), 'descriptions.json');
+      execFileSync('node', [path.join(ROOT, 'scripts/service-descriptions.mjs'), botocore, out], { stdio: 'ignore' });
+      expect(readFileSync(out, 'utf8')).toBe(readFileSync(path.join(ROOT, 'data/service-descriptions.json'), 'utf8'));
+    }
+    // Whatever made it: the common services are described, each hand-kept one with its citation,
+    // and only values the catalogue has.
+    for (const value of ['ec2.amazonaws.com', 'iam.amazonaws.com', 'sts.amazonaws.com', 'kms.amazonaws.com', 'route53.amazonaws.com']) {
+      expect(committed.descriptions[value], value).toMatch(/\w{3,}.*\./);
+    }
+    for (const [value, kept] of Object.entries(committed.handKept as Record<string, { description: string; cite: string }>)) {
+      expect(kept.cite, value).toMatch(/\w/);
+      expect(eventSources.has(value), value).toBe(true);
+    }
+    const unknown = Object.keys(committed.descriptions).filter((v) => !eventSources.has(v));
+    expect(unknown.length).toBeLessThan(Object.keys(committed.descriptions).length / 20);
   }, 60000);
 
   test('the completion lists hold the same values as the catalogue', () => {
