@@ -101,6 +101,8 @@ export interface Served {
   pid: number;
   stats(): Promise<{ requests: number; byRegion: Record<string, number>; throttled: number; failed: number; reset: number }>;
   stop(): void;
+  /** What it has written on stderr so far (its start-up notes). */
+  stderr(): string;
 }
 
 /** Starts the built ct-serve with `args` and waits for the URL on its first line. */
@@ -120,6 +122,7 @@ export function serve(args: string[]): Promise<Served> {
         pid: child.pid!,
         stats: async () => (await fetch(`${url}/__ctpipe/stats`)).json() as never,
         stop: () => child.kill('SIGTERM'),
+        stderr: () => err,
       });
     });
     child.on('exit', (code) => reject(new Error(`ct-serve exited ${code}: ${err}`)));

@@ -101,6 +101,10 @@ async function runServe(options: ServeCommandOptions, io: Io): Promise<number> {
     await server.close();
     throw err;
   }
+  if (store.heldBack.size) {
+    const held = [...store.heldBack].map(([why, n]) => `${n} ${why}`).join(' and ');
+    warn(io, `held back ${held}: event history shows management and Insights events only`);
+  }
   const regions = [...store.regions()].map(([r, n]) => `${r} ${n}`).join(', ') || 'none';
   warn(io, `serving LookupEvents at ${url} (events per Region: ${regions}; limit ${options.rate || 'off'} requests/s per Region)`);
   await new Promise<void>((resolve) => {

@@ -26,18 +26,43 @@ function lookupUsername(record: Record<string, unknown>): string | undefined {
   return type === 'AssumedRole' && principal?.includes(':') ? principal.slice(principal.indexOf(':') + 1) : undefined;
 }
 
+/** Insight events keep the name and source of the API they are about in insightDetails. */
+function isInsight(record: Record<string, unknown>): boolean {
+  return ownValue(record, 'eventCategory') === 'Insight' || ownValue(record, 'eventType') === 'AwsCloudTrailInsight';
+}
+
+/**
+ * Why event history does not show a record, or undefined when it does. It shows management events
+ * and Insights events; not data events ("does not show data events", the user guide's
+ * view-cloudtrail-events-console) nor network activity events. Records from before
+ * managementEvent existed (eventVersion < 1.06) mark S3 object-level calls by their resources.
+ */
+export function notInEventHistory(record: Record<string, unknown>): string | undefined {
+  const category = ownValue(record, 'eventCategory');
+  if (category === 'Data') return 'data events';
+  if (category === 'NetworkActivity') return 'network activity events';
+  const management = ownValue(record, 'managementEvent');
+  if (management === false) return 'data events';
+  if (management === undefined && category === undefined && ownValue(record, 'eventSource') === 's3.amazonaws.com') {
+    const resources = ownValue(record, 'resources');
+    if (Array.isArray(resources) && resources.some((r) => ownValue(r, 'type') === 'AWS::S3::Object')) return 'data events';
+  }
+  return undefined;
+}
+
 export function toLookupItem(record: Record<string, unknown>): Record<string, unknown> {
   const item: Record<string, unknown> = {};
   const set = (key: string, value: unknown): void => {
     if (value !== undefined && value !== null) item[key] = value;
   };
+  const about = isInsight(record) ? ownValue(record, 'insightDetails') : undefined;
   set('EventId', ownValue(record, 'eventID'));
-  set('EventName', ownValue(record, 'eventName'));
+  set('EventName', ownValue(record, 'eventName') ?? ownValue(about, 'eventName'));
   const readOnly = ownValue(record, 'readOnly');
   if (typeof readOnly === 'boolean' || typeof readOnly === 'string') item.ReadOnly = String(readOnly);
   set('AccessKeyId', ownValue(ownValue(record, 'userIdentity'), 'accessKeyId'));
   set('EventTime', ownValue(record, 'eventTime'));
-  set('EventSource', ownValue(record, 'eventSource'));
+  set('EventSource', ownValue(record, 'eventSource') ?? ownValue(about, 'eventSource'));
   set('Username', lookupUsername(record));
   const resources = ownValue(record, 'resources');
   item.Resources = Array.isArray(resources)
@@ -50,16 +75,23 @@ export function toLookupItem(record: Record<string, unknown>): Record<string, un
 export class EventStore {
   private readonly byRegion = new Map<string, StoredEvent[]>();
   private seq = 0;
+  /** Events read but not served, by why (see notInEventHistory). */
+  readonly heldBack = new Map<string, number>();
 
   constructor(private readonly defaultRegion: string) {}
 
   /** Adds a LookupEvents item or a record; its Region is the record's awsRegion. */
   add(event: unknown): void {
     const record = parseRecord(event);
+    const why = notInEventHistory(record);
+    if (why) {
+      this.heldBack.set(why, (this.heldBack.get(why) ?? 0) + 1);
+      return;
+    }
     const item = record === event ? toLookupItem(record) : (event as Record<string, unknown>);
     const timeMs = eventTimeMs(ownValue(item, 'EventTime') ?? ownValue(record, 'eventTime'));
     if (timeMs === undefined) throw new CtError('no-time', 'skipped: the event has no readable EventTime or eventTime');
-    const insight = ownValue(record, 'eventCategory') === 'Insight' || ownValue(record, 'eventType') === 'AwsCloudTrailInsight';
+    const insight = isInsight(record);
     const region = str(ownValue(record, 'awsRegion')) ?? this.defaultRegion;
     const list = this.byRegion.get(region) ?? [];
     list.push({ item, timeMs, insight, seq: this.seq++ });

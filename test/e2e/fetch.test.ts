@@ -56,12 +56,12 @@ describe('each lookup attribute matches exactly', () => {
   const one = inRegion('eu-west-1').find((i) => i.Resources.length > 0 && i.AccessKeyId)!;
   const cases: [string, string, (i: (typeof items)[number]) => boolean][] = [
     ['EventId', one.EventId, (i) => i.EventId === one.EventId],
-    ['EventName', 'AssumeRole', (i) => i.EventName === 'AssumeRole'],
+    ['EventName', 'RunInstances', (i) => i.EventName === 'RunInstances'],
     ['ReadOnly', 'false', (i) => i.ReadOnly === 'false'],
     ['Username', 'José', (i) => i.Username === 'José'],
-    ['ResourceType', 'AWS::S3::Object', (i) => i.Resources.some((x: { ResourceType: string }) => x.ResourceType === 'AWS::S3::Object')],
+    ['ResourceType', 'AWS::EC2::Instance', (i) => i.Resources.some((x: { ResourceType: string }) => x.ResourceType === 'AWS::EC2::Instance')],
     ['ResourceName', one.Resources[0].ResourceName, (i) => i.Resources.some((x: { ResourceName: string }) => x.ResourceName === one.Resources[0].ResourceName)],
-    ['EventSource', 'signin.amazonaws.com', (i) => i.EventSource === 'signin.amazonaws.com'],
+    ['EventSource', 'kms.amazonaws.com', (i) => i.EventSource === 'kms.amazonaws.com'],
     ['AccessKeyId', one.AccessKeyId, (i) => i.AccessKeyId === one.AccessKeyId],
   ];
   test.each(cases)('%s', async (key, value, want) => {
@@ -72,7 +72,7 @@ describe('each lookup attribute matches exactly', () => {
   }, 30000);
 
   test('matching is case-sensitive', async () => {
-    const r = await sh(fetchCmd(open.url, '--region eu-west-1 -a EventName=assumerole'));
+    const r = await sh(fetchCmd(open.url, '--region eu-west-1 -a EventName=runinstances'));
     expect(r.stdout).toBe('');
   });
 });
