@@ -67,21 +67,33 @@ function epochMs(v: unknown): number | undefined {
 }
 
 /** Everything but the token: a token is valid only with exactly these parameters. */
-function fingerprint(r: LookupRequest, region: string): string {
+function fingerprint(r: LookupRequest, region: string): Buffer {
   const text = JSON.stringify([region, r.key, r.value, r.startMs, r.endMs, r.insight, r.maxResults]);
-  return createHash('sha256').update(text).digest('base64url').slice(0, 16);
+  return createHash('sha256').update(text).digest().subarray(0, FINGERPRINT_BYTES);
 }
+
+/**
+ * A NextToken is opaque bytes in standard base64, as AWS's are: a mark, the offset (4 bytes) and
+ * the parameters' fingerprint. The mark 0xC0 is never UTF-8, so botocore, which tries every
+ * --starting-token / StartingToken as its own base64 JSON first, cannot take one for its own
+ * (a token of base64 JSON was read as parameters: "Unknown parameter in input: o").
+ */
+const TOKEN_MARK = [0xc0, 0x01];
+const FINGERPRINT_BYTES = 12;
+const TOKEN_BYTES = TOKEN_MARK.length + 4 + FINGERPRINT_BYTES;
 
 export function makeToken(r: LookupRequest, region: string, offset: number): string {
-  return Buffer.from(JSON.stringify({ o: offset, f: fingerprint(r, region) })).toString('base64url');
+  const bytes = Buffer.alloc(TOKEN_BYTES);
+  bytes.set(TOKEN_MARK, 0);
+  bytes.writeUInt32BE(offset, TOKEN_MARK.length);
+  fingerprint(r, region).copy(bytes, TOKEN_MARK.length + 4);
+  return bytes.toString('base64');
 }
 
-function readToken(token: unknown, expected: string): number {
-  try {
-    const t = JSON.parse(Buffer.from(String(token), 'base64url').toString('utf8')) as { o: unknown; f: unknown };
-    if (t.f === expected && typeof t.o === 'number' && Number.isInteger(t.o) && t.o >= 0) return t.o;
-  } catch {
-    // fall through
+function readToken(token: unknown, expected: Buffer): number {
+  const bytes = typeof token === 'string' && /^[A-Za-z0-9+/]+={0,2}$/.test(token) ? Buffer.from(token, 'base64') : Buffer.alloc(0);
+  if (bytes.length === TOKEN_BYTES && TOKEN_MARK.every((b, i) => bytes[i] === b) && bytes.subarray(TOKEN_MARK.length + 4).equals(expected)) {
+    return bytes.readUInt32BE(TOKEN_MARK.length);
   }
   throw new ApiError('InvalidNextTokenException', 'Invalid NextToken: it must come from a call with the same parameters.');
 }

@@ -130,8 +130,10 @@ export class LookupServer {
       page.push(e);
     }
     this.stats.events += page.length;
-    const Events = page.map((e) => ({ ...e.item, EventTime: e.timeMs / 1000 }));
-    return next === undefined ? { Events } : { Events, NextToken: makeToken(request, region, next) };
+    // Written by hand: EventTime goes on the wire as AWS writes timestamps, a double (1.721736E9).
+    const items = page.map((e) => withEventTime(e.item, e.timeMs));
+    const token = next === undefined ? '' : `,"NextToken":${JSON.stringify(makeToken(request, region, next))}`;
+    return new RawJson(`{"Events":[${items.join(',')}]${token}}`);
   }
 
   /**
@@ -202,8 +204,33 @@ export function requestRegion(req: IncomingMessage, fallback: string): string {
   return host ? host[1] : fallback;
 }
 
+/** JSON text made by hand, sent as it is. */
+class RawJson {
+  constructor(readonly text: string) {}
+}
+
+/** The item as JSON with its EventTime as epoch seconds written the way AWS's Java services write a double. */
+function withEventTime(item: Record<string, unknown>, timeMs: number): string {
+  const { EventTime: _time, ...rest } = item;
+  const others = JSON.stringify(rest);
+  return `{"EventTime":${awsDouble(timeMs / 1000)}${others === '{}' ? '}' : `,${others.slice(1)}`}`;
+}
+
+/**
+ * A number as Java's Double.toString writes it, which is how CloudTrail's responses carry
+ * timestamps (`1.424476529E9`; the AWS CLI v1 prints it back as `1424476529.0`): at least one
+ * digit after the point, and an exponent from 10^7 up.
+ */
+export function awsDouble(value: number): string {
+  if (!Number.isFinite(value)) return 'null';
+  const abs = Math.abs(value);
+  if (abs >= 1e-3 && abs < 1e7) return Number.isInteger(value) ? `${value}.0` : String(value);
+  const [mantissa, exponent] = value.toExponential().split('e');
+  return `${mantissa.includes('.') ? mantissa : `${mantissa}.0`}E${Number(exponent)}`;
+}
+
 function send(res: ServerResponse, status: number, body: unknown, type = 'application/x-amz-json-1.1'): void {
-  const text = JSON.stringify(body);
+  const text = body instanceof RawJson ? body.text : JSON.stringify(body);
   res.writeHead(status, { 'Content-Type': type, 'Content-Length': Buffer.byteLength(text), 'x-amzn-RequestId': randomUUID() });
   res.end(text);
 }

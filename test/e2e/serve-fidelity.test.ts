@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { CloudTrailClient, LookupEventsCommand } from '@aws-sdk/client-cloudtrail';
 import path from 'node:path';
 import { writeFileSync } from 'node:fs';
-import { FETCH_ENV, lines, ROOT, serve, sh, tempDir, type Served } from '../helpers';
+import { absent, FETCH_ENV, lines, needs, ROOT, serve, sh, tempDir, type Served } from '../helpers';
 
 const REALDATA = path.join(ROOT, 'test/fixtures/realdata');
 
@@ -42,4 +42,59 @@ describe('event history shows management and Insights events only', () => {
       }
     }
   }, 60_000);
+});
+
+describe('the wire: tokens and times as AWS sends them', () => {
+  let served: Served;
+  let dir: string;
+  beforeAll(async () => {
+    // 1,300 events in one Region: 26 pages of 50.
+    dir = tempDir();
+    const start = Date.parse('2024-07-23T12:00:00Z');
+    const records = Array.from({ length: 1300 }, (_, i) =>
+      JSON.stringify({ eventVersion: '1.09', eventTime: new Date(start - i * 60_000 - (i % 2) * 500).toISOString(), eventSource: 'ec2.amazonaws.com', eventName: 'DescribeInstances', awsRegion: 'us-east-1', eventID: `e${i}`, readOnly: true }),
+    );
+    writeFileSync(path.join(dir, 'many.ndjson'), `${records.join('\n')}\n`);
+    served = await serve(['--port', '0', '--rate', '0', path.join(dir, 'many.ndjson')]);
+  }, 60_000);
+  afterAll(() => served?.stop());
+
+  const raw = async (body: object): Promise<string> => {
+    const r = await fetch(served.url, {
+      method: 'POST',
+      headers: { 'X-Amz-Target': 'com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101.LookupEvents', 'Content-Type': 'application/x-amz-json-1.1' },
+      body: JSON.stringify(body),
+    });
+    return r.text();
+  };
+
+  test('EventTime is epoch seconds written as a double (1.721736E9), as CloudTrail writes it; fractions kept', async () => {
+    const text = await raw({ MaxResults: 2 });
+    expect(text).toMatch(/^\{"Events":\[\{"EventTime":1\.721736E9,"EventId":"e0",/);
+    expect(text).toContain('"EventTime":1.7217359395E9,"EventId":"e1"');
+    const sdk = new CloudTrailClient({ region: 'us-east-1', endpoint: served.url, credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'dummy' } });
+    const page = await sdk.send(new LookupEventsCommand({ MaxResults: 2 }));
+    sdk.destroy();
+    expect(page.Events!.map((e) => e.EventTime!.toISOString())).toEqual(['2024-07-23T12:00:00.000Z', '2024-07-23T11:58:59.500Z']);
+  });
+
+  test('a NextToken is opaque standard base64 that is not base64 JSON', async () => {
+    const token = JSON.parse(await raw({ MaxResults: 50 })).NextToken as string;
+    expect(token).toMatch(/^[A-Za-z0-9+/]+={0,2}$/);
+    expect(() => JSON.parse(Buffer.from(token, 'base64').toString('utf8'))).toThrow();
+  });
+
+  test.skipIf(absent('aws') || absent('jq'))(
+    `every page's raw NextToken works as the AWS CLI's --starting-token (botocore does not take it for its own) ${needs('aws', 'awscli')} ${needs('jq')}`,
+    async () => {
+      const env = `env -u AWS_PROFILE AWS_ACCESS_KEY_ID=AKIDEXAMPLE AWS_SECRET_ACCESS_KEY=dummy AWS_DEFAULT_REGION=us-east-1 AWS_EC2_METADATA_DISABLED=true`;
+      const script = `T=""; for p in $(seq 1 25); do
+        T=$(${env} aws cloudtrail lookup-events --endpoint-url ${served.url} --no-paginate --max-results 50 \${T:+--next-token "$T"} --output json | jq -r .NextToken)
+        ${env} aws cloudtrail lookup-events --endpoint-url ${served.url} --starting-token "$T" --max-items 1 --output json 2>&1 | jq -r '.Events[0].EventId' 2>&1
+      done`;
+      const r = await sh(script);
+      expect(lines(r.stdout)).toEqual(Array.from({ length: 25 }, (_, i) => `e${(i + 1) * 50}`));
+    },
+    120_000,
+  );
 });
