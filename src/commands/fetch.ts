@@ -1,6 +1,7 @@
 // ct-fetch: LookupEvents with every option the API has, at the API's speed limit, streamed as
 // NDJSON items. Several Regions run in parallel, each with its own budget. On failure or Ctrl-C,
 // everything fetched is already on stdout and stderr shows the command that resumes.
+import { globalLookupWarning } from '../catalog/global-services';
 import { setMaxListeners } from 'node:events';
 import type { Argv } from 'yargs';
 import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
@@ -112,6 +113,8 @@ async function runFetch(options: FetchOptions, io: Io): Promise<number> {
   await checkProfile(options.profile);
   for (const n of notes) warn(io, n);
   const regions = await resolveRegions(options.region, options.profile);
+  const global = globalLookupWarning(params.attribute?.key, params.attribute?.value, regions);
+  if (global) warn(io, global);
   const positions = startingPositions(options['starting-token'], regions);
   warn(io, `${windowText(params)}; ${regions.length === 1 ? `Region ${regions[0]}` : `${regions.length} Regions`}`);
 

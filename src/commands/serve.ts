@@ -105,6 +105,10 @@ async function runServe(options: ServeCommandOptions, io: Io): Promise<number> {
     const held = [...store.heldBack].map(([why, n]) => `${n} ${why}`).join(' and ');
     warn(io, `held back ${held}: event history shows management and Insights events only`);
   }
+  if (store.strayGlobal.size) {
+    const stray = [...store.strayGlobal].map(([source, n]) => `${n} of ${source}`).join(', ');
+    warn(io, `warning: events of global services recorded outside us-east-1 (${stray}): AWS's event history shows them in us-east-1 only; served in the Region they name`);
+  }
   const regions = [...store.regions()].map(([r, n]) => `${r} ${n}`).join(', ') || 'none';
   warn(io, `serving LookupEvents at ${url} (events per Region: ${regions}; limit ${options.rate || 'off'} requests/s per Region)`);
   await new Promise<void>((resolve) => {

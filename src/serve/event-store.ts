@@ -4,6 +4,7 @@ import { ownValue } from '../events/field-path';
 import { parseRecord } from '../events/event-view';
 import { eventTimeMs } from '../events/time';
 import { CtError } from '../common/errors';
+import { GLOBAL_REGION, recordedGlobally } from '../catalog/global-services';
 
 export interface StoredEvent {
   item: Record<string, unknown>;
@@ -77,6 +78,8 @@ export class EventStore {
   private seq = 0;
   /** Events read but not served, by why (see notInEventHistory). */
   readonly heldBack = new Map<string, number>();
+  /** Events of global services recorded outside us-east-1, by event source (see global-services). */
+  readonly strayGlobal = new Map<string, number>();
 
   constructor(private readonly defaultRegion: string) {}
 
@@ -93,6 +96,10 @@ export class EventStore {
     if (timeMs === undefined) throw new CtError('no-time', 'skipped: the event has no readable EventTime or eventTime');
     const insight = isInsight(record);
     const region = str(ownValue(record, 'awsRegion')) ?? this.defaultRegion;
+    const source = str(ownValue(record, 'eventSource'));
+    if (region !== GLOBAL_REGION && source && recordedGlobally(source, () => str(ownValue(ownValue(record, 'tlsDetails'), 'clientProvidedHostHeader')))) {
+      this.strayGlobal.set(source, (this.strayGlobal.get(source) ?? 0) + 1);
+    }
     const list = this.byRegion.get(region) ?? [];
     list.push({ item, timeMs, insight, seq: this.seq++ });
     this.byRegion.set(region, list);

@@ -98,3 +98,46 @@ describe('the wire: tokens and times as AWS sends them', () => {
     120_000,
   );
 });
+
+describe('global services: us-east-1 only in event history', () => {
+  test('ct-serve warns at start-up about global-service events recorded in other Regions, with their number', async () => {
+    const served = await serve(['--port', '0', path.join(ROOT, 'test/fixtures/corpus/converted/records.ndjson')]);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    served.stop();
+    const iam = await sh(`ct-where -c 'eventSource=iam.amazonaws.com and awsRegion!=us-east-1' converted/records.ndjson`);
+    expect(Number(iam.stdout)).toBeGreaterThan(0);
+    expect(served.stderr()).toContain('warning: events of global services recorded outside us-east-1 (');
+    expect(served.stderr()).toContain(`${iam.stdout.trim()} of iam.amazonaws.com`);
+  }, 30_000);
+
+  test('the bundled sample has none: ct-serve says nothing of them', async () => {
+    const served = await serve(['--port', '0', path.join(ROOT, 'data/sample-events.ndjson.gz')]);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    served.stop();
+    expect(served.stderr()).toContain('serving LookupEvents');
+    expect(served.stderr()).not.toContain('global services');
+  }, 30_000);
+
+  test.each([
+    ['-a EventSource=iam.amazonaws.com --region eu-west-1', "iam.amazonaws.com is recorded in us-east-1's event history only"],
+    ['-a EventName=ConsoleLogin --region eu-west-1,ap-northeast-1', "ConsoleLogin (signin.amazonaws.com) is recorded in us-east-1's event history when its global endpoint is called"],
+    ['-a EventName=AssumeRole --region us-west-2', 'AssumeRole (sts.amazonaws.com)'],
+    ['-a EventSource=iam.amazonaws.com --region eu-west-1,us-east-1', null],
+    ['-a EventName=DescribeInstances --region eu-west-1', null],
+    ['-a EventName=CreateUser --region eu-west-1', null], // IAM's, and also other services' (Transfer Family, MQ...)
+  ])('ct-fetch %s: warns before any call when only other Regions are asked', async (args, warning) => {
+    const served = await serve(['--port', '0', path.join(ROOT, 'data/sample-events.ndjson.gz')]);
+    const r = await sh(`${FETCH_ENV} AWS_ENDPOINT_URL=${served.url} ct-fetch ${args} --start-time 2024-07-20 --end-time 2024-07-24 > /dev/null`);
+    served.stop();
+    const said = lines(r.stderr).filter((l) => l.includes('global endpoint') || l.includes('event history only'));
+    if (warning === null) expect(said).toEqual([]);
+    else {
+      expect(said).toHaveLength(1);
+      expect(said[0]).toContain(`ct-fetch: warning: ${warning}`);
+      expect(said[0]).toMatch(/add --region us-east-1$/);
+      // Before the first call: the line that opens the fetch comes after it.
+      expect(lines(r.stderr).findIndex((l) => l === said[0])).toBeLessThan(lines(r.stderr).findIndex((l) => l.includes('time window')));
+    }
+    expect(r.code).toBe(0);
+  }, 30_000);
+});
