@@ -1,5 +1,6 @@
 // npm run demo: the main job over the bundled sample, through real shell pipes. ct-serve serves
-// data/sample-events.ndjson.gz as a local CloudTrail endpoint (rate limit on), then
+// data/sample-events.ndjson.gz as recent history (--shift: its newest event a minute ago) on a
+// local CloudTrail endpoint (rate limit on), then
 //   ct-fetch -a EventSource=signin.amazonaws.com | ct-where '...Failure' | ct-csv
 // runs against it with dummy credentials, and the server is stopped.
 import { spawn, spawnSync } from 'node:child_process';
@@ -8,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const bin = (name) => path.join(root, 'dist/bin', `${name}.js`);
-const server = spawn(process.execPath, [bin('ct-serve'), path.join(root, 'data/sample-events.ndjson.gz')], { stdio: ['ignore', 'pipe', 'inherit'] });
+const server = spawn(process.execPath, [bin('ct-serve'), '--shift', path.join(root, 'data/sample-events.ndjson.gz')], { stdio: ['ignore', 'pipe', 'inherit'] });
 const url = await new Promise((resolve, reject) => {
   let text = '';
   server.stdout.setEncoding('utf8').on('data', (d) => {
@@ -19,7 +20,7 @@ const url = await new Promise((resolve, reject) => {
 });
 
 const shown =
-  `ct-fetch --endpoint-url ${url} --region us-east-1,eu-west-1 --start-time '2024-07-23 00:00Z' -a EventSource=signin.amazonaws.com` +
+  `ct-fetch --endpoint-url ${url} --region us-east-1,eu-west-1 --start-time 12h -a EventSource=signin.amazonaws.com` +
   ` | ct-where 'responseElements.ConsoleLogin=Failure or responseElements.SwitchRole=Failure'` +
   ` | ct-csv -f eventTime,awsRegion,eventName,user,sourceIPAddress,errorMessage --tz Asia/Tokyo`;
 const pipeline = shown.replace(/ct-(fetch|where|csv)/g, (name) => `node ${JSON.stringify(bin(name))}`);

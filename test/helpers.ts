@@ -14,6 +14,10 @@ export const CORPUS = path.join(ROOT, 'test/fixtures/corpus');
 export const LOOKUP = path.join(CORPUS, 'converted/lookup-events.ndjson');
 export const RECORDS = path.join(CORPUS, 'converted/records.ndjson');
 export const SAMPLE = path.join(ROOT, 'data/sample-events.ndjson.gz');
+/** The tests' clock for ct-serve over the sample (its events are of 22 and 23 July 2024): a stubbed now. */
+export const SAMPLE_CLOCK = ['--now', '2024-07-24T00:00:00Z'];
+/** For ct-serve over test data of many years (the corpus, the real data): every event, whatever its age. */
+export const ANY_AGE = ['--history-days', '0'];
 
 const BIN_DIR = path.join(ROOT, 'dist/.path');
 /** A PATH directory holding ct-* as plain command names, as after `npm link`. */

@@ -69,7 +69,7 @@ export const fetchCommand: Command<FetchOptions> = {
     ['ct-fetch --start-time 2h -a EventName=ConsoleLogin | ct-where responseElements.ConsoleLogin=Failure', 'failed logins, last 2 hours'],
     ['ct-fetch --region us-east-1,eu-west-1 --start-time 1d | ct-where errorCode~Denied | ct-csv', 'two Regions in parallel'],
     ['ct-fetch --event-category insight --start-time 7d', 'Insights events'],
-    ['ct-fetch --endpoint-url http://127.0.0.1:8080 --region eu-west-1', 'against a local ct-serve (ct-serve --port 8080 data/sample-events.ndjson.gz)'],
+    ['ct-fetch --endpoint-url http://127.0.0.1:8080 --region eu-west-1', 'against a local ct-serve (ct-serve --port 8080 --shift data/sample-events.ndjson.gz)'],
   ],
   run: runFetch,
 };

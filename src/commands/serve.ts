@@ -10,6 +10,14 @@ import { seededRandom } from '../common/random';
 import { EventStore } from '../serve/event-store';
 import { fileErrorText } from '../input/sources';
 import { LookupServer } from '../serve/server';
+import { iso, parseTimeOption } from '../fetch/lookup-options';
+
+/** `412 days 3 h` forward or back. */
+function describeShift(ms: number): string {
+  const days = Math.floor(Math.abs(ms) / 864e5);
+  const hours = Math.round((Math.abs(ms) % 864e5) / 36e5);
+  return `${ms > 0 ? 'forward' : 'back'} ${days} days ${hours} h`;
+}
 
 interface ServeCommandOptions {
   files: string[];
@@ -21,6 +29,9 @@ interface ServeCommandOptions {
   delay: number;
   deny: boolean;
   seed?: number;
+  now?: string;
+  shift: boolean;
+  'history-days': number;
 }
 
 const OPTIONS: OptionTable = {
@@ -32,6 +43,9 @@ const OPTIONS: OptionTable = {
   delay: { type: 'number', default: 0, describe: 'Milliseconds to wait before each answer' },
   deny: { type: 'boolean', default: false, describe: 'Answer every call with AccessDeniedException' },
   seed: { type: 'number', describe: 'Seed for the fault injection, to repeat a run' },
+  now: { type: 'string', describe: "The server's clock (default: now): it serves the 90 days before it, as event history keeps" },
+  shift: { type: 'boolean', default: false, describe: 'Serve the events as recent history: move them all so the newest is a minute before the clock' },
+  'history-days': { type: 'number', default: 90, describe: 'Days of history kept before the clock (0: every event, whatever its age)' },
 };
 
 export const serveCommand: Command<ServeCommandOptions> = {
@@ -45,11 +59,14 @@ export const serveCommand: Command<ServeCommandOptions> = {
           'gzipped or not). Speaks the AWS JSON 1.1 protocol: works with ct-fetch --endpoint-url, the AWS SDKs\n' +
           'and `aws cloudtrail lookup-events --endpoint-url`, with any credentials. Events go to the Region in\n' +
           'their awsRegion; a request goes to the Region it is signed for. Prints its URL on the first line;\n' +
-          'stops on Ctrl-C or SIGTERM. Events are held in memory.',
+          'stops on Ctrl-C or SIGTERM. Events are held in memory. As event history, it serves management and\n' +
+          'Insights events of the 90 days before its clock (--now); --shift makes any dataset recent history.',
       )
       .command('$0 [files..]', false),
   examples: [
-    ['ct-serve --port 8080 data/sample-events.ndjson.gz', 'serve the bundled sample at http://127.0.0.1:8080'],
+    ['ct-serve --port 8080 --shift data/sample-events.ndjson.gz', 'serve the bundled sample at http://127.0.0.1:8080 as the last days'],
+    ['ct-serve --now 2024-07-24 data/sample-events.ndjson.gz', 'the sample as it was: a clock two days after its events'],
+    ['ct-serve --history-days 0 AWSLogs/', 'a trail archive of any age'],
     ['ct-serve --rate 0 trail/', 'no rate limit'],
     ['ct-serve --fail-rate 0.2 --reset-rate 0.05 --seed 7 events.ndjson', 'a flaky endpoint, repeatably'],
     ['aws cloudtrail lookup-events --endpoint-url http://127.0.0.1:8080 --region us-east-1', 'the AWS CLI against it'],
@@ -62,6 +79,9 @@ async function runServe(options: ServeCommandOptions, io: Io): Promise<number> {
   for (const name of ['fail-rate', 'reset-rate'] as const) {
     if (!(options[name] >= 0 && options[name] <= 1)) throw usageError(`--${name}: expected a share from 0 to 1, got ${options[name]}`);
   }
+  const nowMs = options.now === undefined ? Date.now() : parseTimeOption(options.now, '--now', Date.now());
+  const historyDays = options['history-days'];
+  if (!(Number.isFinite(historyDays) && historyDays >= 0)) throw usageError(`--history-days: a number of days from 0 (0: no limit), not ${historyDays}`);
   const files = (options.files ?? []).map(String);
   // A file that cannot be read ends it here: serving part of what was asked for would pass for all.
   for (const file of files) {
@@ -75,7 +95,13 @@ async function runServe(options: ServeCommandOptions, io: Io): Promise<number> {
   const store = new EventStore(options.region);
   const loop = new EventLoop(io, false);
   const loaded = await loop.run(files, { event: (e) => store.add(e) });
-  store.seal();
+  store.seal({ nowMs, shift: options.shift, historyDays });
+  if (store.shiftedMs) warn(io, `--shift: every event moved ${describeShift(store.shiftedMs)}, so the newest is a minute before ${iso(nowMs)}`);
+  if (store.outsideHistory) {
+    const window = historyDays > 0 ? `the ${historyDays} days before ${iso(nowMs)}` : `before ${iso(nowMs)}`;
+    const hint = options.shift ? '' : ' (--shift serves a dataset as recent history, --history-days 0 every event)';
+    warn(io, `held back ${store.outsideHistory} events outside ${window}, as event history keeps${hint}`);
+  }
   const server = new LookupServer(store, {
     rate: options.rate,
     failRate: options['fail-rate'],

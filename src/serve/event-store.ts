@@ -73,6 +73,15 @@ export function toLookupItem(record: Record<string, unknown>): Record<string, un
   return item;
 }
 
+/** Moves an event by `delta` ms: its time, its item's EventTime, its record's eventTime. */
+function shiftEvent(e: StoredEvent, delta: number): void {
+  e.timeMs += delta;
+  const time = new Date(e.timeMs).toISOString().replace('.000Z', 'Z');
+  const record = JSON.parse(e.item.CloudTrailEvent as string) as Record<string, unknown>;
+  if (typeof record.eventTime === 'string') record.eventTime = time;
+  e.item = { ...e.item, EventTime: time, CloudTrailEvent: JSON.stringify(record) };
+}
+
 export class EventStore {
   private readonly byRegion = new Map<string, StoredEvent[]>();
   private seq = 0;
@@ -105,10 +114,34 @@ export class EventStore {
     this.byRegion.set(region, list);
   }
 
-  /** Call once after the last add: newest first. */
-  seal(): void {
-    for (const list of this.byRegion.values()) list.sort((a, b) => b.timeMs - a.timeMs || a.seq - b.seq);
+  /**
+   * Call once after the last add. With `shift`, every event moves by one whole number of seconds
+   * so that the newest lands a minute before `nowMs` (its item's EventTime and its record's
+   * eventTime alike); then only events of the `historyDays` before `nowMs` are kept (0: all), as
+   * event history keeps 90 days. Sorts each Region newest first.
+   */
+  seal(clock: { nowMs: number; shift: boolean; historyDays: number } = { nowMs: Date.now(), shift: false, historyDays: 0 }): void {
+    const all = [...this.byRegion.values()].flat();
+    if (clock.shift && all.length) {
+      const newest = Math.max(...all.map((e) => e.timeMs));
+      const delta = Math.floor((clock.nowMs - 60_000 - newest) / 1000) * 1000;
+      this.shiftedMs = delta;
+      for (const e of all) shiftEvent(e, delta);
+    }
+    const oldest = clock.historyDays > 0 ? clock.nowMs - clock.historyDays * 864e5 : -Infinity;
+    for (const [region, list] of this.byRegion) {
+      const kept = list.filter((e) => e.timeMs >= oldest && e.timeMs <= clock.nowMs);
+      this.outsideHistory += list.length - kept.length;
+      kept.sort((a, b) => b.timeMs - a.timeMs || a.seq - b.seq);
+      if (kept.length) this.byRegion.set(region, kept);
+      else this.byRegion.delete(region);
+    }
   }
+
+  /** Events left out by seal(): older than the history it keeps, or after its clock. */
+  outsideHistory = 0;
+  /** How far seal() moved the events (with shift), in ms. */
+  shiftedMs = 0;
 
   events(region: string): readonly StoredEvent[] {
     return this.byRegion.get(region) ?? [];

@@ -296,7 +296,7 @@ describe('every command', () => {
     expect(missing.stdout).toBe('');
     expect(missing.stderr).toBe('ct-serve: cannot read nosuch.json: no such file or directory; nothing served\n');
     expect(missing.code).toBe(1);
-    const first = await serve(['--port', '0', 'converted/records.ndjson'].map((a) => (a.endsWith('.ndjson') ? path.join(ROOT, 'test/fixtures/corpus', a) : a)));
+    const first = await serve(['--port', '0', '--history-days', '0', 'converted/records.ndjson'].map((a) => (a.endsWith('.ndjson') ? path.join(ROOT, 'test/fixtures/corpus', a) : a)));
     try {
       const port = new URL(first.url).port;
       const busy = await sh(`ct-serve --port ${port} converted/records.ndjson`);

@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { eventIds, FETCH_ENV, lines, ROOT, SAMPLE, serve, sh, tempDir, type ShellResult } from '../helpers';
+import { eventIds, FETCH_ENV, lines, ROOT, SAMPLE, serve, sh, tempDir, type ShellResult, SAMPLE_CLOCK } from '../helpers';
 
 const items = gunzipSync(readFileSync(SAMPLE)).toString('utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l));
 const idsIn = (region: string): string[] => items.filter((i) => JSON.parse(i.CloudTrailEvent).awsRegion === region).map((i) => i.EventId).sort();
@@ -31,7 +31,7 @@ async function runToEnd(first: { stdout: string; stderr: string; code: number | 
 
 describe('against the 2 requests/s limit', () => {
   test('a client pacing itself at the limit is never throttled and gets every event once', async () => {
-    const s = await serve([SAMPLE]);
+    const s = await serve([...SAMPLE_CLOCK, SAMPLE]);
     try {
       const r = await sh(`${FETCH_ENV} ct-fetch --endpoint-url ${s.url} --region us-east-1`);
       expect(eventIds(r.stdout)).toEqual(idsIn('us-east-1'));
@@ -42,7 +42,7 @@ describe('against the 2 requests/s limit', () => {
   }, 30000);
 
   test('a client asking twice as fast is throttled, backs off, and still gets every event once', async () => {
-    const s = await serve([SAMPLE]);
+    const s = await serve([...SAMPLE_CLOCK, SAMPLE]);
     try {
       const r = await sh(`${FETCH_ENV} ct-fetch --endpoint-url ${s.url} --region eu-west-1 --rate 4 --max-attempts 20`);
       expect(r.code).toBe(0);
@@ -56,7 +56,7 @@ describe('against the 2 requests/s limit', () => {
 
 describe('a flaky endpoint', () => {
   test('injected 500s, 503s and connection resets are retried with no event lost or doubled', async () => {
-    const s = await serve(['--rate', '0', '--fail-rate', '0.3', '--reset-rate', '0.1', '--seed', '3', SAMPLE]);
+    const s = await serve(['--rate', '0', '--fail-rate', '0.3', '--reset-rate', '0.1', '--seed', '3', ...SAMPLE_CLOCK, SAMPLE]);
     try {
       const r = await sh(`${FETCH_ENV} ct-fetch --endpoint-url ${s.url} --region us-west-2 --rate 0 --page-size 25 --max-attempts 15`);
       expect(r.stderr).not.toContain('gave up');
@@ -70,7 +70,7 @@ describe('a flaky endpoint', () => {
   }, 60000);
 
   test('when retries run out, the printed command resumes exactly where it stopped', async () => {
-    const s = await serve(['--rate', '0', '--fail-rate', '0.4', '--seed', '11', SAMPLE]);
+    const s = await serve(['--rate', '0', '--fail-rate', '0.4', '--seed', '11', ...SAMPLE_CLOCK, SAMPLE]);
     try {
       const first = await sh(`${FETCH_ENV} ct-fetch --endpoint-url ${s.url} --region ap-northeast-1 --rate 0 --page-size 20 --max-attempts 1`);
       expect(first.code).toBe(1);
@@ -85,7 +85,7 @@ describe('a flaky endpoint', () => {
   }, 60000);
 
   test('--max-items stops calling mid-page and the resume command continues with the next event', async () => {
-    const s = await serve(['--rate', '0', SAMPLE]);
+    const s = await serve(['--rate', '0', ...SAMPLE_CLOCK, SAMPLE]);
     try {
       const first = await sh(`${FETCH_ENV} ct-fetch --endpoint-url ${s.url} --region us-east-1 --rate 0 --max-items 70`);
       expect(lines(first.stdout)).toHaveLength(70);
@@ -105,7 +105,7 @@ describe('resuming', () => {
   test.each([['--start-time 1000d'], ['--startTime=1000d --end-time now']])(
     'a relative window (%s) is pinned in the resume command, so the tokens stay valid as time moves',
     async (window) => {
-      const s = await serve(['--rate', '0', SAMPLE]);
+      const s = await serve(['--rate', '0', ...SAMPLE_CLOCK, SAMPLE]);
       try {
         const first = await sh(`${FETCH_ENV} ct-fetch --endpoint-url ${s.url} --region us-east-1 --rate 0 ${window} --max-items 70`);
         const resume = /to go on:\n {2}(ct-fetch .*)/.exec(first.stderr)![1];
@@ -129,7 +129,7 @@ describe('resuming', () => {
     ['a skip past any page', token({ 'us-east-1': [null, 60] }), 'is damaged'],
     ['a position of the wrong shape', token({ 'us-east-1': [null] }), 'is damaged'],
   ])('a tampered token is refused before any call: %s', async (_, given, message) => {
-    const s = await serve(['--rate', '0', SAMPLE]);
+    const s = await serve(['--rate', '0', ...SAMPLE_CLOCK, SAMPLE]);
     try {
       const r = await sh(`${FETCH_ENV} ct-fetch --endpoint-url ${s.url} --region us-east-1 --starting-token ${given}`);
       expect(r.code).toBe(2);
@@ -145,7 +145,7 @@ describe('resuming', () => {
     ['a skip larger than the page it names', token({ 'us-east-1': [null, 45] }), 'says 45 events of this page were written, but the page has 20'],
     ['a NextToken the endpoint never gave', token({ 'us-east-1': ['bm90LWEtdG9rZW4', 0] }), 'InvalidNextTokenException'],
   ])('a token that does not fit the endpoint stops with no resume command carrying it again: %s', async (_, given, message) => {
-    const s = await serve(['--rate', '0', SAMPLE]);
+    const s = await serve(['--rate', '0', ...SAMPLE_CLOCK, SAMPLE]);
     try {
       const r = await sh(`${FETCH_ENV} ct-fetch --endpoint-url ${s.url} --region us-east-1 --page-size 20 --starting-token ${given}`);
       expect(r.code).toBe(1);
@@ -161,7 +161,7 @@ describe('resuming', () => {
 
 describe('a full disk', () => {
   test('stdout fails mid-line: the message says so, and after removing the cut line the resume command gets every event exactly once', async () => {
-    const s = await serve(['--rate', '0', SAMPLE]);
+    const s = await serve(['--rate', '0', ...SAMPLE_CLOCK, SAMPLE]);
     const dir = tempDir();
     try {
       // A file size limit stands in for a full disk: writes past it fail with EFBIG (SIGXFSZ ignored).
@@ -208,7 +208,7 @@ describe('odd data from the endpoint', () => {
 
 describe('stopping early', () => {
   test('| head -1 exits quietly and makes no further calls', async () => {
-    const s = await serve(['--rate', '0', SAMPLE]);
+    const s = await serve(['--rate', '0', ...SAMPLE_CLOCK, SAMPLE]);
     try {
       const r = await sh(`${FETCH_ENV} ct-fetch --endpoint-url ${s.url} --region us-east-1 --rate 0 2>/dev/null | head -1`);
       expect(lines(r.stdout)).toHaveLength(1);
@@ -220,7 +220,7 @@ describe('stopping early', () => {
   });
 
   test('Ctrl-C leaves what was fetched on stdout and prints the command that resumes', async () => {
-    const s = await serve(['--rate', '0', '--delay', '300', SAMPLE]);
+    const s = await serve(['--rate', '0', '--delay', '300', ...SAMPLE_CLOCK, SAMPLE]);
     try {
       const child = spawn(path.join(ROOT, 'dist/bin/ct-fetch.js'), ['--endpoint-url', s.url, '--region', 'eu-west-1', '--rate', '0', '--page-size', '30'], {
         env: { ...process.env, AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE', AWS_SECRET_ACCESS_KEY: SECRET, AWS_EC2_METADATA_DISABLED: 'true' },
@@ -259,7 +259,7 @@ describe('stopping early', () => {
     ['SIGTERM', 143, 'stopped by SIGTERM'],
     ['SIGHUP', 129, 'stopped by SIGHUP'],
   ] as const)('%s (timeout, a closed terminal) stops like Ctrl-C: the resume command, exit %i, every event once after resuming', async (name, status, told) => {
-    const s = await serve(['--rate', '0', '--delay', '300', SAMPLE]);
+    const s = await serve(['--rate', '0', '--delay', '300', ...SAMPLE_CLOCK, SAMPLE]);
     try {
       const run = startFetch(['--endpoint-url', s.url, '--region', 'eu-west-1', '--rate', '0', '--page-size', '30']);
       await new Promise((res) => setTimeout(res, 1500));
@@ -274,7 +274,7 @@ describe('stopping early', () => {
   }, 60000);
 
   test('Ctrl-C during a retry backoff stops at once, not after the sleep', async () => {
-    const s = await serve(['--rate', '0', '--fail-rate', '1', SAMPLE]);
+    const s = await serve(['--rate', '0', '--fail-rate', '1', ...SAMPLE_CLOCK, SAMPLE]);
     try {
       const run = startFetch(['--endpoint-url', s.url, '--region', 'eu-west-1', '--rate', '0', '--max-attempts', '40']);
       // After the 6th failure the backoff is drawn from 0 to 16 s.
@@ -293,7 +293,7 @@ describe('stopping early', () => {
   }, 60000);
 
   test('a second Ctrl-C while something will not stop (a credential process that hangs) ends the run at once, with the resume command', async () => {
-    const s = await serve(['--rate', '0', SAMPLE]);
+    const s = await serve(['--rate', '0', ...SAMPLE_CLOCK, SAMPLE]);
     const home = tempDir();
     mkdirSync(path.join(home, '.aws'));
     writeFileSync(path.join(home, '.aws/config'), `[profile slow]\ncredential_process = sleep 7\n`);
@@ -319,7 +319,7 @@ describe('stopping early', () => {
   }, 30000);
 
   test('Ctrl-C on `ct-fetch | ct-where > out`, then the resume command until done: every event exactly once, 20 times over', async () => {
-    const s = await serve(['--rate', '0', '--delay', '15', SAMPLE]);
+    const s = await serve(['--rate', '0', '--delay', '15', ...SAMPLE_CLOCK, SAMPLE]);
     const fetch = `${FETCH_ENV} ${ROOT}/dist/bin/ct-fetch.js --endpoint-url ${s.url} --region eu-west-1 --rate 0 --page-size 20`;
     const where = `${ROOT}/dist/bin/ct-where.js 'eventName exists'`;
     let seed = 7;
@@ -364,7 +364,7 @@ describe('stopping early', () => {
   }, 180000);
 
   test('Ctrl-C on a whole pipeline (as a terminal sends it) still prints the resume command', async () => {
-    const s = await serve(['--rate', '0', '--delay', '300', SAMPLE]);
+    const s = await serve(['--rate', '0', '--delay', '300', ...SAMPLE_CLOCK, SAMPLE]);
     const dir = tempDir();
     try {
       const pipeline = `${FETCH_ENV} ${ROOT}/dist/bin/ct-fetch.js --endpoint-url ${s.url} --region eu-west-1 --rate 0 --page-size 30 2>err | ${ROOT}/dist/bin/ct-where.js 'eventName exists' > out`;
@@ -382,7 +382,7 @@ describe('stopping early', () => {
 
 describe('times as the AWS CLI takes them', () => {
   test('--start-time "07/22/2024, 13:16" and --end-time "2024-07-23, 01:16 PM" are local times (TZ=Asia/Tokyo here)', async () => {
-    const s = await serve(['--rate', '0', SAMPLE]);
+    const s = await serve(['--rate', '0', ...SAMPLE_CLOCK, SAMPLE]);
     try {
       const r = await sh(`TZ=Asia/Tokyo ${FETCH_ENV} ct-fetch --endpoint-url ${s.url} --region us-east-1 --rate 0 --start-time '07/22/2024, 13:16' --end-time '2024-07-23, 01:16 PM'`);
       expect(r.stderr).toContain('ct-fetch: time window (UTC): 2024-07-22T04:16:00Z to 2024-07-23T04:16:00Z; Region us-east-1');
@@ -408,7 +408,7 @@ describe('checks before any call', () => {
     ['--starting-token ct1:!!!', '--starting-token: the token is damaged'],
   ];
   test.each(cases)('%s', async (args, message) => {
-    const s = await serve(['--rate', '0', SAMPLE]);
+    const s = await serve(['--rate', '0', ...SAMPLE_CLOCK, SAMPLE]);
     try {
       const r = await sh(`${FETCH_ENV} ct-fetch --endpoint-url ${s.url} --region us-east-1 ${args}`);
       expect(r.code).toBe(2);
@@ -420,7 +420,7 @@ describe('checks before any call', () => {
   });
 
   test('warnings never block: a case slip is corrected, an unknown source and an old start are flagged', async () => {
-    const s = await serve(['--rate', '0', SAMPLE]);
+    const s = await serve(['--rate', '0', ...SAMPLE_CLOCK, SAMPLE]);
     try {
       const r = await sh(`${FETCH_ENV} ct-fetch --endpoint-url ${s.url} --region us-east-1 -a eventname=SwitchRole --start-time 2024-07-01`);
       expect(r.stderr).toContain("ct-fetch: note: attribute key 'eventname' read as 'EventName' (keys are case-sensitive)");
@@ -437,7 +437,7 @@ describe('checks before any call', () => {
 
 describe('long values', () => {
   test('an unknown 1,999-character EventName is flagged in one short line and the lookup goes ahead', async () => {
-    const s = await serve(['--rate', '0', SAMPLE]);
+    const s = await serve(['--rate', '0', ...SAMPLE_CLOCK, SAMPLE]);
     try {
       const value = 'CreateUser'.repeat(200).slice(0, 1999);
       const r = await sh(`${FETCH_ENV} ct-fetch --endpoint-url ${s.url} --region us-east-1 -a EventName=${value}`);
@@ -453,7 +453,7 @@ describe('long values', () => {
 
 describe('credentials and permissions', () => {
   test('no credentials anywhere: one clear line, exit 1', async () => {
-    const s = await serve(['--rate', '0', SAMPLE]);
+    const s = await serve(['--rate', '0', ...SAMPLE_CLOCK, SAMPLE]);
     try {
       const home = tempDir();
       const r = await sh(`env -i PATH="$PATH" HOME=${home} AWS_EC2_METADATA_DISABLED=true ct-fetch --endpoint-url ${s.url} --region us-east-1`);
@@ -467,7 +467,7 @@ describe('credentials and permissions', () => {
   });
 
   test('AccessDenied on cloudtrail:LookupEvents: one clear line, and no secret or signature anywhere, even when debugging', async () => {
-    const s = await serve(['--rate', '0', '--deny', SAMPLE]);
+    const s = await serve(['--rate', '0', '--deny', ...SAMPLE_CLOCK, SAMPLE]);
     try {
       const r = await sh(`CTPIPE_DEBUG=1 ${FETCH_ENV} ct-fetch --endpoint-url ${s.url} --region us-east-1`);
       expect(r.code).toBe(1);
@@ -490,7 +490,7 @@ describe('credentials and permissions', () => {
   });
 
   test('an unknown --profile is a usage error naming the profiles there are, before any call, and keys in the environment raise no SDK warning', async () => {
-    const s = await serve(['--rate', '0', SAMPLE]);
+    const s = await serve(['--rate', '0', ...SAMPLE_CLOCK, SAMPLE]);
     try {
       const home = tempDir();
       const setup = `mkdir -p ${home}/.aws && printf '[audit]\\naws_access_key_id = AKIDPROFILE\\naws_secret_access_key = ${SECRET}\\n' > ${home}/.aws/credentials`;
@@ -551,7 +551,7 @@ describe('credentials and permissions', () => {
   });
 
   test('--profile reads the named profile', async () => {
-    const s = await serve(['--rate', '0', SAMPLE]);
+    const s = await serve(['--rate', '0', ...SAMPLE_CLOCK, SAMPLE]);
     try {
       const home = tempDir();
       const setup = `mkdir -p ${home}/.aws && printf '[audit]\\naws_access_key_id = AKIDPROFILE\\naws_secret_access_key = ${SECRET}\\n' > ${home}/.aws/credentials`;

@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
-import { CORPUS, eventIds, FETCH_ENV, lines, SAMPLE, serve, sh, type Served } from '../helpers';
+import { CORPUS, eventIds, FETCH_ENV, lines, SAMPLE, serve, sh, type Served, SAMPLE_CLOCK, ANY_AGE } from '../helpers';
 
 const items = gunzipSync(readFileSync(SAMPLE)).toString('utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l));
 const regionOf = (item: { CloudTrailEvent: string }): string => JSON.parse(item.CloudTrailEvent).awsRegion;
@@ -11,7 +11,7 @@ const idsOf = (list: { EventId: string }[]): string[] => list.map((i) => i.Event
 
 let open: Served;
 beforeAll(async () => {
-  open = await serve(['--rate', '0', SAMPLE]);
+  open = await serve(['--rate', '0', ...SAMPLE_CLOCK, SAMPLE]);
 });
 afterAll(() => open.stop());
 
@@ -98,7 +98,7 @@ describe('the time window', () => {
 
 describe('Insights events', () => {
   test('come only with --event-category insight', async () => {
-    const s = await serve(['--rate', '0', `${CORPUS}/converted/lookup-events.ndjson`, `${CORPUS}/aws-cloudtrail-user-guide/view-insights-events-cli.L56.json`]);
+    const s = await serve(['--rate', '0', ...ANY_AGE, `${CORPUS}/converted/lookup-events.ndjson`, `${CORPUS}/aws-cloudtrail-user-guide/view-insights-events-cli.L56.json`]);
     try {
       const regions = '--region us-east-1';
       const insight = await sh(fetchCmd(s.url, `${regions} --event-category insight`));

@@ -34,7 +34,7 @@ beforeAll(async () => {
   writeFileSync(path.join(dir, 'trail/t.json'), JSON.stringify({ Records: records.slice(500, 600) }));
   mkdirSync(path.join(dir, 'data'));
   copyFileSync(SAMPLE, path.join(dir, 'data/sample-events.ndjson.gz'));
-  server = await serve(['--port', '8080', '--rate', '0', SAMPLE]);
+  server = await serve(['--port', '8080', '--rate', '0', '--shift', SAMPLE]);
 });
 afterAll(() => server?.stop());
 

@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { FETCH_ENV, SAMPLE, serve, sh, tempDir } from '../helpers';
+import { FETCH_ENV, SAMPLE, serve, sh, tempDir, SAMPLE_CLOCK } from '../helpers';
 
 describe('listeners', () => {
   test('a gzipped input of several MB: every record, and nothing on stderr', async () => {
@@ -18,7 +18,7 @@ describe('listeners', () => {
   });
 
   test('ct-fetch --region all: no warning about listeners', async () => {
-    const s = await serve(['--rate', '0', SAMPLE]);
+    const s = await serve(['--rate', '0', ...SAMPLE_CLOCK, SAMPLE]);
     try {
       const r = await sh(`${FETCH_ENV} ct-fetch --endpoint-url ${s.url} --region all --start-time 2020-01-01 | wc -l`);
       expect(Number(r.stdout.trim())).toBeGreaterThan(0);

@@ -3,7 +3,7 @@
 import { describe, expect, test } from 'vitest';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { FETCH_ENV, lines, SAMPLE, serve, sh, tempDir } from '../helpers';
+import { FETCH_ENV, lines, SAMPLE, serve, sh, tempDir, SAMPLE_CLOCK } from '../helpers';
 
 describe('option values', () => {
   test.each([
@@ -59,7 +59,7 @@ describe('inputs as every command takes them (issue 14, section 2)', () => {
 
   test('ct-serve -- FILE serves the file', async () => {
     writeFileSync(path.join(dir, 'r.jsonl'), '{"eventID":"r","eventTime":"2024-07-22T10:00:00Z","awsRegion":"eu-west-1","eventName":"A"}\n');
-    const r = await sh(`timeout 3 ct-serve -- r.jsonl; true`, { cwd: dir });
+    const r = await sh(`timeout 3 ct-serve --history-days 0 -- r.jsonl; true`, { cwd: dir });
     expect(r.stderr).toMatch(/events per Region: eu-west-1 1/);
   });
 });
@@ -76,7 +76,7 @@ describe('ct-fetch as the AWS CLI taught (issue 14, section 2)', () => {
   });
 
   test('AWS_DEFAULT_REGION names the Region, and --max-results the page size', async () => {
-    const s = await serve(['--rate', '0', SAMPLE]);
+    const s = await serve(['--rate', '0', ...SAMPLE_CLOCK, SAMPLE]);
     try {
       const r = await sh(`${FETCH_ENV} env -u AWS_REGION AWS_DEFAULT_REGION=eu-west-1 ct-fetch --endpoint-url ${s.url} --max-results 7 --max-items 7`);
       expect(r.stderr).toContain('Region eu-west-1');

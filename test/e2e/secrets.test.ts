@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { SAMPLE, serve, sh } from '../helpers';
+import { SAMPLE, serve, sh, SAMPLE_CLOCK } from '../helpers';
 
 const TOKEN = 'FQoGZXIvYXdzEJrSESSIONTOKENVALUE';
 const SECRET = 'wJalrXUtnFEMIK7MDENGbPxRfiCYSECRETKEY';
@@ -41,7 +41,7 @@ describe('secrets stay out of messages', () => {
     const failed = await sh(`${env} ct-fetch --endpoint-url http://alice:hunter2@127.0.0.1:1 --region us-east-1 --max-attempts 1`);
     expect(failed.stderr).toContain('cannot reach http://[redacted]@127.0.0.1:1');
     expect(failed.stderr).not.toContain('hunter2');
-    const s = await serve(['--rate', '0', SAMPLE]);
+    const s = await serve(['--rate', '0', ...SAMPLE_CLOCK, SAMPLE]);
     try {
       const url = s.url.replace('http://', 'http://alice:hunter2@');
       const stopped = await sh(`${env} ct-fetch --endpoint-url ${url} --region us-east-1 --max-items 3`);

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { CloudTrailClient, LookupEventsCommand } from '@aws-sdk/client-cloudtrail';
 import path from 'node:path';
 import { writeFileSync } from 'node:fs';
-import { absent, FETCH_ENV, lines, needs, ROOT, serve, sh, tempDir, type Served } from '../helpers';
+import { absent, ANY_AGE, FETCH_ENV, lines, needs, ROOT, SAMPLE_CLOCK, serve, sh, tempDir, type Served } from '../helpers';
 
 const REALDATA = path.join(ROOT, 'test/fixtures/realdata');
 
@@ -13,7 +13,7 @@ describe('event history shows management and Insights events only', () => {
   let served: Served;
   beforeAll(async () => {
     // Real data events: S3 GetObject/ListObjects (otrf, streamalert, the corpus), VPC endpoint network activity.
-    served = await serve(['--port', '0', '--rate', '0', REALDATA, path.join(ROOT, 'test/fixtures/corpus/converted/records.ndjson')]);
+    served = await serve(['--port', '0', '--rate', '0', ...ANY_AGE, REALDATA, path.join(ROOT, 'test/fixtures/corpus/converted/records.ndjson')]);
     await new Promise((resolve) => setTimeout(resolve, 300));
   }, 60_000);
   afterAll(() => served?.stop());
@@ -55,7 +55,7 @@ describe('the wire: tokens and times as AWS sends them', () => {
       JSON.stringify({ eventVersion: '1.09', eventTime: new Date(start - i * 60_000 - (i % 2) * 500).toISOString(), eventSource: 'ec2.amazonaws.com', eventName: 'DescribeInstances', awsRegion: 'us-east-1', eventID: `e${i}`, readOnly: true }),
     );
     writeFileSync(path.join(dir, 'many.ndjson'), `${records.join('\n')}\n`);
-    served = await serve(['--port', '0', '--rate', '0', path.join(dir, 'many.ndjson')]);
+    served = await serve(['--port', '0', '--rate', '0', ...SAMPLE_CLOCK, path.join(dir, 'many.ndjson')]);
   }, 60_000);
   afterAll(() => served?.stop());
 
@@ -101,7 +101,7 @@ describe('the wire: tokens and times as AWS sends them', () => {
 
 describe('global services: us-east-1 only in event history', () => {
   test('ct-serve warns at start-up about global-service events recorded in other Regions, with their number', async () => {
-    const served = await serve(['--port', '0', path.join(ROOT, 'test/fixtures/corpus/converted/records.ndjson')]);
+    const served = await serve(['--port', '0', ...ANY_AGE, path.join(ROOT, 'test/fixtures/corpus/converted/records.ndjson')]);
     await new Promise((resolve) => setTimeout(resolve, 300));
     served.stop();
     const iam = await sh(`ct-where -c 'eventSource=iam.amazonaws.com and awsRegion!=us-east-1' converted/records.ndjson`);
@@ -111,7 +111,7 @@ describe('global services: us-east-1 only in event history', () => {
   }, 30_000);
 
   test('the bundled sample has none: ct-serve says nothing of them', async () => {
-    const served = await serve(['--port', '0', path.join(ROOT, 'data/sample-events.ndjson.gz')]);
+    const served = await serve(['--port', '0', ...SAMPLE_CLOCK, path.join(ROOT, 'data/sample-events.ndjson.gz')]);
     await new Promise((resolve) => setTimeout(resolve, 300));
     served.stop();
     expect(served.stderr()).toContain('serving LookupEvents');
@@ -126,7 +126,7 @@ describe('global services: us-east-1 only in event history', () => {
     ['-a EventName=DescribeInstances --region eu-west-1', null],
     ['-a EventName=CreateUser --region eu-west-1', null], // IAM's, and also other services' (Transfer Family, MQ...)
   ])('ct-fetch %s: warns before any call when only other Regions are asked', async (args, warning) => {
-    const served = await serve(['--port', '0', path.join(ROOT, 'data/sample-events.ndjson.gz')]);
+    const served = await serve(['--port', '0', ...SAMPLE_CLOCK, path.join(ROOT, 'data/sample-events.ndjson.gz')]);
     const r = await sh(`${FETCH_ENV} AWS_ENDPOINT_URL=${served.url} ct-fetch ${args} --start-time 2024-07-20 --end-time 2024-07-24 > /dev/null`);
     served.stop();
     const said = lines(r.stderr).filter((l) => l.includes('global endpoint') || l.includes('event history only'));
@@ -140,4 +140,63 @@ describe('global services: us-east-1 only in event history', () => {
     }
     expect(r.code).toBe(0);
   }, 30_000);
+});
+
+describe('a clock: the 90 days before it, and any dataset as recent history', () => {
+  const sample = path.join(ROOT, 'data/sample-events.ndjson.gz');
+  const fetchAll = (url: string, window = '--start-time 2000-01-01') =>
+    sh(`${FETCH_ENV} AWS_ENDPOINT_URL=${url} ct-fetch --rate 20 --region us-east-1,us-west-2,eu-west-1,ap-northeast-1 ${window} 2>/dev/null`);
+  const sampleIds = async (): Promise<string[]> => lines((await sh(`zcat '${sample}' | ct-csv --no-header -f EventId | sort`)).stdout);
+
+  test('by default the clock is now: a sample from 2024 is held back, and it says how to serve it', async () => {
+    const served = await serve(['--port', '0', sample]);
+    const r = await fetchAll(served.url);
+    served.stop();
+    expect(r.stdout).toBe('');
+    expect(served.stderr()).toMatch(/held back 3000 events outside the 90 days before \d{4}-.*, as event history keeps \(--shift serves a dataset as recent history, --history-days 0 every event\)/);
+  }, 60_000);
+
+  test('--now: the events of the 90 days before it, none after it', async () => {
+    const after = Number((await sh(`zcat '${sample}' | ct-where -c 'EventTime > 2024-07-23T06:00:00Z'`)).stdout);
+    expect(after).toBeGreaterThan(100);
+    const served = await serve(['--port', '0', '--rate', '0', '--now', '2024-07-23T06:00:00Z', sample]);
+    const r = await fetchAll(served.url);
+    served.stop();
+    expect(lines(r.stdout)).toHaveLength(3000 - after);
+    expect(served.stderr()).toContain(`held back ${after} events outside the 90 days before 2024-07-23T06:00:00Z`);
+    const late = await sh(`ct-where -c 'EventTime > 2024-07-23T06:00:00Z'`, { input: r.stdout });
+    expect(late.stdout).toBe('0\n');
+  }, 60_000);
+
+  test('--shift: every event moved by one amount, the newest a minute before now; items and records agree', async () => {
+    const served = await serve(['--port', '0', '--rate', '0', '--shift', sample]);
+    const started = Date.now();
+    const r = await fetchAll(served.url, '--start-time 3d');
+    const items = lines(r.stdout).map((l) => JSON.parse(l));
+    expect(items.map((i) => i.EventId).sort()).toEqual(await sampleIds());
+    const original = new Map(lines((await sh(`zcat '${sample}' | ct-csv --no-header -f EventId,EventTime`)).stdout).map((l) => l.split(',') as [string, string]));
+    const deltas = new Set(items.map((i) => Date.parse(i.EventTime) - Date.parse(original.get(i.EventId)!)));
+    expect(deltas.size).toBe(1);
+    for (const i of items) expect(JSON.parse(i.CloudTrailEvent).eventTime).toBe(i.EventTime.replace('.000Z', 'Z'));
+    const newest = Math.max(...items.map((i) => Date.parse(i.EventTime)));
+    expect(started - newest).toBeGreaterThanOrEqual(50_000);
+    expect(started - newest).toBeLessThan(70_000 + 10_000);
+    expect(served.stderr()).toMatch(/--shift: every event moved forward \d+ days \d+ h, so the newest is a minute before /);
+    // Relative windows now mean what they say: the last hour of the sample.
+    const hour = Number((await sh(`ct-where -c 'EventTime >= ${new Date(newest - 3_540_000).toISOString()}'`, { input: r.stdout })).stdout);
+    const lastHour = await fetchAll(served.url, '--start-time 1h');
+    served.stop();
+    expect(Math.abs(lines(lastHour.stdout).length - hour)).toBeLessThanOrEqual(5);
+  }, 60_000);
+
+  test('--history-days 0 serves an archive of any age; a bad value is a usage error', async () => {
+    const served = await serve(['--port', '0', '--rate', '0', '--history-days', '0', path.join(REALDATA, 'grycap')]);
+    const r = await fetchAll(served.url);
+    served.stop();
+    expect(lines(r.stdout).length).toBeGreaterThan(100);
+    expect(served.stderr()).not.toContain('held back');
+    const bad = await sh('ct-serve --history-days -3 x.json');
+    expect(bad.stderr).toBe('ct-serve: --history-days: a number of days from 0 (0: no limit), not -3\n');
+    expect(bad.code).toBe(2);
+  }, 60_000);
 });

@@ -12,12 +12,12 @@ import {
 } from '@aws-sdk/client-cloudtrail';
 import { existsSync, readFileSync } from 'node:fs';
 import { request } from 'node:http';
-import { absent, lines, needs, SAMPLE, serve, sh, type Served, type ShellResult } from '../helpers';
+import { absent, lines, needs, SAMPLE, serve, sh, type Served, type ShellResult, SAMPLE_CLOCK } from '../helpers';
 
 let server: Served;
 let client: CloudTrailClient;
 beforeAll(async () => {
-  server = await serve(['--rate', '0', SAMPLE]);
+  server = await serve(['--rate', '0', ...SAMPLE_CLOCK, SAMPLE]);
   client = new CloudTrailClient({
     region: 'us-east-1',
     endpoint: server.url,
@@ -64,7 +64,7 @@ describe('the AWS SDK against ct-serve', () => {
   });
 
   test('throttling answers ThrottlingException like AWS, per Region', async () => {
-    const limited = await serve([SAMPLE]);
+    const limited = await serve([...SAMPLE_CLOCK, SAMPLE]);
     const c = new CloudTrailClient({ region: 'eu-west-1', endpoint: limited.url, credentials: { accessKeyId: 'a', secretAccessKey: 'b' }, maxAttempts: 1 });
     try {
       const results = await Promise.allSettled([1, 2, 3, 4].map(() => c.send(new LookupEventsCommand({ MaxResults: 1 }))));

@@ -2,7 +2,7 @@
 // its record, over every identity type in the real data (test/fixtures/realdata, the corpus).
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { FETCH_ENV, ROOT, lines, serve, sh, type Served } from '../helpers';
+import { ANY_AGE, FETCH_ENV, ROOT, lines, serve, sh, type Served } from '../helpers';
 
 const REALDATA = path.join(ROOT, 'test/fixtures/realdata');
 const RECORDS = path.join(ROOT, 'test/fixtures/corpus/converted/records.ndjson');
@@ -63,7 +63,7 @@ describe('user: the same answer on items and on their records', () => {
   let served: Served;
   let items: string;
   beforeAll(async () => {
-    served = await serve(['--port', '0', REALDATA, RECORDS]);
+    served = await serve(['--port', '0', ...ANY_AGE, REALDATA, RECORDS]);
     const r = await sh(`${FETCH_ENV} AWS_ENDPOINT_URL=${served.url} ct-fetch --region all --start-time 2000-01-01 2>/dev/null`);
     items = r.stdout;
     expect(lines(items).length).toBeGreaterThan(500);

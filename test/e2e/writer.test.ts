@@ -6,7 +6,7 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { allCommands } from '../../src/commands/all';
 import { packageVersion } from '../../src/cli/main';
-import { FETCH_ENV, SAMPLE, serve, sh, tempDir } from '../helpers';
+import { FETCH_ENV, SAMPLE, serve, sh, tempDir, SAMPLE_CLOCK } from '../helpers';
 
 const NAMES = allCommands.map((c) => c.name);
 const FULL = (name: string): string => `${name}: could not write to standard output: no space left on device (ENOSPC)\n`;
@@ -65,7 +65,7 @@ describe('what the commands write', () => {
   }, 30000);
 
   test('ct-fetch: events onto a full disk end it with that line, the resume command and exit 1; to a reader that goes away, quietly', async () => {
-    const s = await serve(['--rate', '0', SAMPLE]);
+    const s = await serve(['--rate', '0', ...SAMPLE_CLOCK, SAMPLE]);
     try {
       const fetch = `${FETCH_ENV} ct-fetch --endpoint-url ${s.url} --region us-east-1 --start-time 2020-01-01`;
       const full = await sh(`${fetch} > /dev/full`);
