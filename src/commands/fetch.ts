@@ -165,6 +165,8 @@ async function runFetch(options: FetchOptions, io: Io): Promise<number> {
   const handlers = STOP_SIGNALS.map((name) => [name, () => onSignal(name)] as const);
   for (const [name, handler] of handlers) process.on(name, handler);
   const failures: string[] = [];
+  /** Regions that refused the keys on their first call: opt-in Regions not enabled, if others took them. */
+  const refused: { region: string; failure: string }[] = [];
   let badToken = false;
   let outputFailure: WriteFailure | undefined;
   try {
@@ -181,7 +183,10 @@ async function runFetch(options: FetchOptions, io: Io): Promise<number> {
             run.stopped = true;
             return;
           }
-          failures.push(err instanceof ResumeMismatch ? `${region}: ${err.message}` : describeAwsError(err, region, options['endpoint-url']));
+          const failure = err instanceof ResumeMismatch ? `${region}: ${err.message}` : describeAwsError(err, region, options['endpoint-url']);
+          const position = positions.get(region)!;
+          if ((err as { name?: string })?.name === 'UnrecognizedClientException' && position.token === null && position.skip === 0) refused.push({ region, failure });
+          else failures.push(failure);
           // The token given does not fit: a resume command carrying it again would fail again.
           if (err instanceof ResumeMismatch || (err as { name?: string })?.name === 'InvalidNextTokenException') badToken = true;
         } finally {
@@ -204,6 +209,7 @@ async function runFetch(options: FetchOptions, io: Io): Promise<number> {
     progress.stop();
     if (!outputFailure) await run.out.flush();
   }
+  notEnabled(io, refused, regions.length - refused.length - failures.length, failures, positions);
   if (outputFailure) {
     const cut = outputFailure.cut ? ` It ends in a line cut short (${outputFailure.cut} bytes): remove that line (sed -i '$d' FILE) first.` : '';
     const resume = resumeCommand(io.argv ?? [], encodeResume(positions), pinnedWindow(options, params));
@@ -223,6 +229,26 @@ async function runFetch(options: FetchOptions, io: Io): Promise<number> {
   }
   const code = finish(io, { failures, signal, positions, maxItems, run, pinned: pinnedWindow(options, params) });
   return code === EXIT.ok && noted ? EXIT.data : code;
+}
+
+/**
+ * AWS answers UnrecognizedClientException ("The security token included in the request is
+ * invalid") from an opt-in Region the account has not enabled. When other Regions took the same
+ * keys, that is what it means: one note names them and the run goes on without them. When none
+ * did, the keys are the trouble: each Region's failure is told as before.
+ */
+function notEnabled(io: Io, refused: { region: string; failure: string }[], accepted: number, failures: string[], positions: Map<string, RegionPosition>): void {
+  if (refused.length === 0) return;
+  if (accepted <= 0) {
+    failures.push(...refused.map((r) => r.failure));
+    return;
+  }
+  for (const { region } of refused) positions.get(region)!.done = true;
+  const names = refused.map((r) => r.region).sort();
+  warn(
+    io,
+    `note: ${names.length} Region(s) refused the credentials the others took (UnrecognizedClientException), as AWS answers from an opt-in Region the account has not enabled: ${names.join(', ')}; fetched the rest`,
+  );
 }
 
 /**

@@ -2,7 +2,7 @@
 // For demos, offline work and tests of pipelines; the first stdout line is its URL.
 import { accessSync, constants } from 'node:fs';
 import type { Argv } from 'yargs';
-import type { Command, OptionTable } from '../cli/command';
+import { toList, type Command, type OptionTable } from '../cli/command';
 import { EventLoop } from '../run/event-loop';
 import { CtError, EXIT, usageError } from '../common/errors';
 import { warn, type Io } from '../run/io';
@@ -31,6 +31,8 @@ interface ServeCommandOptions {
   seed?: number;
   now?: string;
   shift: boolean;
+  credentials: string[];
+  'enabled-regions': string[];
   'history-days': number;
 }
 
@@ -43,6 +45,8 @@ const OPTIONS: OptionTable = {
   delay: { type: 'number', default: 0, describe: 'Milliseconds to wait before each answer' },
   deny: { type: 'boolean', default: false, describe: 'Answer every call with AccessDeniedException' },
   seed: { type: 'number', describe: 'Seed for the fault injection, to repeat a run' },
+  credentials: { type: 'string', coerce: toList, default: [], describe: 'KEY:SECRET (repeatable): check every SigV4 signature, answering as AWS does (default: any keys)' },
+  'enabled-regions': { type: 'string', coerce: toList, default: [], describe: 'Regions the account has enabled (comma-separated); others answer UnrecognizedClientException, as an opt-in Region not enabled does' },
   now: { type: 'string', describe: "The server's clock (default: now): it serves the 90 days before it, as event history keeps" },
   shift: { type: 'boolean', default: false, describe: 'Serve the events as recent history: move them all so the newest is a minute before the clock' },
   'history-days': { type: 'number', default: 90, describe: 'Days of history kept before the clock (0: every event, whatever its age)' },
@@ -69,6 +73,7 @@ export const serveCommand: Command<ServeCommandOptions> = {
     ['ct-serve --history-days 0 AWSLogs/', 'a trail archive of any age'],
     ['ct-serve --rate 0 trail/', 'no rate limit'],
     ['ct-serve --fail-rate 0.2 --reset-rate 0.05 --seed 7 events.ndjson', 'a flaky endpoint, repeatably'],
+    ['ct-serve --credentials AKIDEXAMPLE:secret --enabled-regions us-east-1,eu-west-1 events.ndjson', 'only these keys, only these Regions'],
     ['aws cloudtrail lookup-events --endpoint-url http://127.0.0.1:8080 --region us-east-1', 'the AWS CLI against it'],
   ],
   run: runServe,
@@ -92,6 +97,13 @@ async function runServe(options: ServeCommandOptions, io: Io): Promise<number> {
       throw new CtError('input', `cannot read ${file}: ${fileErrorText(err)}; nothing served`, EXIT.data);
     }
   }
+  const keys = new Map<string, string>();
+  for (const pair of options.credentials) {
+    const colon = pair.indexOf(':');
+    if (colon < 1 || colon === pair.length - 1) throw usageError(`--credentials: expected ACCESS_KEY_ID:SECRET_ACCESS_KEY, e.g. AKIDEXAMPLE:secret`);
+    keys.set(pair.slice(0, colon), pair.slice(colon + 1));
+  }
+  const enabled = options['enabled-regions'].flatMap((r) => r.split(',')).map((r) => r.trim()).filter(Boolean);
   const store = new EventStore(options.region);
   const loop = new EventLoop(io, false);
   const loaded = await loop.run(files, { event: (e) => store.add(e) });
@@ -110,6 +122,8 @@ async function runServe(options: ServeCommandOptions, io: Io): Promise<number> {
     deny: options.deny,
     defaultRegion: options.region,
     random: seededRandom(options.seed ?? Date.now()),
+    keys: keys.size ? keys : undefined,
+    enabledRegions: enabled.length ? new Set(enabled) : undefined,
   });
   let url: string;
   try {

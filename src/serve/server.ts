@@ -1,12 +1,14 @@
 // A local CloudTrail endpoint speaking AWS JSON 1.1: `POST /` with X-Amz-Target
 // CloudTrail_20131101.LookupEvents, epoch-second timestamps, `{"__type","message"}` errors. Any
-// SigV4 signature is accepted; the Region is the signing Region (or the host's). Each Region has
+// SigV4 signature is accepted unless keys are given (then each is checked: authenticate.ts); the
+// Region is the signing Region (or the host's). Each Region has
 // its own events and its own rate limit. GET /__ctpipe/stats reports what was asked, for tests.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import type { EventStore, StoredEvent } from './event-store';
 import { ApiError, makeToken, matches, parseLookupRequest } from './lookup-request';
+import { authenticate, type KnownKeys } from './authenticate';
 
 export interface ServeOptions {
   /** Requests per second per Region; 0 turns the limit off. */
@@ -21,6 +23,10 @@ export interface ServeOptions {
   deny: boolean;
   defaultRegion: string;
   random: () => number;
+  /** With keys, every request's SigV4 signature is checked against them (--credentials). */
+  keys?: KnownKeys;
+  /** Regions the account has enabled; others answer as an opt-in Region not enabled (--enabled-regions). */
+  enabledRegions?: ReadonlySet<string>;
 }
 
 export interface ServeStats {
@@ -84,6 +90,11 @@ export class LookupServer {
     this.stats.byRegion[region] = (this.stats.byRegion[region] ?? 0) + 1;
     try {
       if (!REGION_NAME.test(region)) throw new ApiError('InvalidSignatureException', 'Credential should be scoped to a valid region. ');
+      if (this.options.keys) await authenticate(req, body, this.options.keys, Date.now());
+      // An opt-in Region the account has not enabled knows none of its keys.
+      if (this.options.enabledRegions && !this.options.enabledRegions.has(region)) {
+        throw new ApiError('UnrecognizedClientException', 'The security token included in the request is invalid');
+      }
       if (req.method !== 'POST') throw new ApiError('UnknownOperationException', 'Use POST /.', 404);
       const target = String(req.headers['x-amz-target'] ?? '');
       if (!TARGETS.has(target)) throw new ApiError('UnknownOperationException', `Unknown operation ${target || '(no X-Amz-Target)'}.`);

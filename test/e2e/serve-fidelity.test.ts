@@ -200,3 +200,84 @@ describe('a clock: the 90 days before it, and any dataset as recent history', ()
     expect(bad.code).toBe(2);
   }, 60_000);
 });
+
+describe('--credentials: SigV4 checked with the SDK signer, failures answered as AWS answers them', () => {
+  const SECRET = 'ct-serve-test-secret';
+  let served: Served;
+  beforeAll(async () => {
+    served = await serve(['--port', '0', '--rate', '0', ...SAMPLE_CLOCK, '--credentials', `AKIDGOOD:${SECRET}`, '--enabled-regions', 'us-east-1,eu-west-1', path.join(ROOT, 'data/sample-events.ndjson.gz')]);
+  });
+  afterAll(() => served?.stop());
+  const client = (accessKeyId: string, secretAccessKey: string, region = 'eu-west-1', systemClockOffset = 0) =>
+    new CloudTrailClient({ region, endpoint: served.url, credentials: { accessKeyId, secretAccessKey }, maxAttempts: 1, systemClockOffset });
+  const outcome = async (c: CloudTrailClient): Promise<string> => {
+    try {
+      const page = await c.send(new LookupEventsCommand({ MaxResults: 3 }));
+      return `ok ${page.Events!.length}`;
+    } catch (err) {
+      const e = err as { name: string; message: string; $metadata?: { httpStatusCode?: number } };
+      return `${e.name} ${e.$metadata?.httpStatusCode}: ${e.message}`;
+    } finally {
+      c.destroy();
+    }
+  };
+
+  test.each([
+    ['the right keys', 'AKIDGOOD', SECRET, 0, /^ok 3$/],
+    ['a wrong secret', 'AKIDGOOD', 'not-the-secret', 0, /^InvalidSignatureException 400: The request signature we calculated does not match the signature you provided\./],
+    ['an unknown key', 'AKIDUNKNOWN', SECRET, 0, /^UnrecognizedClientException 400: The security token included in the request is invalid$/],
+    ['a signature 10 minutes old', 'AKIDGOOD', SECRET, -600_000, /^InvalidSignatureException 400: Signature expired: \d{8}T\d{6}Z is now earlier than \d{8}T\d{6}Z \(\d{8}T\d{6}Z - 5 min\.\)$/],
+    ['a signature 10 minutes ahead', 'AKIDGOOD', SECRET, 600_000, /^InvalidSignatureException 400: Signature not yet current: /],
+  ])('the AWS SDK with %s', async (_name, key, secret, offset, expected) => {
+    expect(await outcome(client(key, secret, 'eu-west-1', offset))).toMatch(expected);
+  });
+
+  test('an unsigned request: MissingAuthenticationTokenException', async () => {
+    const r = await fetch(served.url, { method: 'POST', headers: { 'X-Amz-Target': 'CloudTrail_20131101.LookupEvents', 'Content-Type': 'application/x-amz-json-1.1' }, body: '{}' });
+    expect(r.status).toBe(400);
+    expect(await r.json()).toEqual({ __type: 'MissingAuthenticationTokenException', message: 'Missing Authentication Token' });
+  });
+
+  test('a Region not enabled answers UnrecognizedClientException even to the right keys', async () => {
+    expect(await outcome(client('AKIDGOOD', SECRET, 'ap-northeast-1'))).toBe('UnrecognizedClientException 400: The security token included in the request is invalid');
+  });
+
+  test('ct-fetch: the right keys fetch, wrong ones get one line each and exit 1, and no secret is ever printed', async () => {
+    const good = await sh(`env -u AWS_PROFILE AWS_ACCESS_KEY_ID=AKIDGOOD AWS_SECRET_ACCESS_KEY=${SECRET} AWS_ENDPOINT_URL=${served.url} ct-fetch --region eu-west-1 --start-time 2024-07-23T11:00Z`);
+    expect(lines(good.stdout).length).toBeGreaterThan(10);
+    expect(good.code).toBe(0);
+    const bad = await sh(`env -u AWS_PROFILE AWS_ACCESS_KEY_ID=AKIDGOOD AWS_SECRET_ACCESS_KEY=wrong-${SECRET} AWS_ENDPOINT_URL=${served.url} ct-fetch --region eu-west-1 --start-time 2024-07-23T11:00Z`);
+    expect(bad.stdout).toBe('');
+    expect(bad.stderr).toContain("ct-fetch: eu-west-1: the credentials were rejected (InvalidSignatureException); refresh them ('aws sso login', new keys) and try again");
+    expect(bad.code).toBe(1);
+    expect(good.stderr + bad.stderr + served.stderr()).not.toContain(SECRET);
+  });
+
+  test('ct-fetch --region all: the Regions not enabled are named in one note, the rest fetched, exit 0', async () => {
+    const r = await sh(`env -u AWS_PROFILE AWS_ACCESS_KEY_ID=AKIDGOOD AWS_SECRET_ACCESS_KEY=${SECRET} AWS_ENDPOINT_URL=${served.url} ct-fetch --rate 20 --region all --start-time 2024-07-23T11:00Z`);
+    const note = lines(r.stderr).filter((l) => l.includes('refused'));
+    expect(note).toHaveLength(1);
+    expect(note[0]).toMatch(/^ct-fetch: note: \d+ Region\(s\) refused the credentials the others took \(UnrecognizedClientException\), as AWS answers from an opt-in Region the account has not enabled: af-south-1, .*ap-northeast-1, .*; fetched the rest$/);
+    expect(note[0]).not.toMatch(/us-east-1|eu-west-1/);
+    expect(lines(r.stderr).filter((l) => l.includes('rejected'))).toEqual([]);
+    const regions = await sh('ct-explode | ct-csv --no-header -f awsRegion | sort -u', { input: r.stdout });
+    expect(lines(regions.stdout)).toEqual(['eu-west-1', 'us-east-1']);
+    expect(r.code).toBe(0);
+  }, 60_000);
+
+  test('ct-fetch --region all with keys no Region takes: the credentials are the trouble, exit 1', async () => {
+    const r = await sh(`env -u AWS_PROFILE AWS_ACCESS_KEY_ID=AKIDUNKNOWN AWS_SECRET_ACCESS_KEY=x AWS_ENDPOINT_URL=${served.url} ct-fetch --rate 20 --region us-east-1,ap-northeast-1 --start-time 2024-07-23T11:00Z`);
+    expect(lines(r.stderr).filter((l) => l.includes('the credentials were rejected (UnrecognizedClientException)'))).toHaveLength(2);
+    expect(r.stderr).not.toContain('refused the credentials');
+    expect(r.code).toBe(1);
+  }, 60_000);
+
+  test.skipIf(absent('aws'))(`the AWS CLI signs as the SDK does: right keys read, a wrong secret is refused ${needs('aws', 'awscli')}`, async () => {
+    const cli = (secret: string) =>
+      `env -u AWS_PROFILE AWS_ACCESS_KEY_ID=AKIDGOOD AWS_SECRET_ACCESS_KEY=${secret} AWS_EC2_METADATA_DISABLED=true aws cloudtrail lookup-events --endpoint-url ${served.url} --region eu-west-1 --max-items 2 --output json`;
+    const good = await sh(cli(SECRET));
+    expect(JSON.parse(good.stdout).Events).toHaveLength(2);
+    const bad = await sh(cli('wrong'));
+    expect(bad.stderr).toContain('An error occurred (InvalidSignatureException) when calling the LookupEvents operation: The request signature we calculated does not match');
+  }, 60_000);
+});
