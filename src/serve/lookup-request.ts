@@ -3,6 +3,26 @@ import { createHash } from 'node:crypto';
 import type { StoredEvent } from './event-store';
 import { ATTRIBUTE_KEYS, INSIGHT_KEYS, attributeValueLength } from '../catalog/lookup-keys';
 
+/**
+ * The messages of LookupEvents' own errors: AWS publishes no wire texts for them, so ct-serve
+ * answers with each error's description in the CloudTrail API reference (LookupEvents, Errors),
+ * word for word. The README lists every error ct-serve answers and where its text comes from.
+ */
+export const API_REFERENCE_TEXT = {
+  InvalidLookupAttributesException: 'Occurs when a lookup attribute is specified that is not valid.',
+  InvalidTimeRangeException:
+    'Occurs if the timestamp values are not valid. Either the start time occurs after the end time, or the time range is outside the range of possible values.',
+  InvalidMaxResultsException: 'This exception is thrown if the limit specified is not valid.',
+  InvalidNextTokenException:
+    'A token that is not valid, or a token that was previously used in a request with different parameters. This exception is thrown if the token is not valid.',
+  InvalidEventCategoryException: 'Occurs if an event category that is not valid is specified as a value of EventCategory.',
+} as const;
+
+/** One of LookupEvents' own errors, with the API reference's text. */
+function referenceError(type: keyof typeof API_REFERENCE_TEXT): ApiError {
+  return new ApiError(type, API_REFERENCE_TEXT[type]);
+}
+
 export class ApiError extends Error {
   constructor(
     readonly type: string,
@@ -30,30 +50,30 @@ export function parseLookupRequest(body: Record<string, unknown>, region: string
   let key: string | undefined;
   let value: string | undefined;
   if (attrs !== undefined) {
-    if (!Array.isArray(attrs)) throw new ApiError('InvalidLookupAttributesException', 'LookupAttributes must be a list.');
-    if (attrs.length > 1) throw new ApiError('InvalidLookupAttributesException', 'You cannot specify more than one lookup attribute.');
+    if (!Array.isArray(attrs)) throw referenceError('InvalidLookupAttributesException');
+    if (attrs.length > 1) throw referenceError('InvalidLookupAttributesException');
     if (attrs.length === 1) {
       key = (attrs[0] as Record<string, unknown>)?.AttributeKey as string;
       value = (attrs[0] as Record<string, unknown>)?.AttributeValue as string;
-      if (!ATTRIBUTE_KEYS.includes(key)) throw new ApiError('InvalidLookupAttributesException', `Invalid attribute key: ${String(key)}.`);
-      if (typeof value !== 'string' || value.length === 0) throw new ApiError('InvalidLookupAttributesException', 'The attribute value must not be empty.');
-      if (attributeValueLength(value) > 2000) throw new ApiError('InvalidLookupAttributesException', 'The attribute value is longer than 2000 characters.');
+      if (!ATTRIBUTE_KEYS.includes(key)) throw referenceError('InvalidLookupAttributesException');
+      if (typeof value !== 'string' || value.length === 0) throw referenceError('InvalidLookupAttributesException');
+      if (attributeValueLength(value) > 2000) throw referenceError('InvalidLookupAttributesException');
     }
   }
   const category = body.EventCategory;
-  if (category !== undefined && category !== 'insight') throw new ApiError('InvalidEventCategoryException', `Invalid event category: ${typeof category === 'string' ? category : JSON.stringify(category)}.`);
+  if (category !== undefined && category !== 'insight') throw referenceError('InvalidEventCategoryException');
   const insight = category === 'insight';
   if (insight && key && !INSIGHT_KEYS.includes(key)) {
-    throw new ApiError('InvalidLookupAttributesException', `Insights events can be looked up only by ${INSIGHT_KEYS.join(', ')}.`);
+    throw referenceError('InvalidLookupAttributesException');
   }
   const startMs = epochMs(body.StartTime);
   const endMs = epochMs(body.EndTime);
   if (startMs !== undefined && endMs !== undefined && startMs > endMs) {
-    throw new ApiError('InvalidTimeRangeException', 'The start time must be at or before the end time.');
+    throw referenceError('InvalidTimeRangeException');
   }
   const max = body.MaxResults ?? 50;
   if (typeof max !== 'number' || !Number.isInteger(max) || max < 1 || max > 50) {
-    throw new ApiError('InvalidMaxResultsException', 'MaxResults must be from 1 to 50.');
+    throw referenceError('InvalidMaxResultsException');
   }
   const request: LookupRequest = { key, value, startMs, endMs, insight, maxResults: max, offset: 0 };
   if (body.NextToken !== undefined) request.offset = readToken(body.NextToken, fingerprint(request, region));
@@ -95,7 +115,7 @@ function readToken(token: unknown, expected: Buffer): number {
   if (bytes.length === TOKEN_BYTES && TOKEN_MARK.every((b, i) => bytes[i] === b) && bytes.subarray(TOKEN_MARK.length + 4).equals(expected)) {
     return bytes.readUInt32BE(TOKEN_MARK.length);
   }
-  throw new ApiError('InvalidNextTokenException', 'Invalid NextToken: it must come from a call with the same parameters.');
+  throw referenceError('InvalidNextTokenException');
 }
 
 /** Exact, case-sensitive matching on the lookup fields. */

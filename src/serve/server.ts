@@ -110,8 +110,8 @@ export class LookupServer {
       if (this.options.random() < this.options.failRate) {
         this.stats.failed++;
         throw this.options.random() < 0.5
-          ? new ApiError('InternalFailure', 'We encountered an internal error. Please try again.', 500)
-          : new ApiError('ServiceUnavailableException', 'Service is unavailable. Please try again.', 503);
+          ? new ApiError('InternalFailure', 'The request processing has failed because of an unknown error, exception or failure.', 500)
+          : new ApiError('ServiceUnavailable', 'The request has failed due to a temporary failure of the server.', 503);
       }
       if (this.options.deny) {
         throw new ApiError('AccessDeniedException', 'User: arn:aws:iam::123456789012:user/ct-serve is not authorized to perform: cloudtrail:LookupEvents because no identity-based policy allows the cloudtrail:LookupEvents action');

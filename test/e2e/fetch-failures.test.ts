@@ -74,7 +74,7 @@ describe('a flaky endpoint', () => {
     try {
       const first = await sh(`${FETCH_ENV} ct-fetch --endpoint-url ${s.url} --region ap-northeast-1 --rate 0 --page-size 20 --max-attempts 1`);
       expect(first.code).toBe(1);
-      expect(first.stderr).toMatch(/ct-fetch: ap-northeast-1: gave up: (InternalFailure|ServiceUnavailableException)/);
+      expect(first.stderr).toMatch(/ct-fetch: ap-northeast-1: gave up: (InternalFailure|ServiceUnavailable)/);
       const all = await runToEnd(first);
       expect(all.runs).toBeGreaterThan(1);
       const got = eventIds(all.stdout);

@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { CloudTrailClient, LookupEventsCommand } from '@aws-sdk/client-cloudtrail';
 import path from 'node:path';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { absent, ANY_AGE, FETCH_ENV, lines, needs, ROOT, SAMPLE_CLOCK, serve, sh, tempDir, type Served } from '../helpers';
 
 const REALDATA = path.join(ROOT, 'test/fixtures/realdata');
@@ -280,4 +280,36 @@ describe('--credentials: SigV4 checked with the SDK signer, failures answered as
     const bad = await sh(cli('wrong'));
     expect(bad.stderr).toContain('An error occurred (InvalidSignatureException) when calling the LookupEvents operation: The request signature we calculated does not match');
   }, 60_000);
+});
+
+describe('error texts: the API reference\'s, where AWS publishes no wire text', () => {
+  // The SDK ships the service model's description of each error as the doc comment of its class:
+  // a source ct-serve's texts were not made from.
+  const docs = readFileSync(path.join(ROOT, 'node_modules/@aws-sdk/client-cloudtrail/dist-types/models/errors.d.ts'), 'utf8');
+  const documented = (name: string): string => {
+    const m = new RegExp(`/\\*\\*\\n \\* <p>((?:(?!\\*/)[^])*?)</p>\\n \\* @public\\n \\*/\\nexport declare class ${name} `).exec(docs);
+    expect(m, name).not.toBeNull();
+    return m![1].replace(/\n\s*\*\s*/g, ' ').replace(/<[^>]+>/g, '').replace(/\s+/g, ' ').trim();
+  };
+  let served: Served;
+  beforeAll(async () => {
+    served = await serve(['--port', '0', '--rate', '0', ...SAMPLE_CLOCK, path.join(ROOT, 'data/sample-events.ndjson.gz')]);
+  });
+  afterAll(() => served?.stop());
+
+  test.each([
+    ['InvalidLookupAttributesException', { LookupAttributes: [{ AttributeKey: 'Bogus', AttributeValue: 'a' }] }],
+    ['InvalidTimeRangeException', { StartTime: 1721700000, EndTime: 1721600000 }],
+    ['InvalidMaxResultsException', { MaxResults: 60 }],
+    ['InvalidNextTokenException', { NextToken: 'nope' }],
+    ['InvalidEventCategoryException', { EventCategory: 'data' }],
+  ])('%s says what the API reference says of it', async (type, body) => {
+    const r = await fetch(served.url, {
+      method: 'POST',
+      headers: { 'X-Amz-Target': 'CloudTrail_20131101.LookupEvents', 'Content-Type': 'application/x-amz-json-1.1' },
+      body: JSON.stringify(body),
+    });
+    expect(r.status).toBe(400);
+    expect(await r.json()).toEqual({ __type: type, message: documented(type) });
+  });
 });
