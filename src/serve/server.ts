@@ -222,7 +222,9 @@ class RawJson {
 
 /** The item as JSON with its EventTime as epoch seconds written the way AWS's Java services write a double. */
 function withEventTime(item: Record<string, unknown>, timeMs: number): string {
-  const { EventTime: _time, ...rest } = item;
+  // No prototype: an item's own `__proto__` key is copied as a key like any other.
+  const rest = Object.create(null) as Record<string, unknown>;
+  for (const key of Object.keys(item)) if (key !== 'EventTime') rest[key] = item[key];
   const others = JSON.stringify(rest);
   return `{"EventTime":${awsDouble(timeMs / 1000)}${others === '{}' ? '}' : `,${others.slice(1)}`}`;
 }
