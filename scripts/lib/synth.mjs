@@ -2,8 +2,11 @@
 // (scripts/make-sample.mjs) and the benchmark (scripts/bench.mjs). Same seed, same bytes.
 import { createRequire } from 'node:module';
 
+const require = createRequire(import.meta.url);
 /** The project's seeded generator (src/common/random.ts, built by npm ci). */
-export const rng = createRequire(import.meta.url)('../../dist/common/random.js').seededRandom;
+export const rng = require('../../dist/common/random.js').seededRandom;
+/** Items' Resources as event history fills them, by the rule ct-serve follows (src/serve/item-resources.ts). */
+const { itemResources } = require('../../dist/serve/item-resources.js');
 
 const ACCOUNT = '123456789012';
 const USERS = ['alice', 'bob', 'carol', 'deploy-bot', '田中太郎', 'José', 'Zoë'];
@@ -70,9 +73,9 @@ const bucketName = (r) => pick(r, ['prod-logs', 'customer-uploads', 'データ-b
 
 /**
  * The management calls of the sample, each with what real records of it hold: request
- * parameters, response elements, `resources[]` where CloudTrail writes one, and the item's
- * Resources as event history shows them (names and IDs from the call, not ARNs). `global`: IAM,
- * the global STS endpoint: recorded in us-east-1.
+ * parameters, response elements and `resources[]` where CloudTrail writes one (items' Resources
+ * come from the call, as ct-serve derives them). `global`: IAM, the global STS endpoint: recorded
+ * in us-east-1.
  */
 const CALLS = [
   { source: 'ec2.amazonaws.com', name: 'DescribeInstances', readOnly: true, make: () => ({
@@ -83,7 +86,6 @@ const CALLS = [
     return {
       requestParameters: { instancesSet: { items: [{ imageId: image, minCount: 1, maxCount: 1 }] }, instanceType: 't3.micro', blockDeviceMapping: {}, monitoring: { enabled: false }, disableApiTermination: false, disableApiStop: false, clientToken: uuid(r) },
       responseElements: { requestId: uuid(r), reservationId: `r-0${hex(r, 16)}`, ownerId: ACCOUNT, groupSet: {}, instancesSet: { items: [{ instanceId: id, imageId: image, instanceState: { code: 0, name: 'pending' }, instanceType: 't3.micro', launchTime: 0 }] } },
-      items: [{ ResourceType: 'AWS::EC2::Ami', ResourceName: image }, { ResourceType: 'AWS::EC2::Instance', ResourceName: id }],
     };
   } },
   { source: 'ec2.amazonaws.com', name: 'DescribeSecurityGroups', readOnly: true, make: () => ({ requestParameters: { securityGroupSet: {}, securityGroupIdSet: {}, filterSet: {} } }) },
@@ -93,18 +95,17 @@ const CALLS = [
     return {
       requestParameters: { groupId: group, ipPermissions: { items: [rule] } },
       responseElements: { requestId: uuid(r), _return: true, securityGroupRuleSet: { items: [{ groupOwnerId: ACCOUNT, groupId: group, securityGroupRuleId: `sgr-0${hex(r, 16)}`, isEgress: false, ipProtocol: 'tcp', fromPort: 22, toPort: 22, cidrIpv4: '0.0.0.0/0' }] } },
-      items: [{ ResourceType: 'AWS::EC2::SecurityGroup', ResourceName: group }],
     };
   } },
   { source: 's3.amazonaws.com', name: 'ListBuckets', readOnly: true, make: () => ({ requestParameters: { Host: 's3.amazonaws.com' } }) },
   { source: 's3.amazonaws.com', name: 'GetBucketPublicAccessBlock', readOnly: true, make: (r) => {
     const bucket = bucketName(r);
-    return { requestParameters: { publicAccessBlock: '', bucketName: bucket, Host: `${bucket}.s3.amazonaws.com` }, resources: [{ accountId: ACCOUNT, type: 'AWS::S3::Bucket', ARN: `arn:aws:s3:::${bucket}` }], items: [{ ResourceType: 'AWS::S3::Bucket', ResourceName: bucket }] };
+    return { requestParameters: { publicAccessBlock: '', bucketName: bucket, Host: `${bucket}.s3.amazonaws.com` }, resources: [{ accountId: ACCOUNT, type: 'AWS::S3::Bucket', ARN: `arn:aws:s3:::${bucket}` }] };
   } },
   { source: 's3.amazonaws.com', name: 'PutBucketPolicy', readOnly: false, make: (r) => {
     const bucket = bucketName(r);
     const policy = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${ACCOUNT}:root` }, Action: 's3:GetObject', Resource: `arn:aws:s3:::${bucket}/*` }] };
-    return { requestParameters: { bucketPolicy: policy, bucketName: bucket, Host: `${bucket}.s3.amazonaws.com`, policy: '' }, resources: [{ accountId: ACCOUNT, type: 'AWS::S3::Bucket', ARN: `arn:aws:s3:::${bucket}` }], items: [{ ResourceType: 'AWS::S3::Bucket', ResourceName: bucket }] };
+    return { requestParameters: { bucketPolicy: policy, bucketName: bucket, Host: `${bucket}.s3.amazonaws.com`, policy: '' }, resources: [{ accountId: ACCOUNT, type: 'AWS::S3::Bucket', ARN: `arn:aws:s3:::${bucket}` }] };
   } },
   { source: 'iam.amazonaws.com', name: 'ListUsers', readOnly: true, global: true, make: () => ({ requestParameters: null }) },
   { source: 'iam.amazonaws.com', name: 'CreateAccessKey', readOnly: false, global: true, make: (r, time) => {
@@ -113,7 +114,6 @@ const CALLS = [
     return {
       requestParameters: { userName: user },
       responseElements: { accessKey: { userName: user, accessKeyId: key, status: 'Active', createDate: new Date(time).toUTCString().replace('GMT', 'UTC') } },
-      items: [{ ResourceType: 'AWS::IAM::AccessKey', ResourceName: key }, { ResourceType: 'AWS::IAM::User', ResourceName: user }],
     };
   } },
   { source: 'iam.amazonaws.com', name: 'CreateUser', readOnly: false, global: true, make: (r, time) => {
@@ -121,7 +121,6 @@ const CALLS = [
     return {
       requestParameters: { userName: user },
       responseElements: { user: { path: '/', userName: user, userId: `AIDA${keyId(r, '').slice(0, 17)}`, arn: `arn:aws:iam::${ACCOUNT}:user/${user}`, createDate: new Date(time).toUTCString().replace('GMT', 'UTC') } },
-      items: [{ ResourceType: 'AWS::IAM::User', ResourceName: user }],
     };
   } },
   { source: 'lambda.amazonaws.com', name: 'ListFunctions20150331', readOnly: true, make: () => ({ requestParameters: null }) },
@@ -135,7 +134,7 @@ const CALLS = [
   { source: 'sts.amazonaws.com', name: 'GetCallerIdentity', readOnly: true, make: () => ({ requestParameters: null }) },
 ];
 
-/** One record and the item's Resources; the kinds the cookbook shows are made often enough to find. */
+/** One record; the kinds the cookbook shows are made often enough to find. */
 function record(r, time) {
   const x = r();
   const base = {
@@ -170,7 +169,7 @@ function record(r, time) {
     rec.eventVersion = '1.05';
     for (const key of ['eventCategory', 'managementEvent', 'tlsDetails']) delete rec[key];
   }
-  return { rec: ordered(rec), resources: rec.errorCode ? [] : (made.items ?? []) };
+  return { rec: ordered(rec) };
 }
 
 function host(source, region, global) {
@@ -204,7 +203,7 @@ function signIn(r, base, ids, time, name) {
   };
   rec.readOnly = false;
   if (failed && name === 'ConsoleLogin') rec.errorMessage = 'Failed authentication';
-  return { rec: ordered(rec), resources: [] };
+  return { rec: ordered(rec) };
 }
 
 /** AssumeRole through the global STS endpoint (us-east-1); resources[] names the role. */
@@ -220,7 +219,7 @@ function assumeRole(r, base, tail, time) {
     resources: [{ accountId: ACCOUNT, type: 'AWS::IAM::Role', ARN: roleArn }],
     tlsDetails: { tlsVersion: 'TLSv1.3', cipherSuite: 'TLS_AES_128_GCM_SHA256', clientProvidedHostHeader: 'sts.amazonaws.com' },
   };
-  return { rec: ordered(rec), resources: [{ ResourceType: 'AWS::IAM::Role', ResourceName: roleArn }] };
+  return { rec: ordered(rec) };
 }
 
 /** A service decrypting for itself: AWSService identity, the service as source, no Username, no Resources. */
@@ -234,7 +233,7 @@ function serviceDecrypt(r, base, tail) {
     resources: [{ accountId: ACCOUNT, type: 'AWS::KMS::Key', ARN: `arn:aws:kms:${base.awsRegion}:${ACCOUNT}:key/${uuid(r)}` }],
     sharedEventID: uuid(r),
   };
-  return { rec: ordered(rec), resources: [] };
+  return { rec: ordered(rec) };
 }
 
 /** The Username event history shows: the IAM user, `root`, or the role session name; none for a service. */
@@ -247,14 +246,14 @@ function lookupUsername(id) {
 
 /** A LookupEvents item as `ct-fetch` writes it. */
 export function lookupItem(r, time) {
-  const { rec, resources } = record(r, time);
+  const { rec } = record(r, time);
   const item = { EventId: rec.eventID, EventName: rec.eventName, ReadOnly: String(rec.readOnly) };
   if (rec.userIdentity.accessKeyId) item.AccessKeyId = rec.userIdentity.accessKeyId;
   item.EventTime = time;
   item.EventSource = rec.eventSource;
   const username = lookupUsername(rec.userIdentity);
   if (username) item.Username = username;
-  item.Resources = resources;
+  item.Resources = itemResources(rec);
   item.CloudTrailEvent = JSON.stringify(rec);
   return item;
 }

@@ -4,6 +4,7 @@ import { ownValue } from '../events/field-path';
 import { parseRecord } from '../events/event-view';
 import { eventTimeMs } from '../events/time';
 import { CtError } from '../common/errors';
+import { itemResources } from './item-resources';
 import { GLOBAL_REGION, recordedGlobally } from '../catalog/global-services';
 
 export interface StoredEvent {
@@ -65,10 +66,7 @@ export function toLookupItem(record: Record<string, unknown>): Record<string, un
   set('EventTime', ownValue(record, 'eventTime'));
   set('EventSource', ownValue(record, 'eventSource') ?? ownValue(about, 'eventSource'));
   set('Username', lookupUsername(record));
-  const resources = ownValue(record, 'resources');
-  item.Resources = Array.isArray(resources)
-    ? resources.map((r) => ({ ResourceType: ownValue(r, 'type') ?? null, ResourceName: ownValue(r, 'ARN') ?? null }))
-    : [];
+  item.Resources = itemResources(record);
   item.CloudTrailEvent = JSON.stringify(record);
   return item;
 }
