@@ -25,7 +25,37 @@ function addValue(map, value, source, tier, names = []) {
   entry.tiers.add(tier);
   for (const n of names) if (n) entry.names.add(n);
   map.set(value, entry);
+  return entry;
 }
+
+const overrides = JSON.parse(readFileSync(path.join(root, 'data/catalog-overrides.json'), 'utf8'));
+
+/**
+ * Event names as CloudTrail writes them where they are not the SDK's operation names: Lambda's
+ * carry the API version date of the operation's path (ListFunctions20150331, and 'v2' for some:
+ * GetFunction20150331v2), CloudFront's the model version (ListDistributions2020_05_31).
+ */
+function versionedNames(uid, model) {
+  const out = [];
+  const ops = Object.entries(model.operations ?? {});
+  if (uid.startsWith('lambda-')) {
+    const second = new Set(overrides.lambdaSecondVersions.names);
+    for (const [op, def] of ops) {
+      const date = /^\/(\d{4})-(\d{2})-(\d{2})\//.exec(def.http?.requestUri ?? '');
+      if (!date) continue;
+      const stamp = `${op}${date[1]}${date[2]}${date[3]}`;
+      out.push(stamp);
+      if (second.has(op)) out.push(`${stamp}v2`);
+    }
+  }
+  if (uid.startsWith('cloudfront-')) {
+    const version = uid.slice('cloudfront-'.length).replaceAll('-', '_');
+    const versions = uid === OLDEST_CLOUDFRONT ? [version, ...overrides.cloudfrontOlderVersions.versions] : [version];
+    for (const [op] of ops) for (const v of versions) out.push(`${op}${v}`);
+  }
+  return out;
+}
+const OLDEST_CLOUDFRONT = 'cloudfront-2016-11-25';
 
 function eventSourcesAndNames() {
   const sources = new Map();
@@ -39,10 +69,12 @@ function eventSourcesAndNames() {
     // The service's names, so that `ct-catalog event-sources eventbridge` finds events.amazonaws.com.
     addValue(sources, primary, `aws-sdk ${uid} signingName`, 'sdk-signing-name', [serviceFullName, serviceAbbreviation, serviceId]);
     if (endpointPrefix && `${endpointPrefix}.amazonaws.com` !== primary) {
-      addValue(sources, `${endpointPrefix}.amazonaws.com`, `aws-sdk ${uid} endpointPrefix`, 'sdk-endpoint-prefix');
+      // An endpoint prefix is no evidence of what AWS writes: such a value points to the service's.
+      addValue(sources, `${endpointPrefix}.amazonaws.com`, `aws-sdk ${uid} endpointPrefix`, 'sdk-endpoint-prefix').use ??= primary;
     }
     const set = names.get(primary) ?? new Set();
     for (const op of Object.keys(model.operations ?? {})) set.add(op);
+    for (const name of versionedNames(uid, model)) set.add(name);
     names.set(primary, set);
   }
   return { sources, names };
@@ -70,26 +102,45 @@ function regions() {
   return out.sort((a, b) => (a.value < b.value ? -1 : 1));
 }
 
+/** Sorted by value; values event history is known to use (eventHistory) first. */
 function listOf(map) {
   return [...map.entries()]
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-    .map(([value, e]) => ({
-      value,
-      tier: TIER_ORDER.find((t) => e.tiers.has(t)),
-      sources: [...e.sources].sort(),
-      ...(e.names.size ? { names: [...e.names].sort() } : {}),
-    }));
+    .sort(([a, x], [b, y]) => (y.eventHistory ? 1 : 0) - (x.eventHistory ? 1 : 0) || (a < b ? -1 : a > b ? 1 : 0))
+    .map(([value, e]) => {
+      const tier = TIER_ORDER.find((t) => e.tiers.has(t));
+      return {
+        value,
+        tier,
+        sources: [...e.sources].sort(),
+        ...(e.names.size ? { names: [...e.names].sort() } : {}),
+        ...(e.eventHistory ? { eventHistory: true } : {}),
+        // Only an endpoint prefix vouches for it: not what AWS writes; the service's value instead.
+        ...(tier === 'sdk-endpoint-prefix' && e.use ? { use: e.use } : {}),
+      };
+    });
 }
 
-const overrides = JSON.parse(readFileSync(path.join(root, 'data/catalog-overrides.json'), 'utf8'));
 const { sources, names } = eventSourcesAndNames();
+for (const r of overrides.renamedEventSources) {
+  const entry = sources.get(r.from);
+  sources.delete(r.from);
+  const renamed = addValue(sources, r.to, `documented: ${r.cite}`, 'documented', [...(entry?.names ?? [])]);
+  for (const s of entry?.sources ?? []) renamed.sources.add(s);
+  if (names.has(r.from)) {
+    names.set(r.to, new Set([...(names.get(r.to) ?? []), ...names.get(r.from)]));
+    names.delete(r.from);
+  }
+}
 for (const o of overrides.eventSources) addValue(sources, o.value, `${o.tier ?? 'documented'}: ${o.cite}`, o.tier ?? 'documented', o.names ?? []);
 for (const [source, o] of Object.entries(overrides.eventNames)) {
   addValue(sources, source, `documented: ${o.cite}`, 'documented');
   names.set(source, new Set([...(names.get(source) ?? []), ...o.names]));
 }
 const types = resourceTypes();
-for (const o of overrides.resourceTypes) addValue(types, o.value, `${o.tier ?? 'documented'}: ${o.cite}`, o.tier ?? 'documented');
+for (const o of overrides.resourceTypes) {
+  const entry = addValue(types, o.value, `${o.tier ?? 'documented'}: ${o.cite}`, o.tier ?? 'documented');
+  if (o.eventHistory) entry.eventHistory = true;
+}
 
 const { LOOKUP_ATTRIBUTE_KEYS } = require(path.join(root, 'dist/catalog/lookup-keys.js'));
 const { fieldPaths } = require(path.join(root, 'dist/events/known-fields.js'));
@@ -123,7 +174,8 @@ writeFileSync(path.join(root, 'data/event-names.json'), `${JSON.stringify(eventN
 // and so answer a Tab without starting node (src/catalog/complete.ts).
 const uniqueNames = [...new Set(Object.values(eventNames.eventNames).flat())].sort();
 const lists = {
-  'event-sources': catalog.eventSources.map((v) => v.value),
+  // Tab never offers a value only an endpoint prefix vouches for (api.ecr, email).
+  'event-sources': catalog.eventSources.filter((v) => !v.use).map((v) => v.value),
   'resource-types': catalog.resourceTypes.map((v) => v.value),
   'event-names': uniqueNames,
   regions: catalog.regions.map((v) => v.value),

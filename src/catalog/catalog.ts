@@ -10,6 +10,10 @@ export interface CatalogValue {
   sources: string[];
   /** The service's names in the SDK (full name, abbreviation, id), for search. */
   names?: string[];
+  /** A resource type event history is known to use (listed first). */
+  eventHistory?: boolean;
+  /** An event source only an endpoint prefix vouches for: the value AWS writes instead. */
+  use?: string;
 }
 
 export interface Catalog {

@@ -6,8 +6,19 @@ import { nearest } from '../common/suggest';
 /** A warning for an EventSource or ResourceType value, or undefined when the value is known. */
 export function unknownValueWarning(key: string, value: string): string | undefined {
   const c = catalog();
+  const shown = value.length > 80 ? `'${value.slice(0, 60)}...' (${value.length} characters)` : `'${value}'`;
+  if (key === 'EventSource') {
+    // Only an endpoint prefix vouches for it: AWS writes the service's value (email -> ses).
+    const use = c.eventSources.find((v) => v.value === value)?.use;
+    if (use) return `warning: EventSource ${shown} is an endpoint prefix, not a value AWS writes in eventSource; did you mean '${use}'?`;
+  }
+  if (key === 'ResourceType') {
+    // Known to CloudFormation, but event history spells it its own way (AWS::IAM::SamlProvider).
+    const own = c.resourceTypes.find((v) => v.eventHistory && v.value !== value && v.value.toLowerCase() === value.toLowerCase());
+    if (own) return `warning: ResourceType ${shown} is CloudFormation's spelling; event history writes '${own.value}' (matching is exact and case-sensitive)`;
+  }
   let known: string[];
-  if (key === 'EventSource') known = c.eventSources.map((v) => v.value);
+  if (key === 'EventSource') known = c.eventSources.filter((v) => !v.use).map((v) => v.value);
   else if (key === 'ResourceType') known = c.resourceTypes.map((v) => v.value);
   else if (key === 'EventName') known = Object.values(eventNamesBySource()).flat();
   else return undefined;
@@ -15,6 +26,5 @@ export function unknownValueWarning(key: string, value: string): string | undefi
   const expanded = key === 'EventSource' && !value.includes('.') ? `${value}.amazonaws.com` : value;
   const near = known.includes(expanded) ? [expanded] : nearest(expanded, known);
   const hint = near.length ? `; did you mean ${near.map((n) => `'${n}'`).join(' or ')}?` : '';
-  const shown = value.length > 80 ? `'${value.slice(0, 60)}...' (${value.length} characters)` : `'${value}'`;
   return `warning: ${key} ${shown} is not in the catalogue (matching is exact and case-sensitive)${hint}`;
 }

@@ -114,7 +114,7 @@ function select(options: CatalogOptions): Row[] {
   const plain = (v: string): Row => ({ value: v, long: v, json: v });
   const tiered = (v: CatalogValue): Row => ({
     value: v.value,
-    long: [v.value, v.tier, v.sources.join('; '), ...(v.names?.length ? [v.names.join('; ')] : [])].join('\t'),
+    long: [v.value, v.eventHistory ? `${v.tier}, event history` : v.tier, v.sources.join('; '), ...(v.names?.length ? [v.names.join('; ')] : [])].join('\t'),
     json: v,
   });
   switch (options.list) {

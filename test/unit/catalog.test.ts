@@ -50,10 +50,48 @@ describe('the generated catalogue', () => {
 
   test('the completion lists hold the same values as the catalogue', () => {
     const list = (name: string) => readFileSync(path.join(ROOT, `data/completion/${name}.txt`), 'utf8').split('\n').slice(0, -1);
-    expect(new Set(list('event-sources'))).toEqual(eventSources);
+    // Tab never offers a value only an endpoint prefix vouches for.
+    const offered = new Set<string>(catalog.eventSources.filter((e: { use?: string }) => !e.use).map((e: { value: string }) => e.value));
+    expect(new Set(list('event-sources'))).toEqual(offered);
+    expect(offered.size).toBeLessThan(eventSources.size);
     expect(new Set(list('resource-types'))).toEqual(resourceTypes);
     expect(list('fields')).toEqual(catalog.fields);
     expect(new Set(list('event-names'))).toEqual(new Set(Object.values(eventNames as Record<string, string[]>).flat()));
+  });
+
+  test('real trail events it was not made from are in it: every eventSource and eventName of a real account\'s trail files (grycap, 2014-2018)', async () => {
+    const { execFileSync: run } = await import('node:child_process');
+    const out = run('sh', ['-c', `node ${path.join(ROOT, 'dist/bin/ct-explode.js')} ${path.join(ROOT, 'test/fixtures/realdata/grycap')} | node ${path.join(ROOT, 'dist/bin/ct-csv.js')} --no-header -f eventSource,eventName | sort -u`]).toString();
+    const pairs = out.split('\n').filter(Boolean).map((l) => l.split(','));
+    expect(pairs.length).toBeGreaterThan(50);
+    const missing = pairs.filter(([s, n]) => !eventSources.has(s) || !(eventNames[s] ?? []).includes(n)).map((p) => p.join(' '));
+    expect(missing).toEqual([]);
+  }, 60000);
+
+  test('values only an endpoint prefix vouches for point to the value AWS writes; AWS\'s spelling wins over the SDK\'s', () => {
+    const use = (v: string) => catalog.eventSources.find((e: { value: string }) => e.value === v)?.use;
+    expect(use('email.amazonaws.com')).toBe('ses.amazonaws.com');
+    expect(use('api.ecr.amazonaws.com')).toBe('ecr.amazonaws.com');
+    expect(use('ses.amazonaws.com')).toBeUndefined();
+    expect(eventSources.has('iotsecuredtunneling.amazonaws.com')).toBe(true);
+    expect(eventSources.has('IoTSecuredTunneling.amazonaws.com')).toBe(false);
+  });
+
+  test('resource types event history uses come first, the 20 the user guide lists that the SDKs lack among them', () => {
+    const firsts = catalog.resourceTypes.findIndex((t: { eventHistory?: boolean }) => !t.eventHistory);
+    expect(firsts).toBeGreaterThan(20);
+    expect(catalog.resourceTypes.slice(firsts).some((t: { eventHistory?: boolean }) => t.eventHistory)).toBe(false);
+    for (const t of ['AWS::EC2::BundleTask', 'AWS::IAM::SamlProvider', 'AWS::Redshift::HsmConfiguration', 'AWS::RDS::ReservedDBInstance']) {
+      expect(catalog.resourceTypes.findIndex((x: { value: string }) => x.value === t), t).toBeLessThan(firsts);
+    }
+  });
+
+  test('event names as CloudTrail writes them: Lambda\'s dated, CloudFront\'s versioned, S3\'s bucket-level, sign-in\'s, CloudShell\'s', () => {
+    for (const [source, name] of [
+      ['lambda.amazonaws.com', 'ListFunctions20150331'], ['lambda.amazonaws.com', 'GetFunction20150331v2'], ['lambda.amazonaws.com', 'ListTags20170331'],
+      ['cloudfront.amazonaws.com', 'ListDistributions2016_01_28'], ['cloudfront.amazonaws.com', 'ListDistributions2020_05_31'],
+      ['s3.amazonaws.com', 'GetBucketPublicAccessBlock'], ['signin.amazonaws.com', 'CredentialVerification'], ['cloudshell.amazonaws.com', 'CreateSession'],
+    ]) expect(eventNames[source], `${source} ${name}`).toContain(name);
   });
 
   test('records the package versions it came from', () => {
