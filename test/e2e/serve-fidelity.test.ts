@@ -373,3 +373,44 @@ describe('Resources as event history fills them: from the call, not from resourc
     });
   }, 60_000);
 });
+
+describe.skipIf(absent('aws') || absent('jq'))(`the AWS CLI sees what event history shows ${needs('aws', 'awscli')} ${needs('jq')}`, () => {
+  const env = 'env -u AWS_PROFILE AWS_ACCESS_KEY_ID=AKIDEXAMPLE AWS_SECRET_ACCESS_KEY=dummy AWS_EC2_METADATA_DISABLED=true';
+  const cli = (url: string, region: string, args: string) => `${env} aws cloudtrail lookup-events --endpoint-url ${url} --region ${region} --output json ${args}`;
+
+  test('no data events, Insights by the API they are about, Resources from the call', async () => {
+    const plaso = path.join(REALDATA, 'plaso/aws_cloudtrail.jsonl');
+    const dir = tempDir();
+    await sh(`ct-explode '${plaso}' > '${dir}/plaso.ndjson'`);
+    const served = await serve(['--port', '0', '--rate', '0', ...ANY_AGE, REALDATA, path.join(dir, 'plaso.ndjson'), path.join(ROOT, 'test/fixtures/corpus/converted/records.ndjson')]);
+    try {
+      // GetObject events the record marks as data or network activity (two test records that say
+      // eventCategory Management are management events by their own word, and are served).
+      const data = await sh(
+        `${cli(served.url, 'us-east-1', '--lookup-attributes AttributeKey=EventName,AttributeValue=GetObject')} | jq '[.Events[].CloudTrailEvent | fromjson | select(.eventCategory == "Data" or .eventCategory == "NetworkActivity" or .managementEvent == false)] | length'`,
+      );
+      expect(data.stdout.trim()).toBe('0');
+      const all = await sh(`ct-explode '${REALDATA}' | ct-where -c 'eventName=GetObject and awsRegion=us-east-1 and (eventCategory in (Data, NetworkActivity) or managementEvent=false)'`);
+      expect(Number(all.stdout)).toBeGreaterThan(0);
+      const insight = await sh(`${cli(served.url, 'us-east-1', '--event-category insight --lookup-attributes AttributeKey=EventSource,AttributeValue=autoscaling.amazonaws.com')} | jq -r '.Events[].EventName' | sort -u`);
+      expect(lines(insight.stdout)).toEqual(['CompleteLifecycleAction']);
+      const run = await sh(`${cli(served.url, 'ap-southeast-2', '--lookup-attributes AttributeKey=EventName,AttributeValue=RunInstances')} | jq -c '[.Events[0].Resources[] | .ResourceType + " " + .ResourceName] | sort'`);
+      const item = await sh(`ct-where EventName=RunInstances '${plaso}' | jq -c '[.Resources[] | .ResourceType + " " + .ResourceName] | sort'`);
+      expect(run.stdout).toBe(item.stdout);
+      expect(JSON.parse(run.stdout)).toHaveLength(8);
+    } finally {
+      served.stop();
+    }
+  }, 120_000);
+
+  test('--shift: the sample is the last hours, so a relative window finds it', async () => {
+    const served = await serve(['--port', '0', '--rate', '0', '--shift', path.join(ROOT, 'data/sample-events.ndjson.gz')]);
+    try {
+      const since = new Date(Date.now() - 3_600_000).toISOString();
+      const r = await sh(`${cli(served.url, 'us-east-1', `--start-time ${since} --max-items 500`)} | jq '.Events | length'`);
+      expect(Number(r.stdout)).toBeGreaterThan(20);
+    } finally {
+      served.stop();
+    }
+  }, 120_000);
+});
