@@ -18,6 +18,7 @@ const SHEBANGS = {
   'ct-explode': '#!/usr/bin/env -S -u NODE_EXTRA_CA_CERTS node --max-semi-space-size=4 --expose-gc',
   'ct-where': '#!/usr/bin/env -S -u NODE_EXTRA_CA_CERTS node',
   'ct-csv': '#!/usr/bin/env -S -u NODE_EXTRA_CA_CERTS node',
+  'ct-count': '#!/usr/bin/env -S -u NODE_EXTRA_CA_CERTS node',
   'ct-catalog': '#!/usr/bin/env -S -u NODE_EXTRA_CA_CERTS node',
   'ct-serve': '#!/usr/bin/env -S -u NODE_EXTRA_CA_CERTS node',
 };

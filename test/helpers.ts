@@ -23,7 +23,7 @@ const BIN_DIR = path.join(ROOT, 'dist/.path');
 /** A PATH directory holding ct-* as plain command names, as after `npm link`. */
 export function binDir(): string {
   mkdirSync(BIN_DIR, { recursive: true });
-  for (const name of ['ct-where', 'ct-explode', 'ct-csv', 'ct-catalog', 'ct-fetch', 'ct-serve']) {
+  for (const name of ['ct-where', 'ct-explode', 'ct-csv', 'ct-count', 'ct-catalog', 'ct-fetch', 'ct-serve']) {
     const link = path.join(BIN_DIR, name);
     if (!existsSync(link)) {
       try {

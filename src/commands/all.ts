@@ -1,6 +1,7 @@
 // Every command, for what is made from all their option tables (shell completion, tests).
 import type { Command } from '../cli/command';
 import { catalogCommand } from './catalog';
+import { countCommand } from './count';
 import { csvCommand } from './csv';
 import { explodeCommand } from './explode';
 import { fetchCommand } from './fetch';
@@ -8,5 +9,5 @@ import { serveCommand } from './serve';
 import { whereCommand } from './where';
 
 export const allCommands: readonly Command<never>[] = [
-  fetchCommand, explodeCommand, whereCommand, csvCommand, catalogCommand, serveCommand,
+  fetchCommand, explodeCommand, whereCommand, csvCommand, countCommand, catalogCommand, serveCommand,
 ] as readonly Command<never>[];

