@@ -149,6 +149,9 @@ const cases = [
   ['where \\| explode \\| csv (items)',
     `{{${bin('ct-where')} errorCode~Denied}} < ${lookup} | {{${bin('ct-explode')}}} | {{${bin('ct-csv')} -f ${CSV_FIELDS}}} > /dev/null`,
     `{{jq -r '.CloudTrailEvent|fromjson|select((.errorCode // "")|test("Denied"))|${JQ_CSV}'}} < ${lookup} > /dev/null`, lookup],
+  // Group and count: jq must slurp the whole input to group it.
+  ['ct-count errorCode,eventSource (items)', `{{${bin('ct-count')} errorCode,eventSource --json}} < ${lookup} > /dev/null`,
+    `{{jq -sc 'map(.CloudTrailEvent|fromjson|{e: .errorCode, s: .eventSource, t: .eventTime}) | group_by([.e, .s]) | map({errorCode: .[0].e, eventSource: .[0].s, count: length, first: (map(.t) | min), last: (map(.t) | max)}) | sort_by(-.count) | .[]'}} < ${lookup} > /dev/null`, lookup],
 ];
 
 await generate();
