@@ -47,6 +47,17 @@ describe('ct-count', () => {
     expect(r.stdout).not.toMatch(/(^|,)=HYPERLINK/m);
   });
 
+  test('a bad line is reported with its place and the rest still counted, exit 1; a closed reader is a quiet end', async () => {
+    const input = ['{"eventName":"A","eventTime":"2024-07-22T00:00:00Z"}', '{"eventName":"A",', '{"eventName":"B","eventTime":"2024-07-22T01:00:00Z"}', '{"eventName":"A","eventTime":"2024-07-22T02:00:00Z"}'].join('\n');
+    const r = await sh('ct-count eventName --tsv', { input });
+    expect(lines(r.stdout)).toEqual(['count\tfirst seen\tlast seen\teventName', '2\t2024-07-22T00:00:00Z\t2024-07-22T02:00:00Z\tA', '1\t2024-07-22T01:00:00Z\t2024-07-22T01:00:00Z\tB']);
+    expect(r.stderr).toMatch(/^ct-count: stdin:2: .*JSON/);
+    expect(r.code).toBe(1);
+    const head = await sh(`ct-count eventID '${SAMPLE}' | head -1`);
+    expect(lines(head.stdout)[0]).toMatch(/^count/);
+    expect(head.stderr).toBe('');
+  });
+
   test('past --max-groups it stops and says so, exit 1, rather than run out of memory', async () => {
     const r = await sh(`ct-count eventID --max-groups 100 '${SAMPLE}'`);
     expect(r.stdout).toBe('');
