@@ -4,7 +4,7 @@
 import { CtError } from '../common/errors';
 import { ownValue, resolveSteps, type FieldPath } from './field-path';
 import { ITEM_ID_KEY, ITEM_RECORD_KEY } from './shapes';
-import { bestUserName, VIRTUAL_USER } from './who';
+import { bestUserName, consoleUrl, CONSOLE_URL, VIRTUAL_USER } from './who';
 
 const NOT_PARSED = Symbol('not parsed');
 
@@ -33,8 +33,9 @@ export class EventView {
     } else {
       value = resolveSteps(this.event, steps);
     }
-    if (value === undefined && steps.length === 1 && first.kind === 'key' && first.name === VIRTUAL_USER) {
-      return bestUserName(this.event, () => this.record());
+    if (value === undefined && steps.length === 1 && first.kind === 'key') {
+      if (first.name === VIRTUAL_USER) return bestUserName(this.event, () => this.record());
+      if (first.name === CONSOLE_URL) return consoleUrl(this.event, () => this.record());
     }
     return value;
   }

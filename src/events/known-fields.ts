@@ -77,8 +77,11 @@ export const LOOKUP_ITEM_FIELDS: FieldTree = {
   CloudTrailEvent: {},
 };
 
-/** `user`: computed by ct-where and ct-csv, the best short name of who acted. */
-export const COMPUTED_FIELDS: FieldTree = { user: {} };
+/**
+ * Computed by every command that reads fields: `user`, the best short name of who acted;
+ * `consoleUrl`, the event's page in the CloudTrail console (for a support case).
+ */
+export const COMPUTED_FIELDS: FieldTree = { user: {}, consoleUrl: {} };
 
 export const ALL_TOP_FIELDS: FieldTree = { ...RECORD_FIELDS, ...LOOKUP_ITEM_FIELDS, ...COMPUTED_FIELDS };
 

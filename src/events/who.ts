@@ -1,6 +1,7 @@
-// The computed field `user`: who acted, as one short name, the same for a LookupEvents item and
-// its record. It is worked out from the record's userIdentity by one rule per identity type (the
-// table in the README); an item's own `Username` is used only when its record's userIdentity names no one.
+// The computed fields. `user`: who acted, as one short name, the same for a LookupEvents item and
+// its record, worked out from the record's userIdentity by one rule per identity type (the table
+// in the README); an item's own `Username` is used only when its record's userIdentity names no
+// one. `consoleUrl`: the event's page in the CloudTrail console.
 import { ownValue } from './field-path';
 
 /** `user`: a field no record has, computed as the best short name for who acted. */
@@ -68,6 +69,22 @@ export function userOfIdentity(identity: unknown): string | undefined {
   const rule = type !== undefined && Object.hasOwn(BY_TYPE, type) ? BY_TYPE[type] : undefined;
   // No type: service events ({"accountId","invokedBy"}) name the service first.
   return rule ? rule(identity) : type === undefined ? (field(identity, 'invokedBy') ?? anyName(identity)) : anyName(identity);
+}
+
+/** `consoleUrl`: a field no record has, the event's page in the CloudTrail console. */
+export const CONSOLE_URL = 'consoleUrl';
+
+/**
+ * The CloudTrail console's page of one event, by its Region and ID (as event history links it:
+ * https://REGION.console.aws.amazon.com/cloudtrailv2/home?region=REGION#/events/ID); the China
+ * Regions' console is on amazonaws.cn. Undefined without a Region or an ID.
+ */
+export function consoleUrl(item: unknown, record: () => Record<string, unknown>): string | undefined {
+  const id = text(ownValue(item, 'EventId')) ?? text(ownValue(record(), 'eventID'));
+  const region = text(ownValue(record(), 'awsRegion'));
+  if (!id || !region || !/^[a-z]{2}(-[a-z]+)+-\d+$/.test(region)) return undefined;
+  const host = region.startsWith('cn-') ? `${region}.console.amazonaws.cn` : region.startsWith('us-gov-') ? 'console.amazonaws-us-gov.com' : `${region}.console.aws.amazon.com`;
+  return `https://${host}/cloudtrailv2/home?region=${region}#/events/${encodeURIComponent(id)}`;
 }
 
 /** `item` is the event as read; `record()` its CloudTrail record (the item's parsed CloudTrailEvent). */

@@ -32,7 +32,7 @@ export function requirement(expr: Expr): Need {
 
 function testRequirement(test: Test): Need {
   const first = test.path.steps[0];
-  if (test.path.steps.length === 1 && first.kind === 'key' && first.name === 'user') return ANY;
+  if (test.path.steps.length === 1 && first.kind === 'key' && (first.name === 'user' || first.name === 'consoleUrl')) return ANY;
   const lit = test.values[0];
   const row = operatorRow(test.op);
   if (row.negated) return ANY;

@@ -95,3 +95,31 @@ describe('user: the same answer on items and on their records', () => {
     expect(onRecords.stdout).toBe(onItems.stdout);
   });
 });
+
+describe('consoleUrl: the event\'s page in the CloudTrail console, for a support case', () => {
+  test('the same on items and records, usable in ct-where, ct-csv and ct-count', async () => {
+    const sample = path.join(ROOT, 'data/sample-events.ndjson.gz');
+    const onItems = await sh(`ct-csv --no-header -f eventID,awsRegion,consoleUrl '${sample}'`);
+    const onRecords = await sh(`ct-explode '${sample}' | ct-csv --no-header -f eventID,awsRegion,consoleUrl`);
+    expect(onRecords.stdout).toBe(onItems.stdout);
+    for (const row of lines(onItems.stdout)) {
+      const [id, region, url] = row.split(',');
+      expect(url).toBe(`https://${region}.console.aws.amazon.com/cloudtrailv2/home?region=${region}#/events/${id}`);
+    }
+    const where = await sh(`ct-where -c 'consoleUrl~^https://eu-west-1\\.' '${sample}'; ct-where -c awsRegion=eu-west-1 '${sample}'`);
+    const [a, b] = lines(where.stdout);
+    expect(a).toBe(b);
+    const count = await sh(`ct-count consoleUrl --top 1 --json '${sample}'`);
+    expect(JSON.parse(count.stdout).count).toBe(1);
+  });
+
+  test('China Regions link amazonaws.cn; no Region or no ID, no link', async () => {
+    const input = [
+      '{"eventID":"e1","awsRegion":"cn-north-1","eventTime":"2024-07-22T00:00:00Z"}',
+      '{"eventID":"e2","eventTime":"2024-07-22T00:00:00Z"}',
+      '{"awsRegion":"us-east-1","eventTime":"2024-07-22T00:00:00Z"}',
+    ].join('\n');
+    const r = await sh('ct-csv --no-header -f consoleUrl', { input });
+    expect(r.stdout).toBe('https://cn-north-1.console.amazonaws.cn/cloudtrailv2/home?region=cn-north-1#/events/e1\n\n\n');
+  });
+});
