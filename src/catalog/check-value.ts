@@ -8,9 +8,13 @@ export function unknownValueWarning(key: string, value: string): string | undefi
   const c = catalog();
   const shown = value.length > 80 ? `'${value.slice(0, 60)}...' (${value.length} characters)` : `'${value}'`;
   if (key === 'EventSource') {
-    // Only an endpoint prefix vouches for it: AWS writes the service's value (email -> ses).
-    const use = c.eventSources.find((v) => v.value === value)?.use;
-    if (use) return `warning: EventSource ${shown} is an endpoint prefix, not a value AWS writes in eventSource; did you mean '${use}'?`;
+    // Only an endpoint or IAM prefix vouches for it: AWS writes the service's value (email -> ses,
+    // cloudwatch -> monitoring).
+    const entry = c.eventSources.find((v) => v.value === value);
+    if (entry?.use) {
+      const prefix = entry.tier === 'iam-prefix' ? 'IAM prefix' : 'endpoint prefix';
+      return `warning: EventSource ${shown} is the service's ${prefix}, not the value AWS writes in eventSource; did you mean '${entry.use}'?`;
+    }
   }
   if (key === 'ResourceType') {
     // Known to CloudFormation, but event history spells it its own way (AWS::IAM::SamlProvider).

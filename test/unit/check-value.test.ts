@@ -11,6 +11,18 @@ describe('lookup values the catalogue does not know', () => {
   test('a resource type in the wrong case is caught', () => {
     expect(unknownValueWarning('ResourceType', 'AWS::EC2::instance')).toContain("'AWS::EC2::Instance'");
   });
+  test('a service\'s endpoint or IAM prefix gets the value AWS writes, saying which it is', () => {
+    expect(unknownValueWarning('EventSource', 'email.amazonaws.com')).toBe(
+      "warning: EventSource 'email.amazonaws.com' is the service's endpoint prefix, not the value AWS writes in eventSource; did you mean 'ses.amazonaws.com'?",
+    );
+    expect(unknownValueWarning('EventSource', 'cloudwatch.amazonaws.com')).toBe(
+      "warning: EventSource 'cloudwatch.amazonaws.com' is the service's IAM prefix, not the value AWS writes in eventSource; did you mean 'monitoring.amazonaws.com'?",
+    );
+  });
+  test('CloudFormation\'s spelling of a type event history spells its own way is told', () => {
+    expect(unknownValueWarning('ResourceType', 'AWS::IAM::SAMLProvider')).toContain("event history writes 'AWS::IAM::SamlProvider'");
+    expect(unknownValueWarning('ResourceType', 'AWS::IAM::SamlProvider')).toBeUndefined();
+  });
   test('known values and other keys pass silently', () => {
     expect(unknownValueWarning('EventSource', 'signin.amazonaws.com')).toBeUndefined();
     expect(unknownValueWarning('ResourceType', 'AWS::STS::AssumedRole')).toBeUndefined();
