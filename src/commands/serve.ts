@@ -87,6 +87,12 @@ async function runServe(options: ServeCommandOptions, io: Io): Promise<number> {
   const nowMs = options.now === undefined ? Date.now() : parseTimeOption(options.now, '--now', Date.now());
   const historyDays = options['history-days'];
   if (!(Number.isFinite(historyDays) && historyDays >= 0)) throw usageError(`--history-days: a number of days from 0 (0: no limit), not ${historyDays}`);
+  const keys = new Map<string, string>();
+  for (const pair of options.credentials) {
+    const colon = pair.indexOf(':');
+    if (colon < 1 || colon === pair.length - 1) throw usageError(`--credentials: expected ACCESS_KEY_ID:SECRET_ACCESS_KEY, e.g. AKIDEXAMPLE:secret`);
+    keys.set(pair.slice(0, colon), pair.slice(colon + 1));
+  }
   const files = (options.files ?? []).map(String);
   // A file that cannot be read ends it here: serving part of what was asked for would pass for all.
   for (const file of files) {
@@ -96,12 +102,6 @@ async function runServe(options: ServeCommandOptions, io: Io): Promise<number> {
     } catch (err) {
       throw new CtError('input', `cannot read ${file}: ${fileErrorText(err)}; nothing served`, EXIT.data);
     }
-  }
-  const keys = new Map<string, string>();
-  for (const pair of options.credentials) {
-    const colon = pair.indexOf(':');
-    if (colon < 1 || colon === pair.length - 1) throw usageError(`--credentials: expected ACCESS_KEY_ID:SECRET_ACCESS_KEY, e.g. AKIDEXAMPLE:secret`);
-    keys.set(pair.slice(0, colon), pair.slice(colon + 1));
   }
   const enabled = options['enabled-regions'].flatMap((r) => r.split(',')).map((r) => r.trim()).filter(Boolean);
   const store = new EventStore(options.region);

@@ -1,6 +1,8 @@
 // ct-count: groups and counts, checked against jq over the same events, on both shapes.
 import { describe, expect, test } from 'vitest';
-import { absent, lines, needs, SAMPLE, sh } from '../helpers';
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { absent, lines, needs, SAMPLE, sh, tempDir } from '../helpers';
 
 describe('ct-count', () => {
   test.skipIf(absent('jq'))(`counts, first and last seen per group as jq's group_by does ${needs('jq')}`, async () => {
@@ -76,4 +78,15 @@ describe('ct-count', () => {
     expect(lines(r.stderr)).toHaveLength(1);
     expect(r.code).toBe(2);
   });
+});
+
+describe('ct-count with many groups', () => {
+  test('200,000 groups in an aligned table: no stack overflow from widest-cell arithmetic', async () => {
+    const dir = tempDir();
+    const body = Array.from({ length: 200_000 }, (_, i) => `{"eventID":"e${i}","eventTime":"2024-07-22T00:00:00Z"}`).join('\n');
+    writeFileSync(path.join(dir, 'many.ndjson'), `${body}\n`);
+    const r = await sh(`ct-count eventID many.ndjson | wc -l`, { cwd: dir });
+    expect(r.stderr).toBe('');
+    expect(r.stdout.trim()).toBe('200001');
+  }, 120_000);
 });

@@ -414,3 +414,26 @@ describe.skipIf(absent('aws') || absent('jq'))(`the AWS CLI sees what event hist
     }
   }, 120_000);
 });
+
+describe('ct-serve over many events, and its options\' mistakes', () => {
+  test('--shift over 200,000 events: the newest found without a stack overflow', async () => {
+    const dir = tempDir();
+    const body = Array.from({ length: 200_000 }, (_, i) => `{"eventID":"e${i}","eventTime":"2024-07-22T00:00:00Z","awsRegion":"us-east-1","eventName":"A"}`).join('\n');
+    writeFileSync(path.join(dir, 'many.ndjson'), `${body}\n`);
+    const served = await serve(['--port', '0', '--shift', path.join(dir, 'many.ndjson')]);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    served.stop();
+    expect(served.stderr()).toMatch(/--shift: every event moved forward/);
+    expect(served.stderr()).toContain('us-east-1 200000');
+  }, 120_000);
+
+  test.each([
+    ['--now soon x.json', "ct-serve: --now: "],
+    ['--credentials AKIDONLY x.json', 'ct-serve: --credentials: expected ACCESS_KEY_ID:SECRET_ACCESS_KEY, e.g. AKIDEXAMPLE:secret'],
+  ])('ct-serve %s: one line, exit 2', async (args, message) => {
+    const r = await sh(`ct-serve ${args}`);
+    expect(lines(r.stderr)).toHaveLength(1);
+    expect(r.stderr.startsWith(message)).toBe(true);
+    expect(r.code).toBe(2);
+  });
+});
