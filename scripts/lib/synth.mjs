@@ -5,8 +5,8 @@ import { createRequire } from 'node:module';
 const require = createRequire(import.meta.url);
 /** The project's seeded generator (src/common/random.ts, built by npm ci). */
 export const rng = require('../../dist/common/random.js').seededRandom;
-/** Items' Resources as event history fills them, by the rule ct-serve follows (src/serve/item-resources.ts). */
-const { itemResources } = require('../../dist/serve/item-resources.js');
+/** A record as event history shows it: ct-serve's own rule (src/serve/event-store.ts). */
+const { toLookupItem } = require('../../dist/serve/event-store.js');
 
 const ACCOUNT = '123456789012';
 const USERS = ['alice', 'bob', 'carol', 'deploy-bot', '田中太郎', 'José', 'Zoë'];
@@ -236,26 +236,9 @@ function serviceDecrypt(r, base, tail) {
   return { rec: ordered(rec) };
 }
 
-/** The Username event history shows: the IAM user, `root`, or the role session name; none for a service. */
-function lookupUsername(id) {
-  if (id.type === 'Root') return 'root';
-  if (id.type === 'IAMUser') return id.userName;
-  if (id.type === 'AssumedRole') return id.principalId.split(':')[1];
-  return undefined;
-}
-
-/** A LookupEvents item as `ct-fetch` writes it. */
+/** A LookupEvents item as `ct-fetch` writes it: Username, Resources as ct-serve derives them. */
 export function lookupItem(r, time) {
-  const { rec } = record(r, time);
-  const item = { EventId: rec.eventID, EventName: rec.eventName, ReadOnly: String(rec.readOnly) };
-  if (rec.userIdentity.accessKeyId) item.AccessKeyId = rec.userIdentity.accessKeyId;
-  item.EventTime = time;
-  item.EventSource = rec.eventSource;
-  const username = lookupUsername(rec.userIdentity);
-  if (username) item.Username = username;
-  item.Resources = itemResources(rec);
-  item.CloudTrailEvent = JSON.stringify(rec);
-  return item;
+  return toLookupItem(record(r, time).rec);
 }
 
 /** `count` NDJSON lines, newest first, one event every `stepSeconds` back from `end`. */
