@@ -2,6 +2,7 @@
 // block: the API accepts any string and the catalogue can lag behind AWS.
 import { catalog, eventNamesBySource } from './catalog';
 import { nearest } from '../common/suggest';
+import { usageError } from '../common/errors';
 
 /** A warning for an EventSource or ResourceType value, or undefined when the value is known. */
 export function unknownValueWarning(key: string, value: string): string | undefined {
@@ -31,4 +32,14 @@ export function unknownValueWarning(key: string, value: string): string | undefi
   const near = known.includes(expanded) ? [expanded] : nearest(expanded, known);
   const hint = near.length ? `; did you mean ${near.map((n) => `'${n}'`).join(' or ')}?` : '';
   return `warning: ${key} ${shown} is not in the catalogue (matching is exact and case-sensitive)${hint}`;
+}
+
+/** A Region name as given to `option`; a near miss of a known one (`us-east1`, `US-EAST-1`) is a usage error with did-you-mean. */
+export function checkedRegion(name: string, option: string): string {
+  const known = catalog().regions.map((r) => r.value);
+  if (known.includes(name)) return name;
+  const sameLetters = known.find((k) => k.toLowerCase() === name.toLowerCase());
+  const near = sameLetters ? [sameLetters] : nearest(name, known);
+  if (near.length) throw usageError(`${option}: unknown Region '${name}'; did you mean ${near.join(' or ')}?`);
+  return name;
 }

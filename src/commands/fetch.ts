@@ -2,6 +2,7 @@
 // NDJSON items. Several Regions run in parallel, each with its own budget. On failure or Ctrl-C,
 // everything fetched is already on stdout and stderr shows the command that resumes.
 import { globalLookupWarning } from '../catalog/global-services';
+import { checkedRegion } from '../catalog/check-value';
 import { setMaxListeners } from 'node:events';
 import type { Argv } from 'yargs';
 import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
@@ -292,10 +293,10 @@ function finish(
 async function resolveRegions(given: string[], profile?: string): Promise<string[]> {
   const names = given.flatMap((r) => r.split(',')).map((r) => r.trim()).filter(Boolean);
   if (names.includes('all')) return catalog().regions.filter((r) => r.partition === 'aws').map((r) => r.value);
-  if (names.length) return [...new Set(names.map(checkedRegion))];
+  if (names.length) return [...new Set(names.map((n) => checkedRegion(n, '--region')))];
   // As the AWS CLI reads it: AWS_REGION, then AWS_DEFAULT_REGION, then the profile.
   const fromEnvironment = process.env.AWS_REGION || process.env.AWS_DEFAULT_REGION;
-  if (fromEnvironment) return [checkedRegion(fromEnvironment)];
+  if (fromEnvironment) return [checkedRegion(fromEnvironment, '--region')];
   try {
     const probe = new CloudTrailClient(profile ? { profile } : {});
     const region = await probe.config.region();
@@ -311,15 +312,6 @@ async function resolveRegions(given: string[], profile?: string): Promise<string
  * A Region name the catalogue knows; a near miss (`us-east1`, `US-EAST-1`) is refused with the
  * name meant, before any call. One it has never heard of goes through: new Regions come first.
  */
-function checkedRegion(name: string): string {
-  const known = catalog().regions.map((r) => r.value);
-  if (known.includes(name)) return name;
-  const sameLetters = known.find((k) => k.toLowerCase() === name.toLowerCase());
-  const near = sameLetters ? [sameLetters] : nearest(name, known);
-  if (near.length) throw usageError(`--region: unknown Region '${name}'; did you mean ${near.join(' or ')}?`);
-  return name;
-}
-
 const QUIET = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
 
 /** An endpoint URL the SDK can use, or a usage error before any call. */

@@ -11,6 +11,7 @@ import { EventStore } from '../serve/event-store';
 import { fileErrorText } from '../input/sources';
 import { LookupServer } from '../serve/server';
 import { iso, parseTimeOption } from '../fetch/lookup-options';
+import { checkedRegion } from '../catalog/check-value';
 
 /** `412 days 3 h` forward or back. */
 function describeShift(ms: number): string {
@@ -93,6 +94,7 @@ async function runServe(options: ServeCommandOptions, io: Io): Promise<number> {
     if (colon < 1 || colon === pair.length - 1) throw usageError(`--credentials: expected ACCESS_KEY_ID:SECRET_ACCESS_KEY, e.g. AKIDEXAMPLE:secret`);
     keys.set(pair.slice(0, colon), pair.slice(colon + 1));
   }
+  const enabled = options['enabled-regions'].flatMap((r) => r.split(',')).map((r) => r.trim()).filter(Boolean).map((r) => checkedRegion(r, '--enabled-regions'));
   const files = (options.files ?? []).map(String);
   // A file that cannot be read ends it here: serving part of what was asked for would pass for all.
   for (const file of files) {
@@ -103,7 +105,6 @@ async function runServe(options: ServeCommandOptions, io: Io): Promise<number> {
       throw new CtError('input', `cannot read ${file}: ${fileErrorText(err)}; nothing served`, EXIT.data);
     }
   }
-  const enabled = options['enabled-regions'].flatMap((r) => r.split(',')).map((r) => r.trim()).filter(Boolean);
   const store = new EventStore(options.region);
   const loop = new EventLoop(io, false);
   const loaded = await loop.run(files, { event: (e) => store.add(e) });

@@ -430,6 +430,7 @@ describe('ct-serve over many events, and its options\' mistakes', () => {
   test.each([
     ['--now soon x.json', "ct-serve: --now: "],
     ['--credentials AKIDONLY x.json', 'ct-serve: --credentials: expected ACCESS_KEY_ID:SECRET_ACCESS_KEY, e.g. AKIDEXAMPLE:secret'],
+    ['--enabled-regions us-east-1,eu-west1 x.json', "ct-serve: --enabled-regions: unknown Region 'eu-west1'; did you mean eu-west-1"],
   ])('ct-serve %s: one line, exit 2', async (args, message) => {
     const r = await sh(`ct-serve ${args}`);
     expect(lines(r.stderr)).toHaveLength(1);
