@@ -36,6 +36,9 @@ export function toList(value: unknown): string[] {
   return (Array.isArray(value) ? value : [value]).map(String);
 }
 
+/** --strict, shared by every command that reads events. */
+export const STRICT_OPTION: Options = { type: 'boolean', default: false, describe: 'Stop at the first unreadable line, document or CloudTrailEvent' };
+
 /** --max-line, shared by every command that reads events. */
 export const MAX_LINE_OPTION: Options = {
   type: 'string',

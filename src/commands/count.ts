@@ -2,7 +2,7 @@
 // people export to a spreadsheet for (top error codes, who was denied, addresses per key).
 import type { Argv } from 'yargs';
 import { stringify } from 'csv-stringify/sync';
-import { MAX_LINE_OPTION, type Command, type OptionTable } from '../cli/command';
+import { MAX_LINE_OPTION, STRICT_OPTION, type Command, type OptionTable } from '../cli/command';
 import { CtError, EXIT, usageError } from '../common/errors';
 import { EventView } from '../events/event-view';
 import { parsePath } from '../events/field-path';
@@ -35,7 +35,7 @@ const OPTIONS: OptionTable = {
   tsv: { type: 'boolean', default: false, describe: 'Tab-separated' },
   json: { type: 'boolean', default: false, describe: 'One JSON object per group (NDJSON)' },
   'max-groups': { type: 'number', default: DEFAULT_MAX_GROUPS, describe: 'Stop with an error past this many groups (and distinct values), rather than run out of memory' },
-  strict: { type: 'boolean', default: false, describe: 'Stop at the first unreadable line or document' },
+  strict: STRICT_OPTION,
   'max-line': MAX_LINE_OPTION,
 };
 

@@ -3,7 +3,7 @@
 // line break are always quoted (see output/csv-cells.ts).
 import type { Argv } from 'yargs';
 import { stringify } from 'csv-stringify/sync';
-import { toList, type Command, type OptionTable, MAX_LINE_OPTION } from '../cli/command';
+import { toList, type Command, type OptionTable, MAX_LINE_OPTION, STRICT_OPTION } from '../cli/command';
 import { EventView } from '../events/event-view';
 import { neutraliseFormulas, QUOTE_CELLS_MATCHING } from '../output/csv-cells';
 import { EventLoop } from '../run/event-loop';
@@ -40,7 +40,7 @@ const OPTIONS: OptionTable = {
   excel: { type: 'boolean', default: false, describe: 'UTF-8 byte order mark and CRLF line ends, for Excel' },
   'escape-formulas': { type: 'boolean', default: true, describe: "Prefix each line of a cell that starts with = + - @ (or after spaces, or full-width), tab or CR with ' (--no-escape-formulas to keep them)" },
   tz: { type: 'string', describe: "Render times in this zone: an IANA name (Asia/Tokyo), UTC or 'local'" },
-  strict: { type: 'boolean', default: false, describe: 'Stop at the first unreadable line or document' },
+  strict: STRICT_OPTION,
   'max-line': MAX_LINE_OPTION,
 };
 

@@ -2,7 +2,7 @@
 // their CloudTrailEvent string; records pass through unchanged, so this is also how trail files
 // and `aws cloudtrail lookup-events` output become NDJSON.
 import type { Argv } from 'yargs';
-import { MAX_LINE_OPTION, type Command, type OptionTable } from '../cli/command';
+import { MAX_LINE_OPTION, STRICT_OPTION, type Command, type OptionTable } from '../cli/command';
 import { EventLoop } from '../run/event-loop';
 import { warn, type Io } from '../run/io';
 import { explodeHandler } from './explode-handler';
@@ -17,7 +17,7 @@ interface ExplodeOptions {
 
 const OPTIONS: OptionTable = {
   'keep-lookup': { type: 'boolean', default: false, describe: 'Keep the lookup-only fields Username and Resources beside the record' },
-  strict: { type: 'boolean', default: false, describe: 'Stop at the first unreadable line, document or CloudTrailEvent' },
+  strict: STRICT_OPTION,
   'max-line': MAX_LINE_OPTION,
 };
 

@@ -1,7 +1,7 @@
 // ct-where: keeps the events that match an expression. NDJSON lines that match are written byte
 // for byte; events from JSON documents come out as compact JSON lines.
 import type { Argv } from 'yargs';
-import { toList, type Command, type OptionTable, MAX_LINE_OPTION } from '../cli/command';
+import { toList, type Command, type OptionTable, MAX_LINE_OPTION, STRICT_OPTION } from '../cli/command';
 import { existsSync } from 'node:fs';
 import { CtError, EXIT, usageError } from '../common/errors';
 import { unknownFieldWarning } from '../events/known-fields';
@@ -48,7 +48,7 @@ const OPTIONS: OptionTable = {
   input: { alias: 'i', type: 'string', default: [], coerce: toList, describe: 'Read this file or directory (repeatable)' },
   'invert-match': { alias: 'v', type: 'boolean', default: false, describe: 'Keep the events that do NOT match' },
   count: { alias: 'c', type: 'boolean', default: false, describe: 'Print only the number of matching events' },
-  strict: { type: 'boolean', default: false, describe: 'Stop at the first unreadable line or document' },
+  strict: STRICT_OPTION,
   'max-line': MAX_LINE_OPTION,
 };
 
