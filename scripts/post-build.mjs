@@ -19,6 +19,7 @@ const SHEBANGS = {
   'ct-where': '#!/usr/bin/env -S -u NODE_EXTRA_CA_CERTS node',
   'ct-csv': '#!/usr/bin/env -S -u NODE_EXTRA_CA_CERTS node',
   'ct-count': '#!/usr/bin/env -S -u NODE_EXTRA_CA_CERTS node',
+  'ct-show': '#!/usr/bin/env -S -u NODE_EXTRA_CA_CERTS node',
   'ct-catalog': '#!/usr/bin/env -S -u NODE_EXTRA_CA_CERTS node',
   'ct-serve': '#!/usr/bin/env -S -u NODE_EXTRA_CA_CERTS node',
 };

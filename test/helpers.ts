@@ -1,6 +1,6 @@
 // Shared by the tests: run the built bins in a real shell, and in-memory streams.
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, symlinkSync, existsSync, mkdtempSync } from 'node:fs';
+import { mkdirSync, symlinkSync, existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
@@ -20,10 +20,12 @@ export const SAMPLE_CLOCK = ['--now', '2024-07-24T00:00:00Z'];
 export const ANY_AGE = ['--history-days', '0'];
 
 const BIN_DIR = path.join(ROOT, 'dist/.path');
+/** Every bin package.json declares. */
+export const BIN_NAMES = Object.keys((JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { bin: Record<string, string> }).bin);
 /** A PATH directory holding ct-* as plain command names, as after `npm link`. */
 export function binDir(): string {
   mkdirSync(BIN_DIR, { recursive: true });
-  for (const name of ['ct-where', 'ct-explode', 'ct-csv', 'ct-count', 'ct-catalog', 'ct-fetch', 'ct-serve']) {
+  for (const name of BIN_NAMES) {
     const link = path.join(BIN_DIR, name);
     if (!existsSync(link)) {
       try {

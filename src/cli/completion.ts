@@ -39,7 +39,7 @@ const awkList = (list: readonly string[]): string => awkString(list.join(' '));
 /**
  * The completion rules as a POSIX awk program (mawk, gawk, BSD awk). It prints whole-word
  * candidates, one per line: options after `-`, attribute keys and catalogue values after
- * `-a`, Regions after `--region`, field paths in ct-where expressions, ct-csv -f lists and
+ * `-a`, Regions after `--region`, field paths in ct-where expressions, ct-csv and ct-show -f lists and
  * ct-count's FIELDS and --distinct.
  */
 export function completionProgram(dataDir = COMPLETION_DATA): string {
@@ -81,9 +81,10 @@ BEGIN {
   if (prev == "--region") fromFile("regions", cur, "")
   else if (prev == "--event-category") fromList("insight", cur, "")
   else if (cmd == "ct-fetch" && (prev == "-a" || prev == "--lookup-attributes")) attribute(cur)
-  else if (cmd == "ct-csv" && (prev == "-f" || prev == "--fields")) fields(substr(cur, last(cur, ",") + 1), substr(cur, 1, last(cur, ",")))
+  else if ((cmd == "ct-csv" || cmd == "ct-show") && (prev == "-f" || prev == "--fields")) fields(substr(cur, last(cur, ",") + 1), substr(cur, 1, last(cur, ",")))
   else if (cmd == "ct-catalog" && prev == "--source") fromFile("event-sources", cur, "")
-  else if (cmd == "ct-csv" && prev == "--tz") fromList(${awkList(TIME_ZONES)}, cur, "")
+  else if (cmd == "ct-show" && prev == "--color") fromList("auto always never", cur, "")
+  else if ((cmd == "ct-csv" || cmd == "ct-show") && prev == "--tz") fromList(${awkList(TIME_ZONES)}, cur, "")
   else if (cmd == "ct-count" && prev == "--distinct") fields(cur, "")
   else if (cur ~ /^-/) fromList(OPT[cmd], cur, "")
   else if (cmd == "ct-count" && n == 2) fields(substr(cur, last(cur, ",") + 1), substr(cur, 1, last(cur, ",")))

@@ -6,6 +6,7 @@ import path from 'node:path';
 import type { Argv } from 'yargs';
 import { CtError, EXIT, EXIT_CODES_HELP, messageOf, usageError } from '../common/errors';
 import { nearest } from '../common/suggest';
+import { FdOutput } from '../output/fd-output';
 import { OutputWriter } from '../output/output-writer';
 import { warn, type Io } from '../run/io';
 import { toList, type Command, type OptionTable } from './command';
@@ -205,6 +206,10 @@ function processIo(name: string): Io {
     // For a pipe, creating process.stderr loads node:net, which most runs never need.
     get stderr() {
       return process.stderr;
+    },
+    // Asked only by commands that write for a person (node:tty loads node:net).
+    get stdoutTerminal() {
+      return !(stdout instanceof FdOutput) && isTerminal(1) ? { columns: process.stdout.columns || 80 } : undefined;
     },
     name,
   };

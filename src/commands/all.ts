@@ -6,8 +6,9 @@ import { csvCommand } from './csv';
 import { explodeCommand } from './explode';
 import { fetchCommand } from './fetch';
 import { serveCommand } from './serve';
+import { showCommand } from './show';
 import { whereCommand } from './where';
 
 export const allCommands: readonly Command<never>[] = [
-  fetchCommand, explodeCommand, whereCommand, csvCommand, countCommand, catalogCommand, serveCommand,
+  fetchCommand, explodeCommand, whereCommand, csvCommand, countCommand, showCommand, catalogCommand, serveCommand,
 ] as readonly Command<never>[];

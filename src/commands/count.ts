@@ -9,6 +9,7 @@ import { parsePath } from '../events/field-path';
 import { unknownFieldWarning } from '../events/known-fields';
 import { eventTimeMs } from '../events/time';
 import { neutraliseFormulas, QUOTE_CELLS_MATCHING } from '../output/csv-cells';
+import { displayWidth } from '../output/terminal-text';
 import { EventLoop } from '../run/event-loop';
 import { warn, type Io } from '../run/io';
 import { cell, splitFields } from './csv';
@@ -175,12 +176,12 @@ function table(header: string[], rows: string[][], numeric: number): string {
   const shown = (s: string): string => (s === '' ? '-' : s.replace(/[\u0000-\u001f\u007f]/g, ' '));
   const all = [header, ...rows.map((r) => r.map(shown))];
   // A loop, not Math.max(...): a spread of a million rows overflows the stack.
-  const widths = header.map((_, i) => all.reduce((max, r) => Math.max(max, width(r[i])), 0));
+  const widths = header.map((_, i) => all.reduce((max, r) => Math.max(max, displayWidth(r[i])), 0));
   return all
     .map((r) =>
       r
         .map((c, i) => {
-          const pad = ' '.repeat(widths[i] - width(c));
+          const pad = ' '.repeat(widths[i] - displayWidth(c));
           if (i === r.length - 1) return i < numeric ? pad + c : c;
           return i < numeric ? pad + c : c + pad;
         })
@@ -189,13 +190,4 @@ function table(header: string[], rows: string[][], numeric: number): string {
     )
     .join('\n')
     .concat('\n');
-}
-
-function width(s: string): number {
-  let n = 0;
-  for (const ch of s) {
-    const c = ch.codePointAt(0)!;
-    n += (c >= 0x1100 && c <= 0x115f) || (c >= 0x2e80 && c <= 0xa4cf) || (c >= 0xac00 && c <= 0xd7a3) || (c >= 0xf900 && c <= 0xfaff) || (c >= 0xfe30 && c <= 0xfe4f) || (c >= 0xff00 && c <= 0xff60) || (c >= 0xffe0 && c <= 0xffe6) || (c >= 0x1f300 && c <= 0x1faff) || (c >= 0x20000 && c <= 0x3fffd) ? 2 : 1;
-  }
-  return n;
 }

@@ -13,6 +13,8 @@ export interface Io {
   name: string;
   /** True when stdin is a terminal: reading it, a command says so once (it would seem to hang). */
   stdinIsTerminal?: boolean;
+  /** Set when stdout is a terminal: its width in columns, for commands that write for a person. */
+  stdoutTerminal?: { columns: number };
   /** The arguments as given, for commands that print a command to run again (ct-fetch's resume). */
   argv?: readonly string[];
 }

@@ -69,6 +69,8 @@ const CASES: [string, string][] = [
   ['ct-where -i READ', 'ct-where -i README.md'],
   ['ct-csv -f eventTime,sourceIP', 'ct-csv -f eventTime,sourceIPAddress'],
   ['ct-count errorCode,sourceIP', 'ct-count errorCode,sourceIPAddress'],
+  ['ct-show -f eventName,sourceIP', 'ct-show -f eventName,sourceIPAddress'],
+  ['ct-show --col', 'ct-show --color'],
   ['ct-catalog resource-t', 'ct-catalog resource-types'],
 ];
 

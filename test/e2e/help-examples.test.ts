@@ -7,9 +7,9 @@ import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
-import { binDir, ROOT, SAMPLE, serve, tempDir, type Served } from '../helpers';
+import { BIN_NAMES, binDir, ROOT, SAMPLE, serve, tempDir, type Served } from '../helpers';
 
-const COMMANDS = ['ct-where', 'ct-explode', 'ct-csv', 'ct-count', 'ct-catalog', 'ct-fetch', 'ct-serve'];
+const COMMANDS = BIN_NAMES;
 
 /** The example lines of a command's --help: the lines under "Examples:" indented by two spaces. */
 function examplesOf(command: string): string[] {
