@@ -1,8 +1,9 @@
 // The last step of `npm run build`: what is made from the built commands.
 //  - dist/bin/*.js get their shebang line, from SHEBANGS below (the one place it is declared);
+//  - dist/output/report-client.js, ct-report's page script, copied;
 //  - dist/completion-options.json: every command's long options as Tab offers them, from the
 //    option tables of the built commands (see src/cli/completion.ts).
-import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -20,6 +21,7 @@ const SHEBANGS = {
   'ct-csv': '#!/usr/bin/env -S -u NODE_EXTRA_CA_CERTS node',
   'ct-count': '#!/usr/bin/env -S -u NODE_EXTRA_CA_CERTS node',
   'ct-show': '#!/usr/bin/env -S -u NODE_EXTRA_CA_CERTS node',
+  'ct-report': '#!/usr/bin/env -S -u NODE_EXTRA_CA_CERTS node',
   'ct-catalog': '#!/usr/bin/env -S -u NODE_EXTRA_CA_CERTS node',
   'ct-serve': '#!/usr/bin/env -S -u NODE_EXTRA_CA_CERTS node',
 };
@@ -32,6 +34,9 @@ for (const name of Object.keys(pkg.bin)) {
   writeFileSync(file, `${SHEBANGS[name]}\n${readFileSync(file, 'utf8').replace(/^#!.*\n/, '')}`);
   chmodSync(file, 0o755);
 }
+
+// ct-report's page script is browser JavaScript, not compiled: it goes beside the module that inlines it.
+copyFileSync(path.join(root, 'src/output/report-client.js'), path.join(root, 'dist/output/report-client.js'));
 
 const require = createRequire(import.meta.url);
 const { allCommands } = require(path.join(root, 'dist/commands/all.js'));

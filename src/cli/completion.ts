@@ -39,8 +39,8 @@ const awkList = (list: readonly string[]): string => awkString(list.join(' '));
 /**
  * The completion rules as a POSIX awk program (mawk, gawk, BSD awk). It prints whole-word
  * candidates, one per line: options after `-`, attribute keys and catalogue values after
- * `-a`, Regions after `--region`, field paths in ct-where expressions, ct-csv and ct-show -f lists and
- * ct-count's FIELDS and --distinct.
+ * `-a`, Regions after `--region`, field paths in ct-where expressions, ct-csv and ct-show -f lists,
+ * ct-count's FIELDS and --distinct and ct-report's --by.
  */
 export function completionProgram(dataDir = COMPLETION_DATA): string {
   const options = Object.entries(commandOptions()).map(([c, o]) => `OPT[${awkString(c)}] = ${awkList(o)}`).join('; ');
@@ -85,7 +85,7 @@ BEGIN {
   else if (cmd == "ct-catalog" && prev == "--source") fromFile("event-sources", cur, "")
   else if (cmd == "ct-show" && prev == "--color") fromList("auto always never", cur, "")
   else if ((cmd == "ct-csv" || cmd == "ct-show") && prev == "--tz") fromList(${awkList(TIME_ZONES)}, cur, "")
-  else if (cmd == "ct-count" && prev == "--distinct") fields(cur, "")
+  else if ((cmd == "ct-count" && prev == "--distinct") || (cmd == "ct-report" && prev == "--by")) fields(cur, "")
   else if (cur ~ /^-/) fromList(OPT[cmd], cur, "")
   else if (cmd == "ct-count" && n == 2) fields(substr(cur, last(cur, ",") + 1), substr(cur, 1, last(cur, ",")))
   else if (cmd == "ct-where") { for (i = 2; i < n; i++) if (w[i] == "--") exit; fields(cur, q) }

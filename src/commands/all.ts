@@ -5,10 +5,11 @@ import { countCommand } from './count';
 import { csvCommand } from './csv';
 import { explodeCommand } from './explode';
 import { fetchCommand } from './fetch';
+import { reportCommand } from './report';
 import { serveCommand } from './serve';
 import { showCommand } from './show';
 import { whereCommand } from './where';
 
 export const allCommands: readonly Command<never>[] = [
-  fetchCommand, explodeCommand, whereCommand, csvCommand, countCommand, showCommand, catalogCommand, serveCommand,
+  fetchCommand, explodeCommand, whereCommand, csvCommand, countCommand, showCommand, reportCommand, catalogCommand, serveCommand,
 ] as readonly Command<never>[];

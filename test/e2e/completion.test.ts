@@ -71,6 +71,7 @@ const CASES: [string, string][] = [
   ['ct-count errorCode,sourceIP', 'ct-count errorCode,sourceIPAddress'],
   ['ct-show -f eventName,sourceIP', 'ct-show -f eventName,sourceIPAddress'],
   ['ct-show --col', 'ct-show --color'],
+  ['ct-report --by errorC', 'ct-report --by errorCode'],
   ['ct-catalog resource-t', 'ct-catalog resource-types'],
 ];
 

@@ -45,7 +45,7 @@ describe('complete(line)', () => {
   });
 
   test('Tab offers every option in the option table of every command, and --help and --version', () => {
-    expect(allCommands.map((c) => c.name).sort()).toEqual(['ct-catalog', 'ct-count', 'ct-csv', 'ct-explode', 'ct-fetch', 'ct-serve', 'ct-show', 'ct-where']);
+    expect(allCommands.map((c) => c.name).sort()).toEqual(['ct-catalog', 'ct-count', 'ct-csv', 'ct-explode', 'ct-fetch', 'ct-report', 'ct-serve', 'ct-show', 'ct-where']);
     for (const command of allCommands) {
       const offered = complete(`${command.name} -`);
       const table = Object.keys(command.optionTable);
