@@ -1,7 +1,9 @@
-// npm run bench: ctpipe against jq on the same input, in the same run.
+// npm run bench: ctpipe against jq and DuckDB on the same input, in the same run.
 // Generates BENCH_EVENTS (default 200,000) LookupEvents items with scripts/lib/synth.mjs into
 // bench-data/, then times each command (best of BENCH_RUNS, default 2) and records peak RSS per
-// process with GNU time. Prints a Markdown table (the README's) and writes bench-data/results.md.
+// process with GNU time. DuckDB runs each case as one SQL statement through @duckdb/node-api (a dev
+// dependency; scripts/lib/duckdb-run.mjs), its time including node's start. Prints a Markdown table
+// (the README's) and writes bench-data/results.md.
 import { createWriteStream, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { gzipSync } from 'node:zlib';
@@ -133,35 +135,63 @@ start=$EPOCHREALTIME; for i in {1..20}; do _ctpipe_complete; done; echo "$start 
 
 const CSV_FIELDS = 'eventTime,eventSource,eventName,awsRegion,sourceIPAddress,errorCode';
 const JQ_CSV = '[.eventTime, .eventSource, .eventName, .awsRegion, .sourceIPAddress, .errorCode] | @csv';
+// DuckDB: items read as JSON objects, the record parsed from CloudTrailEvent; records and trail
+// files read with only the columns a case needs (read_json's projection), as a user would.
+const ITEMS = `read_ndjson_objects('${lookup}')`;
+const RECORD = "(json->>'CloudTrailEvent')::JSON";
+const SQL_CSV = "r->>'eventTime', r->>'eventSource', r->>'eventName', r->>'awsRegion', r->>'sourceIPAddress', r->>'errorCode'";
+const AS_LINES = "(FORMAT csv, HEADER false, QUOTE '')";
+const TRAIL = `read_json('${trailDir}/*.json.gz', columns={Records: 'JSON[]'}, maximum_object_size=1073741824)`;
+const sqlDenied = `COPY (SELECT ${SQL_CSV} FROM (SELECT ${RECORD} AS r FROM ${ITEMS}) WHERE (r->>'errorCode') LIKE '%Denied%') TO '/dev/stdout' (FORMAT csv)`;
 const cases = [
   ['ct-where errorCode~Denied (items)', `{{${bin('ct-where')} errorCode~Denied}} < ${lookup} > /dev/null`,
-    `{{jq -c 'select((.CloudTrailEvent|fromjson|.errorCode // "")|test("Denied"))'}} < ${lookup} > /dev/null`, lookup],
+    `{{jq -c 'select((.CloudTrailEvent|fromjson|.errorCode // "")|test("Denied"))'}} < ${lookup} > /dev/null`, lookup,
+    `COPY (SELECT json FROM ${ITEMS} WHERE (${RECORD}->>'errorCode') LIKE '%Denied%') TO '/dev/stdout' ${AS_LINES}`],
   ['ct-where readOnly=true (items)', `{{${bin('ct-where')} readOnly=true}} < ${lookup} > /dev/null`,
-    `{{jq -c 'select((.CloudTrailEvent|fromjson|.readOnly)==true)'}} < ${lookup} > /dev/null`, lookup],
-  ['ct-explode (items)', `{{${bin('ct-explode')}}} < ${lookup} > /dev/null`, `{{jq -c '.CloudTrailEvent|fromjson'}} < ${lookup} > /dev/null`, lookup],
-  ['ct-csv 6 fields (records)', `{{${bin('ct-csv')} -f ${CSV_FIELDS}}} < ${records} > /dev/null`, `{{jq -r '${JQ_CSV}'}} < ${records} > /dev/null`, records],
+    `{{jq -c 'select((.CloudTrailEvent|fromjson|.readOnly)==true)'}} < ${lookup} > /dev/null`, lookup,
+    `COPY (SELECT json FROM ${ITEMS} WHERE (${RECORD}->>'readOnly') = 'true') TO '/dev/stdout' ${AS_LINES}`],
+  ['ct-explode (items)', `{{${bin('ct-explode')}}} < ${lookup} > /dev/null`, `{{jq -c '.CloudTrailEvent|fromjson'}} < ${lookup} > /dev/null`, lookup,
+    `COPY (SELECT ${RECORD} FROM ${ITEMS}) TO '/dev/stdout' ${AS_LINES}`],
+  ['ct-csv 6 fields (records)', `{{${bin('ct-csv')} -f ${CSV_FIELDS}}} < ${records} > /dev/null`, `{{jq -r '${JQ_CSV}'}} < ${records} > /dev/null`, records,
+    `COPY (SELECT ${CSV_FIELDS} FROM read_json('${records}', format='newline_delimited', columns={${CSV_FIELDS.split(',').map((f) => `${f}: 'VARCHAR'`).join(', ')}})) TO '/dev/stdout' (FORMAT csv)`],
   ['ct-explode trail files (records as 500 gzipped documents)', `{{${bin('ct-explode')} ${trailDir}}} > /dev/null`,
-    `{{sh -c 'zcat ${trailDir}/*.json.gz | jq -c .Records[]'}} > /dev/null`, records],
+    `{{sh -c 'zcat ${trailDir}/*.json.gz | jq -c .Records[]'}} > /dev/null`, records,
+    `COPY (SELECT unnest(Records) FROM ${TRAIL}) TO '/dev/stdout' ${AS_LINES}`],
   ['explode \\| where \\| csv (items)',
     `{{${bin('ct-explode')}}} < ${lookup} | {{${bin('ct-where')} errorCode~Denied}} | {{${bin('ct-csv')} -f ${CSV_FIELDS}}} > /dev/null`,
-    `{{jq -r '.CloudTrailEvent|fromjson|select((.errorCode // "")|test("Denied"))|${JQ_CSV}'}} < ${lookup} > /dev/null`, lookup],
+    `{{jq -r '.CloudTrailEvent|fromjson|select((.errorCode // "")|test("Denied"))|${JQ_CSV}'}} < ${lookup} > /dev/null`, lookup, sqlDenied],
   // The same result with the filter first: ct-where reads items and skips most lines unparsed.
   ['where \\| explode \\| csv (items)',
     `{{${bin('ct-where')} errorCode~Denied}} < ${lookup} | {{${bin('ct-explode')}}} | {{${bin('ct-csv')} -f ${CSV_FIELDS}}} > /dev/null`,
-    `{{jq -r '.CloudTrailEvent|fromjson|select((.errorCode // "")|test("Denied"))|${JQ_CSV}'}} < ${lookup} > /dev/null`, lookup],
+    `{{jq -r '.CloudTrailEvent|fromjson|select((.errorCode // "")|test("Denied"))|${JQ_CSV}'}} < ${lookup} > /dev/null`, lookup, sqlDenied],
   // Group and count: jq must slurp the whole input to group it.
   ['ct-count errorCode,eventSource (items)', `{{${bin('ct-count')} errorCode,eventSource --json}} < ${lookup} > /dev/null`,
-    `{{jq -sc 'map(.CloudTrailEvent|fromjson|{e: .errorCode, s: .eventSource, t: .eventTime}) | group_by([.e, .s]) | map({errorCode: .[0].e, eventSource: .[0].s, count: length, first: (map(.t) | min), last: (map(.t) | max)}) | sort_by(-.count) | .[]'}} < ${lookup} > /dev/null`, lookup],
+    `{{jq -sc 'map(.CloudTrailEvent|fromjson|{e: .errorCode, s: .eventSource, t: .eventTime}) | group_by([.e, .s]) | map({errorCode: .[0].e, eventSource: .[0].s, count: length, first: (map(.t) | min), last: (map(.t) | max)}) | sort_by(-.count) | .[]'}} < ${lookup} > /dev/null`, lookup,
+    `COPY (SELECT r->>'errorCode' AS errorCode, r->>'eventSource' AS eventSource, count(*) AS count, min(r->>'eventTime') AS firstSeen, max(r->>'eventTime') AS lastSeen FROM (SELECT ${RECORD} AS r FROM ${ITEMS}) GROUP BY ALL ORDER BY count DESC) TO '/dev/stdout' (FORMAT json)`],
 ];
+
+/** The DuckDB side of a case: its SQL in a file, run by scripts/lib/duckdb-run.mjs. */
+function duckdb(sql, index) {
+  const file = path.join(dataDir, `case-${index}.sql`);
+  writeFileSync(file, sql);
+  return `{{node ${path.join(root, 'scripts/lib/duckdb-run.mjs')} ${file}}} > /dev/null`;
+}
+
+/** DuckDB's version, as the node package that bundles it names it (1.5.6-r.1: DuckDB 1.5.6). */
+function duckdbVersion() {
+  return JSON.parse(readFileSync(path.join(root, 'node_modules/@duckdb/node-api/package.json'), 'utf8')).version.replace(/-r\.\d+$/, '');
+}
 
 await generate();
 const rows = [];
-for (const [name, ours, theirs, input] of cases) {
+const rate = (mb, m) => `${(mb / m.seconds).toFixed(0)} MB/s, ${(events / m.seconds / 1000).toFixed(0)}k ev/s`;
+for (const [index, [name, ours, theirs, input, sql]] of cases.entries()) {
   const mb = statSync(input).size / 1e6;
   console.error(`bench: ${name}`);
   const a = measure(ours);
   const b = measure(theirs);
-  rows.push(`| ${name} | ${(mb / a.seconds).toFixed(0)} MB/s, ${(events / a.seconds / 1000).toFixed(0)}k ev/s | ${a.rssMb.toFixed(0)} MB | ${(mb / b.seconds).toFixed(0)} MB/s, ${(events / b.seconds / 1000).toFixed(0)}k ev/s | ${b.rssMb.toFixed(0)} MB | **${(b.seconds / a.seconds).toFixed(1)}x** |`);
+  const d = measure(duckdb(sql, index));
+  rows.push(`| ${name} | ${rate(mb, a)} | ${a.rssMb.toFixed(0)} MB | ${rate(mb, b)} | ${b.rssMb.toFixed(0)} MB | **${(b.seconds / a.seconds).toFixed(1)}x** | ${rate(mb, d)} | ${d.rssMb.toFixed(0)} MB | **${(d.seconds / a.seconds).toFixed(1)}x** |`);
 }
 const s = { where: startup(bin('ct-where') + ' x=1'), node: startup('node -e 0'), jq: startup('jq .') };
 // Node loads NODE_EXTRA_CA_CERTS at start-up; the bins but ct-fetch drop it (their shebang), so
@@ -175,10 +205,10 @@ const completion = [
 ].map((line) => [line, tabInBash(line)]);
 const fetchRows = await fetchBench();
 const table = [
-  `${events.toLocaleString('en')} LookupEvents items (${(statSync(lookup).size / 1e6).toFixed(0)} MB; records ${(statSync(records).size / 1e6).toFixed(0)} MB), ${runs} runs, best; jq ${execFileSync('jq', ['--version']).toString().trim()}, node ${process.version}, ${(await import('node:os')).cpus().length} cores`,
+  `${events.toLocaleString('en')} LookupEvents items (${(statSync(lookup).size / 1e6).toFixed(0)} MB; records ${(statSync(records).size / 1e6).toFixed(0)} MB), ${runs} runs, best; jq ${execFileSync('jq', ['--version']).toString().trim()}, DuckDB ${duckdbVersion()}, node ${process.version}, ${(await import('node:os')).cpus().length} cores`,
   '',
-  '| case | ctpipe | ctpipe peak RSS | jq | jq peak RSS | speed-up |',
-  '|---|---|---|---|---|---|',
+  '| case | ctpipe | ctpipe peak RSS | jq | jq peak RSS | vs jq | DuckDB | DuckDB peak RSS | vs DuckDB |',
+  '|---|---|---|---|---|---|---|---|---|',
   ...rows,
   '',
   `Start-up on empty input: ct-where ${s.where.toFixed(0)} ms, \`node -e 0\` ${s.node.toFixed(0)} ms${

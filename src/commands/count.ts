@@ -4,15 +4,15 @@ import type { Argv } from 'yargs';
 import { stringify } from 'csv-stringify/sync';
 import { MAX_LINE_OPTION, STRICT_OPTION, type Command, type OptionTable } from '../cli/command';
 import { CtError, EXIT, usageError } from '../common/errors';
-import { EventView } from '../events/event-view';
 import { parsePath } from '../events/field-path';
 import { unknownFieldWarning } from '../events/known-fields';
-import { eventTimeMs } from '../events/time';
 import { neutraliseFormulas, QUOTE_CELLS_MATCHING } from '../output/csv-cells';
 import { displayWidth } from '../output/terminal-text';
 import { EventLoop } from '../run/event-loop';
 import { warn, type Io } from '../run/io';
-import { cell, splitFields } from './csv';
+import { countHandler, type CountPlan } from './count-handler';
+import { splitFields } from './csv';
+import { threadPlan } from './handlers';
 
 interface CountOptions {
   args: string[];
@@ -64,14 +64,6 @@ export const countCommand: Command<CountOptions> = {
   plain: { positional: 'args', minimum: 1 },
 };
 
-interface Group {
-  values: string[];
-  count: number;
-  first: number;
-  last: number;
-  distinct?: Set<string>;
-}
-
 async function runCount(options: CountOptions, io: Io): Promise<number> {
   const args = (options.args ?? []).map(String);
   if (args.length === 0) throw new CtError('usage', 'no FIELDS given, e.g. ct-count errorCode events.ndjson', EXIT.usage);
@@ -88,40 +80,13 @@ async function runCount(options: CountOptions, io: Io): Promise<number> {
   if (!(Number.isInteger(maxGroups) && maxGroups >= 1)) throw usageError(`--max-groups: a whole number from 1, not ${maxGroups}`);
   if ([options.csv, options.tsv, options.json].filter(Boolean).length > 1) throw usageError('--csv, --tsv and --json: choose one');
 
-  const groups = new Map<string, Group>();
-  let held = 0;
-  // Past the limit nothing more is held (the rest is read, not kept) and the run ends in the error.
-  let over = false;
-  const eventTime = parsePath('eventTime', 'eventTime');
-  const itemTime = parsePath('EventTime', 'EventTime');
+  const plan: CountPlan = { fields: names, distinct: distinct?.text, maxGroups };
+  const handler = countHandler(plan, io.out);
   const loop = new EventLoop(io, options.strict, options['max-line']);
   loop.interruptible = true;
-  const status = await loop.run(args.slice(1), {
-    event(event: unknown) {
-      if (over) return;
-      const view = new EventView(event);
-      const values = fields.map((f) => text(view.resolve(f)));
-      const key = values.length === 1 ? values[0] : JSON.stringify(values);
-      const time = eventTimeMs(view.isLookupItem ? view.resolve(itemTime) : view.resolve(eventTime)) ?? NaN;
-      let group = groups.get(key);
-      if (!group) {
-        if (++held > maxGroups) return void (over = true);
-        group = { values, count: 0, first: time, last: time, distinct: distinct ? new Set() : undefined };
-        groups.set(key, group);
-      }
-      group.count++;
-      if (time < group.first || Number.isNaN(group.first)) group.first = time;
-      if (time > group.last || Number.isNaN(group.last)) group.last = time;
-      if (distinct && group.distinct) {
-        const value = text(view.resolve(distinct));
-        if (value !== '' && !group.distinct.has(value)) {
-          if (++held > maxGroups) return void (over = true);
-          group.distinct.add(value);
-        }
-      }
-    },
-  });
-  if (over) throw tooMany(maxGroups);
+  const status = await loop.run(args.slice(1), handler, threadPlan('count', { ...plan, partial: true }));
+  const groups = handler.groups.groups;
+  if (handler.groups.over) throw tooMany(maxGroups);
   const sorted = [...groups.values()].sort((a, b) => b.count - a.count || order(a.first, b.first) || compare(a.values, b.values));
   const shown = top === undefined ? sorted : sorted.slice(0, top);
   const header = ['count', ...(distinct ? [`distinct ${distinct.text}`] : []), 'first seen', 'last seen', ...names];
@@ -149,11 +114,6 @@ async function runCount(options: CountOptions, io: Io): Promise<number> {
 
 function tooMany(max: number): CtError {
   return new CtError('limit', `more than ${max} groups and distinct values (--max-groups): count by fewer or coarser fields, or raise the limit`, EXIT.data);
-}
-
-/** A field's value as a group's text: '' when absent, JSON for objects and lists. */
-function text(value: unknown): string {
-  return String(cell(value));
 }
 
 function order(a: number, b: number): number {

@@ -8,6 +8,7 @@ import type { ThreadPlan } from '../run/threads/thread-plan';
 export const HANDLERS = {
   where: async () => (await import('./where-handler')).whereHandler,
   explode: async () => (await import('./explode-handler')).explodeHandler,
+  count: async () => (await import('./count-handler')).countHandler,
 } as const;
 
 export type HandlerName = keyof typeof HANDLERS;

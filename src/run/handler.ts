@@ -47,6 +47,11 @@ export interface EventHandler {
   matched?: number;
   /** Values the handler passed over as not its kind, for a note (ct-explode); counted as `matched` is. */
   passedOver?: number;
+  /**
+   * Optional, for handlers whose threads produce partial results (ct-count's groups) rather than
+   * output: each batch's output from a worker thread is given to this instead of being written.
+   */
+  absorb?(output: Buffer): void;
 }
 
 /** Builds a command's handler; worker threads build their own from the same options. */

@@ -66,7 +66,8 @@ export class ThreadedLines {
     for (const p of result.problems) this.problem(p.message, `${job.source}:${base + p.line}`);
     if (this.handler.matched !== undefined) this.handler.matched += result.matched;
     if (this.handler.passedOver !== undefined) this.handler.passedOver += result.passedOver;
-    if (result.output.length === 0) {
+    if (result.output.length === 0 || this.handler.absorb) {
+      if (result.output.length > 0) this.handler.absorb!(result.output);
       this.workers.recycle(result);
       return;
     }
