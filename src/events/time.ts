@@ -57,11 +57,40 @@ function realClock(clock: string): boolean {
 export function eventTimeMs(value: unknown): number | undefined {
   if (typeof value === 'number') return inRange(value < 1e11 ? value * 1000 : value);
   if (typeof value !== 'string') return undefined;
+  const canonical = cloudTrailTime(value);
+  if (canonical !== undefined) return canonical ?? undefined;
   const iso = parseIso(value, 'utc');
   if (iso !== undefined) return iso ?? undefined;
   const ms = Date.parse(value);
   if (!Number.isNaN(ms)) return ms;
   return /^\d+(\.\d+)?$/.test(value) ? eventTimeMs(Number(value)) : undefined;
+}
+
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/**
+ * CloudTrail's own form, `2024-07-22T09:00:00Z` (nearly every event), read from its characters:
+ * a regular expression and Date.parse were an eighth of ct-count's time. The same answers as
+ * parseIso (null for a date or time that does not exist); undefined for any other form.
+ */
+function cloudTrailTime(s: string): number | null | undefined {
+  if (s.length !== 20 || s.charCodeAt(19) !== 90 || s.charCodeAt(4) !== 45 || s.charCodeAt(7) !== 45 || s.charCodeAt(10) !== 84 ||
+    s.charCodeAt(13) !== 58 || s.charCodeAt(16) !== 58) return undefined;
+  const digits = (at: number, length: number): number => {
+    let v = 0;
+    for (let i = at; i < at + length; i++) {
+      const d = s.charCodeAt(i) - 48;
+      if (d < 0 || d > 9) return NaN;
+      v = v * 10 + d;
+    }
+    return v;
+  };
+  const [year, month, day, hour, minute, second] = [digits(0, 4), digits(5, 2), digits(8, 2), digits(11, 2), digits(14, 2), digits(17, 2)];
+  // Date.UTC reads years 0-99 as 1900-1999: those go the long way.
+  if (Number.isNaN(year + month + day + hour + minute + second) || year < 100) return undefined;
+  const leap = month === 2 && year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 1 : 0;
+  if (month < 1 || month > 12 || day < 1 || day > DAYS_IN_MONTH[month - 1] + leap || hour > 23 || minute > 59 || second > 59) return null;
+  return Date.UTC(year, month - 1, day, hour, minute, second);
 }
 
 /** The most a Date can hold either side of 1970 (ECMA-262: 100,000,000 days). */

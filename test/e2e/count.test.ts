@@ -60,6 +60,26 @@ describe('ct-count', () => {
     expect(head.stderr).toBe('');
   });
 
+  test("read from the bytes where it can, with the parser's answers: an item's Username when its record names no one, half a surrogate reported", async () => {
+    const record = (name: string, extra = '') => JSON.stringify(`{"eventTime":"2024-07-22T00:00:00Z","eventName":"${name}"${extra}}`);
+    const input = [
+      `{"EventId":"1","Username":"bob","CloudTrailEvent":${record('A')}}`,
+      `{"EventId":"2","Username":"bob","CloudTrailEvent":${record('A', ',"userIdentity":{"type":"IAMUser","userName":"alice"}')}}`,
+      '{"eventTime":"2024-07-22T01:00:00Z","eventName":"B","userIdentity":{"type":"Root"}}',
+      '{"eventTime":"2024-07-22T02:00:00Z","eventName":"\\ud800","userIdentity":{"type":"Root"},"other":"\\udfff"}',
+    ].join('\n');
+    const r = await sh('ct-count user,eventName --tsv', { input });
+    expect(lines(r.stdout)).toEqual([
+      'count\tfirst seen\tlast seen\tuser\teventName',
+      '1\t2024-07-22T00:00:00Z\t2024-07-22T00:00:00Z\talice\tA',
+      '1\t2024-07-22T00:00:00Z\t2024-07-22T00:00:00Z\tbob\tA',
+      '1\t2024-07-22T01:00:00Z\t2024-07-22T01:00:00Z\troot\tB',
+      '1\t2024-07-22T02:00:00Z\t2024-07-22T02:00:00Z\troot\t\ufffd',
+    ]);
+    expect(lines(r.stderr)).toHaveLength(1);
+    expect(r.stderr).toMatch(/^ct-count: stdin:4: .*half a surrogate pair/);
+  });
+
   test('past --max-groups it stops and says so, exit 1, rather than run out of memory', async () => {
     const r = await sh(`ct-count eventID --max-groups 100 '${SAMPLE}'`);
     expect(r.stdout).toBe('');
