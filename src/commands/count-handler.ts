@@ -3,9 +3,8 @@
 // the main thread and on worker threads alike: a thread sends each batch's groups to the main
 // thread as JSON (its output), where absorb() adds them in; counts, times and sets merge in any order.
 import { EventView } from '../events/event-view';
-import { parsePath, type FieldPath } from '../events/field-path';
-import { CONSOLE_URL, userOfIdentity, VIRTUAL_USER } from '../events/who';
-import { RecordFields } from '../fast/record-fields';
+import { parsePath } from '../events/field-path';
+import { Projection } from '../fast/projection';
 import { eventTimeMs } from '../events/time';
 import type { OutputWriter } from '../output/output-writer';
 import type { EventHandler, RawLine } from '../run/handler';
@@ -82,45 +81,14 @@ export class CountGroups {
 
 const nullable = (ms: number): number | null => (Number.isNaN(ms) ? null : ms);
 
-const USER_PATHS = [parsePath('userIdentity', 'userIdentity')];
-
-/**
- * Reading the fields from a line's bytes (see RecordFields), when every field is one of the
- * record's (a field of the item itself, such as Username or EventTime, needs the item parsed;
- * so does consoleUrl). The values come in the order asked, then eventTime; `user` is worked out
- * from the record's userIdentity, and a line whose record names no one is parsed instead (its
- * item's Username is the answer then).
- */
-function fromBytes(paths: FieldPath[]): { beginLines(buf: Buffer): void; read(raw: RawLine): { values: unknown[] } | undefined } | undefined {
-  if (paths.some((p) => p.steps[0].kind !== 'key' || /^[A-Z]/.test(p.steps[0].name) || p.text === CONSOLE_URL)) return undefined;
-  const time = parsePath('eventTime', 'eventTime');
-  const users = paths.map((p, i) => (p.text === VIRTUAL_USER ? i : -1)).filter((i) => i >= 0);
-  const reader = new RecordFields([...paths, time, ...(users.length ? USER_PATHS : [])]);
-  return {
-    beginLines: (buf) => reader.beginLines(buf),
-    read(raw) {
-      const values = reader.read(raw);
-      if (!values) return undefined;
-      for (const i of users) {
-        if (values[i] !== undefined) continue;
-        const user = userOfIdentity(values[values.length - 1]);
-        if (user === undefined && reader.fromItem) return undefined;
-        values[i] = user;
-      }
-      if (users.length) values.pop();
-      return { values };
-    },
-  };
-}
-
 // A thread's batch holds no more groups than it has events: the limit is the main thread's to keep.
 export function countHandler(plan: CountPlan, out: OutputWriter, groups = new CountGroups(plan.partial ? Infinity : plan.maxGroups)): EventHandler & { groups: CountGroups } {
   const fields = plan.fields.map((text) => parsePath(text, 'FIELDS'));
   const distinct = plan.distinct === undefined ? undefined : parsePath(plan.distinct, '--distinct');
   const eventTime = parsePath('eventTime', 'eventTime');
   const itemTime = parsePath('EventTime', 'EventTime');
-  const bytes = fromBytes([...fields, ...(distinct ? [distinct] : [])]);
-  const n = fields.length;
+  // The record's fields from the bytes, where every field is one of the record's (see Projection).
+  const bytes = Projection.for([...fields, ...(distinct ? [distinct] : []), eventTime]);
   return {
     groups,
     beginLines: bytes && ((buf: Buffer) => bytes.beginLines(buf)),
@@ -128,9 +96,8 @@ export function countHandler(plan: CountPlan, out: OutputWriter, groups = new Co
       if (groups.over) return true;
       const found = bytes.read(raw);
       if (!found) return false;
-      const values = found.values;
-      const time = eventTimeMs(values[values.length - 1]) ?? NaN;
-      groups.add(values.slice(0, n).map((v) => String(cell(v))), time, distinct ? String(cell(values[n])) : undefined);
+      const time = eventTimeMs(found.resolve(eventTime)) ?? NaN;
+      groups.add(fields.map((f) => String(cell(found.resolve(f)))), time, distinct ? String(cell(found.resolve(distinct))) : undefined);
       return true;
     }),
     event(event: unknown) {

@@ -1,6 +1,7 @@
 // What ct-where does with each event; built on the main thread and on worker threads alike.
 import { EventView } from '../events/event-view';
 import { compileWhere } from '../expr/where-program';
+import { Projection } from '../fast/projection';
 import type { OutputWriter } from '../output/output-writer';
 import { writeLine, type EventHandler, type RawLine } from '../run/handler';
 
@@ -17,9 +18,20 @@ export function whereHandler(
   out: OutputWriter,
   program = compileWhere(plan.terms, { now: plan.now }),
 ): EventHandler & { matched: number } {
+  // Where every field the expression names is one of the record's, lines are read from their bytes.
+  const bytes = Projection.for(program.paths);
   return {
     matched: 0,
     lineFilter: plan.invert ? undefined : program.lineFilter,
+    beginLines: bytes && ((buf: Buffer) => bytes.beginLines(buf)),
+    line: bytes && function (this: { matched: number }, raw: RawLine): boolean {
+      const found = bytes.read(raw);
+      if (!found) return false;
+      if (program.matches(found) === plan.invert) return true;
+      this.matched++;
+      if (!plan.count) writeLine(out, raw);
+      return true;
+    },
     event(event: unknown, raw: RawLine | null) {
       if (program.matches(new EventView(event)) === plan.invert) return;
       this.matched++;

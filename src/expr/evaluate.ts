@@ -9,7 +9,8 @@ import { operatorRow, type TestKind } from './operators';
 import type { Expr, Test } from './parser';
 import { ExprSyntaxError, type Literal } from './tokens';
 
-export type Predicate = (view: EventView) => boolean;
+/** An event's fields by path: an EventView, or the few fields read from a line's bytes (fast/projection). */
+export type Predicate = (view: Pick<EventView, 'resolve'>) => boolean;
 type ValueTest = (value: unknown) => boolean;
 
 export interface CompileOptions {

@@ -33,7 +33,7 @@ export function compileWhere(terms: readonly string[], options: CompileOptions):
     }
     const prev = matches;
     expr = expr ? { kind: 'and', left: expr, right: e } : e;
-    matches = prev ? (v: EventView) => prev(v) && p(v) : p;
+    matches = prev ? (v: Pick<EventView, 'resolve'>) => prev(v) && p(v) : p;
   }
   if (!expr || !matches) throw new CtError('usage', 'no expression given', EXIT.usage);
   return { matches, lineFilter: new LineFilter(requirement(expr)), paths: pathsOf(expr), hints: testsOf(expr).flatMap(habitWarnings) };

@@ -29,6 +29,7 @@ interface Exports {
   heapBase(): number;
   item(start: number, end: number, out: number): number;
   isObject(start: number, end: number): number;
+  heldSurrogateEscape(): number;
 }
 
 /** What checkLine found, when it is not an item whose record was written. */
@@ -118,6 +119,11 @@ export class JsonChecker {
     if (written < 0) return written;
     this.written = written;
     return 0;
+  }
+
+  /** Whether the line checkLine last looked at holds an escape of a surrogate (`\\ud800`), paired or not. */
+  heldSurrogateEscape(): boolean {
+    return this.exports.heldSurrogateEscape() !== 0;
   }
 
   /**

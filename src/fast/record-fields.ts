@@ -79,7 +79,12 @@ export class RecordFields {
   read(raw: RawLine): unknown[] | undefined {
     if (!this.loaded || (!this.utf8 && !isUtf8(raw.buf.subarray(raw.start, raw.end)))) return undefined;
     const found = this.checker.checkLine(raw.start, raw.end);
-    if (found === NOT_CERTAIN) return undefined;
+    // A line with an escaped surrogate is the parser's: it reports half a pair (as LineScanner
+    // does, whichever field it is in), and decodes a whole one.
+    if (found === NOT_CERTAIN || this.checker.heldSurrogateEscape()) {
+      if (found === 0) this.checker.takeRecords(true);
+      return undefined;
+    }
     const values = new Array<unknown>(this.paths.length).fill(undefined);
     if (found === PLAIN_RECORD) {
       this.fromItem = false;
@@ -91,11 +96,6 @@ export class RecordFields {
       const record = this.checker.takeRecords(true)!;
       this.buf = record;
       this.members(this.tree, skipSpace(record, 0), values);
-    }
-    // A value with half a surrogate pair would come out as U+FFFD: the parser reports that, so it reads this line.
-    if (halfSurrogate) {
-      halfSurrogate = false;
-      return undefined;
     }
     return values;
   }
@@ -212,10 +212,6 @@ function childFor(node: KeyNode, buf: Buffer, start: number, end: number): KeyNo
   return escaped ? node.below.get(keyText(buf, start, end)) : undefined;
 }
 
-/** Set when a value read held an escape of half a surrogate pair (\ud800 alone). */
-let halfSurrogate = false;
-const SURROGATE_ESCAPE = /\\u[dD][89a-fA-F]/;
-
 /** A key's text: as it is, or decoded when it holds an escape. */
 function keyText(buf: Buffer, start: number, end: number): string {
   for (let i = start + 1; i < end - 1; i++) if (buf[i] === BACKSLASH) return parseText(buf.toString('utf8', start, end)) as string;
@@ -228,6 +224,5 @@ function parseValue(buf: Buffer, start: number, end: number): unknown {
 }
 
 function parseText(text: string): unknown {
-  if (SURROGATE_ESCAPE.test(text)) halfSurrogate = true;
   return JSON.parse(text) as unknown;
 }

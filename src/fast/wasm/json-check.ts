@@ -42,6 +42,8 @@ let eventId = false;
 let eventKey = false;
 /** Where the record is to be written. */
 let outAt: usize = 0;
+/** Set when a string checked since item() began holds an escape of a surrogate (\ud800-\udfff). */
+let surrogateEscape = false;
 
 /** Where memory free for the caller begins. */
 export function heapBase(): usize {
@@ -58,6 +60,7 @@ export function heapBase(): usize {
  * `out`. A line with a Records, Events or NextToken key may hold events: NOT_CERTAIN.
  */
 export function item(start: usize, end: usize, out: usize): isize {
+  surrogateEscape = false;
   recordStart = -1;
   recordEnd = -1;
   eventId = false;
@@ -68,6 +71,14 @@ export function item(start: usize, end: usize, out: usize): isize {
   if (!check(<usize>recordStart, <usize>recordEnd, false)) return NOT_CERTAIN;
   store<u8>(<usize>recordEnd, 0x0a);
   return recordEnd + 1;
+}
+
+/**
+ * Whether the line item() last checked holds an escape of a surrogate: its strings decode whole
+ * only as pairs, which the bytes alone do not tell; a reader that decodes strings asks the parser.
+ */
+export function heldSurrogateEscape(): bool {
+  return surrogateEscape;
 }
 
 /** True only if [start, end) is certainly one JSON object (not an array, not null). */
@@ -187,7 +198,9 @@ function skipString(i: usize, end: usize): usize {
       if (i >= end) return 0;
       const e = at(i++);
       if (e == 0x75 /* u */) {
-        if (hex4(i, end) < 0) return 0;
+        const u = hex4(i, end);
+        if (u < 0) return 0;
+        if (u >= 0xd800 && u <= 0xdfff) surrogateEscape = true;
         i += 4;
       } else if (!isSimpleEscape(e)) return 0;
     } else if (c < SPACE) return 0;
