@@ -8,7 +8,7 @@ import { Projection } from '../fast/projection';
 import { eventTimeMs } from '../events/time';
 import type { OutputWriter } from '../output/output-writer';
 import type { EventHandler, RawLine } from '../run/handler';
-import { cell } from './csv';
+import { cell } from '../events/cells';
 
 export interface CountPlan {
   fields: string[];

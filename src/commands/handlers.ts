@@ -9,6 +9,7 @@ export const HANDLERS = {
   where: async () => (await import('./where-handler')).whereHandler,
   explode: async () => (await import('./explode-handler')).explodeHandler,
   count: async () => (await import('./count-handler')).countHandler,
+  csv: async () => (await import('./csv-handler')).csvHandler,
 } as const;
 
 export type HandlerName = keyof typeof HANDLERS;

@@ -6,7 +6,7 @@ import { CtError, EXIT } from '../common/errors';
 import { EventView } from '../events/event-view';
 import { parsePath } from '../events/field-path';
 import { eventTimeMs } from '../events/time';
-import { cell } from './csv';
+import { cell } from '../events/cells';
 
 /** Bucket widths tried in turn, in minutes: the narrowest that keeps the timeline to MAX_BUCKETS. */
 const WIDTHS_MINUTES = [1, 5, 15, 60, 180, 360, 720, 1440, 7 * 1440, 30 * 1440, 365 * 1440];

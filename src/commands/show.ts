@@ -10,7 +10,8 @@ import { usageError } from '../common/errors';
 import { cutTo, displayWidth, noPaint, padTo, paint, prettyJson, STYLE, terminalSafe, type Painter } from '../output/terminal-text';
 import { EventLoop } from '../run/event-loop';
 import { warn, type Io } from '../run/io';
-import { cell, splitFields, zoneRenderer } from './csv';
+import { cell, zoneRenderer } from '../events/cells';
+import { splitFields } from './csv';
 
 interface ShowOptions {
   files: string[];

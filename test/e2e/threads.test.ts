@@ -1,4 +1,4 @@
-// ct-explode --keep-lookup, ct-where and ct-count hand NDJSON past their first 2 MiB to a worker thread (and
+// ct-explode --keep-lookup, ct-where, ct-count and ct-csv hand NDJSON past their first 2 MiB to a worker thread (and
 // handle part of it on the main thread), unless ct-where's fast path skips most lines unparsed
 // (ct-explode without --keep-lookup reads lines from their bytes, on one thread). Whatever the
 // split, the output bytes, the problems and their file:line places must be those of a single
@@ -31,7 +31,7 @@ function mixedLines(tag: string): string {
   return out.join('\n'); // no newline after the last line
 }
 
-describe('ct-explode, ct-where and ct-count with a worker thread', () => {
+describe('ct-explode, ct-where, ct-count and ct-csv with a worker thread', () => {
   test.each([
     ['ct-explode --keep-lookup, a file', 'ct-explode --keep-lookup < a.ndjson', true],
     ['ct-explode --keep-lookup, two files (line numbers start again)', 'ct-explode --keep-lookup a.ndjson b.ndjson', true],
@@ -45,6 +45,8 @@ describe('ct-explode, ct-where and ct-count with a worker thread', () => {
     ['ct-where, fast path skips most lines: no thread', 'ct-where errorCode~Denied -i a.ndjson', false],
     ['ct-count: groups merged across threads', 'ct-count eventName,user,errorCode --json a.ndjson b.ndjson', true],
     ['ct-count --distinct, a pipe', 'cat a.ndjson b.ndjson | ct-count user --distinct eventID --csv', true],
+    ['ct-csv: rows in the order read, one header', 'ct-csv -f eventID,eventName,user,readOnly,pad a.ndjson b.ndjson', true],
+    ['ct-csv with --tz, items and records, a pipe', "cat a.ndjson | ct-csv --tz Asia/Tokyo -f eventTime,eventName --excel", true],
   ])('%s: same output, problems and places as one thread', async (_name, command, threaded) => {
     const dir = tempDir();
     writeFileSync(path.join(dir, 'a.ndjson'), mixedLines('a'));
