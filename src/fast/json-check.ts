@@ -30,6 +30,9 @@ interface Exports {
   item(start: number, end: number, out: number): number;
   isObject(start: number, end: number): number;
   heldSurrogateEscape(): number;
+  members(): number;
+  memberTable(): number;
+  recordMemberTable(on: number): void;
 }
 
 /** What checkLine found, when it is not an item whose record was written. */
@@ -119,6 +122,26 @@ export class JsonChecker {
     if (written < 0) return written;
     this.written = written;
     return 0;
+  }
+
+  /** From now on, checkLine records the top-level members of each record it vouches for (see members). */
+  recordMembers(): void {
+    this.exports.recordMemberTable(1);
+  }
+
+  /**
+   * The top-level members of the record checkLine last vouched for (an item's record, or the line
+   * itself): [keyStart, keyEnd, valueStart, valueEnd] each, as offsets in memory(), the key with
+   * its quotes; undefined when it had too many to record.
+   */
+  members(): Int32Array | undefined {
+    const count = this.exports.members();
+    return count < 0 ? undefined : new Int32Array(this.exports.memory.buffer, this.exports.memberTable(), count * 4);
+  }
+
+  /** The module's memory, where lines are checked and records written (valid until it grows). */
+  memory(): Buffer {
+    return this.bytes;
   }
 
   /** Whether the line checkLine last looked at holds an escape of a surrogate (`\\ud800`), paired or not. */

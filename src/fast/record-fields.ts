@@ -62,6 +62,7 @@ export class RecordFields {
 
   constructor(private readonly paths: readonly FieldPath[]) {
     this.tree = keyTree(paths);
+    this.checker.recordMembers();
     if (paths.some((p) => p.steps[0]?.kind !== 'key')) throw new RangeError('every path must start with a key');
   }
 
@@ -86,18 +87,43 @@ export class RecordFields {
       return undefined;
     }
     const values = new Array<unknown>(this.paths.length).fill(undefined);
-    if (found === PLAIN_RECORD) {
-      this.fromItem = false;
-      this.buf = raw.buf;
-      this.members(this.tree, skipSpace(raw.buf, raw.start), values);
-    } else {
-      this.fromItem = true;
-      // The record (and its "\n"), in the module's memory until the next batch.
-      const record = this.checker.takeRecords(true)!;
+    this.fromItem = found !== PLAIN_RECORD;
+    // An item's record (and its "\n"), in the module's memory until the next batch.
+    const record = this.fromItem ? this.checker.takeRecords(true)! : undefined;
+    // Its top-level members as the checker found them; past 1,024 of them, found here.
+    const table = this.checker.members();
+    if (table) {
+      this.buf = this.checker.memory();
+      this.fromTable(table, values);
+    } else if (record) {
       this.buf = record;
       this.members(this.tree, skipSpace(record, 0), values);
+    } else {
+      this.buf = raw.buf;
+      this.members(this.tree, skipSpace(raw.buf, raw.start), values);
     }
     return values;
+  }
+
+  /** The top-level members from the checker's table; the last of a duplicate key wins. */
+  private fromTable(table: Int32Array, values: unknown[]): void {
+    const buf = this.buf;
+    const nodes: KeyNode[] = [];
+    const starts: number[] = [];
+    for (let m = 0; m < table.length; m += 4) {
+      // The checker leaves a key's escapes as they are: childFor decodes one that has any.
+      escaped = false;
+      for (let k = table[m] + 1; k < table[m + 1] - 1; k++) if (buf[k] === BACKSLASH) escaped = true;
+      const child = childFor(this.tree, buf, table[m], table[m + 1]);
+      if (!child) continue;
+      const seen = nodes.indexOf(child);
+      if (seen >= 0) starts[seen] = table[m + 2];
+      else {
+        nodes.push(child);
+        starts.push(table[m + 2]);
+      }
+    }
+    for (let k = 0; k < nodes.length; k++) this.settle(nodes[k], starts[k], values);
   }
 
   /** Reads the object starting at `at` for the keys below `node`; the last of a duplicate key wins. */

@@ -73,6 +73,15 @@ describe('RecordFields', () => {
     ]);
   });
 
+  test('a record of more members than the checker records (1,024) is read all the same, item or not', () => {
+    const members = Array.from({ length: 1100 }, (_, i) => `"k${i}":${i % 2 ? `{"type":"t${i}"}` : `"v${i}"`}`);
+    const record = `{"eventName":"A",${members.join(',')},"errorCode":"Late"}`;
+    const fields = new RecordFields(['eventName', 'errorCode', 'k1099.type', 'k1098'].map((p) => parsePath(p, 't')));
+    expect(readLine(fields, record)).toEqual(['A', 'Late', 't1099', 'v1098']);
+    expect(readLine(fields, JSON.stringify({ EventId: 'e', CloudTrailEvent: record }))).toEqual(['A', 'Late', 't1099', 'v1098']);
+    expect(fields.fromItem).toBe(true);
+  });
+
   test('lines the checker cannot vouch for are left to the parser', () => {
     const fields = new RecordFields([parsePath('eventName', 't')]);
     for (const line of ['{"eventName":', '{"Records":[{"eventName":"A"}]}', '[1]', '{"eventName":"\\ud800"}', '{"EventId":"x","CloudTrailEvent":"{\\"eventName\\":"}']) {

@@ -42,6 +42,21 @@ let eventId = false;
 let eventKey = false;
 /** Where the record is to be written. */
 let outAt: usize = 0;
+/** Most top-level members recorded per object (see memberTable); past it none are. */
+const MAX_MEMBERS: i32 = 1024;
+/** [keyStart, keyEnd, valueStart, valueEnd] of each top-level member of the object check() last read. */
+const MEMBERS: usize = memory.data(16 * MAX_MEMBERS);
+let memberCount: i32 = 0;
+/** Whether check() records members at all (a reader of fields asks; ct-explode does not). */
+let recordMembers = false;
+
+export function recordMemberTable(on: bool): void {
+  recordMembers = on;
+}
+/** Where the key just read starts and ends (its quotes included), for the member table. */
+let keyStart: usize = 0;
+let keyEnd: usize = 0;
+
 /** Set when a string checked since item() began holds an escape of a surrogate (\ud800-\udfff). */
 let surrogateEscape = false;
 
@@ -81,6 +96,18 @@ export function heldSurrogateEscape(): bool {
   return surrogateEscape;
 }
 
+/**
+ * The top-level members of the object item() last vouched for (the record: an item's, or the
+ * line itself): how many are in memberTable(), or -1 when there were too many to record.
+ */
+export function members(): i32 {
+  return memberCount;
+}
+
+export function memberTable(): usize {
+  return MEMBERS;
+}
+
 /** True only if [start, end) is certainly one JSON object (not an array, not null). */
 export function isObject(start: usize, end: usize): bool {
   return check(start, end, false);
@@ -93,6 +120,7 @@ export function isObject(start: usize, end: usize): bool {
 /** With `top`, the keys of the outermost object are looked at (see key()). */
 function check(start: usize, end: usize, top: bool): bool {
   pendingRecord = false;
+  memberCount = 0;
   let i = spaces(start, end);
   if (i >= end || at(i) != OPEN_OBJECT) return false;
   let depth: i32 = 0;
@@ -112,6 +140,7 @@ function check(start: usize, end: usize, top: bool): bool {
         store<u8>(OPEN + <usize>depth, <u8>c);
         depth++;
         if (c == OPEN_OBJECT && (i = key(i, end, top && depth == 1)) == 0) return false;
+        if (depth == 1 && recordMembers) member(i);
         continue;
       }
     } else if (c == QUOTE) i = skipString(i, end);
@@ -119,6 +148,8 @@ function check(start: usize, end: usize, top: bool): bool {
     if (i == 0) return false;
     // After a value: close what is complete, then expect a comma or the end.
     while (true) {
+      // A value in the outermost object ends here.
+      if (depth == 1 && memberCount > 0 && recordMembers) store<u32>(MEMBERS + 16 * (<usize>memberCount - 1) + 12, <u32>i);
       i = spaces(i, end);
       if (depth == 0) return i == end;
       if (i >= end) return false;
@@ -127,6 +158,7 @@ function check(start: usize, end: usize, top: bool): bool {
       if (d == COMMA) {
         i = spaces(i + 1, end);
         if (open == OPEN_OBJECT && (i = key(i, end, top && depth == 1)) == 0) return false;
+        if (depth == 1 && recordMembers) member(i);
         break;
       }
       if (d != open + CLOSE_OFFSET) return false;
@@ -137,11 +169,27 @@ function check(start: usize, end: usize, top: bool): bool {
   return false;
 }
 
+/** Records a member of the outermost object: its key (just read) and where its value starts. */
+function member(valueStart: usize): void {
+  if (memberCount < 0) return;
+  if (memberCount == MAX_MEMBERS) {
+    memberCount = -1;
+    return;
+  }
+  const at = MEMBERS + 16 * <usize>memberCount;
+  store<u32>(at, <u32>keyStart);
+  store<u32>(at + 4, <u32>keyEnd);
+  store<u32>(at + 8, <u32>valueStart);
+  memberCount++;
+}
+
 /** `"key" :` and the spaces after it; returns where the value starts, or 0. */
 function key(i: usize, end: usize, top: bool): usize {
   if (i >= end || at(i) != QUOTE) return 0;
   const from = i + 1;
+  keyStart = i;
   if ((i = skipString(i, end)) == 0) return 0;
+  keyEnd = i;
   if (top) {
     const length = i - 1 - from;
     for (let k = from; k < i - 1; k++) if (at(k) == BACKSLASH) return 0;
