@@ -59,3 +59,15 @@ export function parseSize(text: string): number | undefined {
   const bytes = Math.floor(Number(m[1]) * (unit === 'K' ? 1024 : unit === 'M' ? 1024 ** 2 : unit === 'G' ? 1024 ** 3 : 1));
   return bytes >= 1 ? bytes : undefined;
 }
+
+/**
+ * What events are asked for, for the commands that read files (ct-where, ct-csv, ct-explode):
+ * only events inside are written, and a walk of a synced trail bucket opens no folder or file
+ * whose AWSLogs path says it holds none (see input/trail-layout.ts).
+ */
+export const SCOPE_OPTIONS: OptionTable = {
+  'start-time': { type: 'string', nargs: 1, describe: "Only events at or after this time (ISO 8601, '2024-07-22 09:00' in the local zone, 2h, 3d); trail files delivered before it are not opened" },
+  'end-time': { type: 'string', nargs: 1, describe: 'Only events at or before this time; trail files delivered over a day after it are not opened' },
+  region: { type: 'string', coerce: toList, describe: "Only events of these Regions (awsRegion; comma-separated or repeated); other Regions' trail folders are not opened" },
+  account: { type: 'string', coerce: toList, describe: "Only events of these accounts (recipientAccountId); other accounts' trail folders are not opened" },
+};

@@ -6,6 +6,7 @@ import { CtError } from '../common/errors';
 import { cell, isTimeField, zoneRenderer } from '../events/cells';
 import { EventView } from '../events/event-view';
 import { parsePath } from '../events/field-path';
+import { compileWhere } from '../expr/where-program';
 import { Projection } from '../fast/projection';
 import { neutraliseFormulas, QUOTE_CELLS_MATCHING } from '../output/csv-cells';
 import type { OutputWriter } from '../output/output-writer';
@@ -19,6 +20,8 @@ export interface CsvPlan {
   excel: boolean;
   escapeFormulas: boolean;
   tz?: string;
+  /** Only events matching these ct-where terms (--start-time, --region...), with the clock for relative times. */
+  where?: { terms: string[]; now: number };
 }
 
 export function csvHandler(plan: CsvPlan, out: OutputWriter): EventHandler {
@@ -41,12 +44,14 @@ export function csvHandler(plan: CsvPlan, out: OutputWriter): EventHandler {
       const render = inZone[i];
       return cell(render ? render(value) : value);
     });
-  const bytes = Projection.for(columns);
+  const filter = plan.where?.terms.length ? compileWhere(plan.where.terms, { now: plan.where.now }) : undefined;
+  const bytes = Projection.for([...columns, ...(filter?.paths ?? [])]);
   return {
     beginLines: bytes && ((buf: Buffer) => bytes.beginLines(buf)),
     line: bytes && ((raw: RawLine) => {
       const found = bytes.read(raw);
       if (!found) return false;
+      if (filter && !filter.matches(found)) return true;
       try {
         rows.push(row(found));
       } catch (err) {
@@ -57,7 +62,9 @@ export function csvHandler(plan: CsvPlan, out: OutputWriter): EventHandler {
       return true;
     }),
     event(event: unknown) {
-      rows.push(row(new EventView(event)));
+      const view = new EventView(event);
+      if (filter && !filter.matches(view)) return;
+      rows.push(row(view));
     },
     endBatch() {
       if (rows.length) out.write(stringify(rows, options));

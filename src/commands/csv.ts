@@ -2,7 +2,7 @@
 // spreadsheet would run as a formula get a leading ' unless told otherwise, and cells holding a
 // line break are always quoted (see output/csv-cells.ts).
 import type { Argv } from 'yargs';
-import { toList, type Command, type OptionTable, MAX_LINE_OPTION, STRICT_OPTION } from '../cli/command';
+import { toList, type Command, type OptionTable, MAX_LINE_OPTION, SCOPE_OPTIONS, STRICT_OPTION } from '../cli/command';
 import { EventLoop } from '../run/event-loop';
 import { usageError } from '../common/errors';
 import { parsePath } from '../events/field-path';
@@ -11,8 +11,9 @@ import { unknownFieldWarning } from '../events/known-fields';
 import { zoneRenderer } from '../events/cells';
 import { csvHandler, type CsvPlan } from './csv-handler';
 import { threadPlan } from './handlers';
+import { scopeOf, type ScopeOptions } from './scope';
 
-interface CsvOptions {
+interface CsvOptions extends ScopeOptions {
   files: string[];
   fields: string[];
   tsv: boolean;
@@ -36,6 +37,7 @@ const OPTIONS: OptionTable = {
   excel: { type: 'boolean', default: false, describe: 'UTF-8 byte order mark and CRLF line ends, for Excel' },
   'escape-formulas': { type: 'boolean', default: true, describe: "Prefix each line of a cell that starts with = + - @ (or after spaces, or full-width), tab or CR with ' (--no-escape-formulas to keep them)" },
   tz: { type: 'string', describe: "Render times in this zone: an IANA name (Asia/Tokyo), UTC or 'local'" },
+  ...SCOPE_OPTIONS,
   strict: STRICT_OPTION,
   'max-line': MAX_LINE_OPTION,
 };
@@ -69,9 +71,15 @@ async function runCsv(options: CsvOptions, io: Io): Promise<number> {
     if (message) warn(io, message);
   }
   if (options.tz) zoneRenderer(options.tz); // an unknown zone is a usage error before any output
-  const plan: CsvPlan = { fields: specs, header: options.header, tsv: options.tsv, excel: options.excel, escapeFormulas: options['escape-formulas'], tz: options.tz };
+  const now = Date.now();
+  const scope = scopeOf(options, now);
+  const plan: CsvPlan = {
+    fields: specs, header: options.header, tsv: options.tsv, excel: options.excel, escapeFormulas: options['escape-formulas'], tz: options.tz,
+    where: { terms: scope.terms, now },
+  };
   const loop = new EventLoop(io, options.strict, options['max-line']);
   loop.interruptible = true;
+  loop.scope = scope.paths;
   if (options.excel) io.out.write('\uFEFF');
   // The header is the main thread's first row; threads write rows only.
   return loop.run((options.files ?? []).map(String), csvHandler(plan, io.out), threadPlan('csv', { ...plan, header: false }));

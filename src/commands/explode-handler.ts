@@ -2,23 +2,30 @@
 import { EventView } from '../events/event-view';
 import { ownValue } from '../events/field-path';
 import { isCloudTrailRecord, ITEM_RECORD_KEY } from '../events/shapes';
+import { compileWhere } from '../expr/where-program';
 import { LineExploder } from '../fast/line-exploder';
 import type { OutputWriter } from '../output/output-writer';
 import { writeLine, type EventHandler, type RawLine } from '../run/handler';
 
 export interface ExplodeHandlerOptions {
   'keep-lookup': boolean;
+  /** Only events matching these ct-where terms (--start-time, --region...), with the clock for relative times. */
+  where?: { terms: string[]; now: number };
 }
 
 export function explodeHandler(options: ExplodeHandlerOptions, out: OutputWriter): EventHandler & { passedOver: number } {
   const fromBytes = new LineExploder(out);
+  const filter = options.where?.terms.length ? compileWhere(options.where.terms, { now: options.where.now }) : undefined;
+  // Lines are written from their bytes unless every event is wanted whole (--keep-lookup) or
+  // must be looked at (a filter): then each is parsed.
+  const bytes = !options['keep-lookup'] && !filter;
   return {
     // JSON that is not CloudTrail (an AWS Config file in AWSLogs/, a policy): counted, not written.
     passedOver: 0,
     // With --keep-lookup every event is parsed: its other fields are wanted.
-    beginLines: options['keep-lookup'] ? undefined : (buf) => fromBytes.beginLines(buf),
-    lineArena: options['keep-lookup'] ? undefined : fromBytes,
-    line: options['keep-lookup'] ? undefined : (raw) => fromBytes.line(raw),
+    beginLines: bytes ? (buf) => fromBytes.beginLines(buf) : undefined,
+    lineArena: bytes ? fromBytes : undefined,
+    line: bytes ? (raw) => fromBytes.line(raw) : undefined,
     endBatch: () => fromBytes.flush(true),
     event(event: unknown, raw: RawLine | null) {
       fromBytes.flush(false);
@@ -28,10 +35,12 @@ export function explodeHandler(options: ExplodeHandlerOptions, out: OutputWriter
           this.passedOver++;
           return;
         }
+        if (filter && !filter.matches(view)) return;
         if (raw) writeLine(out, raw);
         else out.writeLine(JSON.stringify(event));
         return;
       }
+      if (filter && !filter.matches(view)) return;
       if (options['keep-lookup']) {
         out.writeLine(JSON.stringify({ ...view.record(), ...lookupOnly(event) }));
         return;

@@ -2,13 +2,14 @@
 // their CloudTrailEvent string; records pass through unchanged, so this is also how trail files
 // and `aws cloudtrail lookup-events` output become NDJSON.
 import type { Argv } from 'yargs';
-import { MAX_LINE_OPTION, STRICT_OPTION, type Command, type OptionTable } from '../cli/command';
+import { MAX_LINE_OPTION, SCOPE_OPTIONS, STRICT_OPTION, type Command, type OptionTable } from '../cli/command';
 import { EventLoop } from '../run/event-loop';
 import { warn, type Io } from '../run/io';
 import { explodeHandler } from './explode-handler';
 import { threadPlan } from './handlers';
+import { scopeOf, type ScopeOptions } from './scope';
 
-interface ExplodeOptions {
+interface ExplodeOptions extends ScopeOptions {
   files: string[];
   'keep-lookup': boolean;
   strict: boolean;
@@ -17,6 +18,7 @@ interface ExplodeOptions {
 
 const OPTIONS: OptionTable = {
   'keep-lookup': { type: 'boolean', default: false, describe: 'Keep the lookup-only fields Username and Resources beside the record' },
+  ...SCOPE_OPTIONS,
   strict: STRICT_OPTION,
   'max-line': MAX_LINE_OPTION,
 };
@@ -47,10 +49,14 @@ export const explodeCommand: Command<ExplodeOptions> = {
 async function runExplode(options: ExplodeOptions, io: Io): Promise<number> {
   const loop = new EventLoop(io, options.strict, options['max-line']);
   loop.interruptible = true;
+  const now = Date.now();
+  const scope = scopeOf(options, now);
+  loop.scope = scope.paths;
+  const plan = { 'keep-lookup': options['keep-lookup'], where: { terms: scope.terms, now } };
   // Lines are read from their bytes faster than a worker thread pays for itself (see
-  // LineExploder); with --keep-lookup every line is parsed, and a thread shares the parsing.
-  const threads = options['keep-lookup'] ? threadPlan('explode', { 'keep-lookup': true }) : undefined;
-  const handler = explodeHandler(options, io.out);
+  // LineExploder); with --keep-lookup or --start-time... every line is parsed, and a thread shares the parsing.
+  const threads = options['keep-lookup'] || scope.terms.length ? threadPlan('explode', plan) : undefined;
+  const handler = explodeHandler(plan, io.out);
   const status = await loop.run((options.files ?? []).map(String), handler, threads);
   if (handler.passedOver > 0) {
     const what = handler.passedOver === 1 ? 'JSON object that is' : 'JSON objects that are';

@@ -1,7 +1,7 @@
 // ct-where: keeps the events that match an expression. NDJSON lines that match are written byte
 // for byte; events from JSON documents come out as compact JSON lines.
 import type { Argv } from 'yargs';
-import { toList, type Command, type OptionTable, MAX_LINE_OPTION, STRICT_OPTION } from '../cli/command';
+import { toList, type Command, type OptionTable, MAX_LINE_OPTION, SCOPE_OPTIONS, STRICT_OPTION } from '../cli/command';
 import { existsSync } from 'node:fs';
 import { CtError, EXIT, usageError } from '../common/errors';
 import { unknownFieldWarning } from '../events/known-fields';
@@ -10,9 +10,10 @@ import { compileWhere } from '../expr/where-program';
 import { EventLoop } from '../run/event-loop';
 import { warn, type Io } from '../run/io';
 import { threadPlan } from './handlers';
+import { scopeOf, type ScopeOptions } from './scope';
 import { whereHandler, type WherePlan } from './where-handler';
 
-interface WhereOptions {
+interface WhereOptions extends ScopeOptions {
   /** EXPRESSION [FILE...], or with -e only files. */
   args: string[];
   expression: string[];
@@ -48,6 +49,7 @@ const OPTIONS: OptionTable = {
   input: { alias: 'i', type: 'string', default: [], coerce: toList, describe: 'Read this file or directory (repeatable)' },
   'invert-match': { alias: 'v', type: 'boolean', default: false, describe: 'Keep the events that do NOT match' },
   count: { alias: 'c', type: 'boolean', default: false, describe: 'Print only the number of matching events' },
+  ...SCOPE_OPTIONS,
   strict: STRICT_OPTION,
   'max-line': MAX_LINE_OPTION,
 };
@@ -83,8 +85,13 @@ async function runWhere(options: WhereOptions, io: Io): Promise<number> {
   const inputs = [...files, ...options.input];
   const loop = new EventLoop(io, options.strict, options['max-line']);
   loop.interruptible = true;
-  const plan: WherePlan = { terms, now, invert: options['invert-match'], count: options.count };
-  const handler = whereHandler(plan, io.out, program);
+  // --start-time, --region...: terms of their own, never inverted by -v.
+  const scope = scopeOf(options, now);
+  loop.scope = scope.paths;
+  const invert = options['invert-match'];
+  const scoped = scope.terms.length === 0 ? terms : [...(invert ? [`not ((${terms.join(') and (')}))`] : terms), ...scope.terms];
+  const plan: WherePlan = { terms: scoped, now, invert: scope.terms.length ? false : invert, count: options.count };
+  const handler = whereHandler(plan, io.out, scoped === terms ? program : compileWhere(scoped, { now }));
   const status = await loop.run(inputs, handler, threadPlan('where', plan));
   if (options.count) io.out.writeLine(String(handler.matched));
   return status;

@@ -7,7 +7,8 @@ import { isUtf8 } from 'node:buffer';
 import { firstInvalidUtf8 } from '../events/text-checks';
 import { poison, POISONING } from '../common/poison';
 import { FileReader, PipeReader, type ByteStream } from './readers';
-import { expandSources, type ProblemSink, type Source } from './sources';
+import { expandSources, type ProblemSink, type Pruned, type Source } from './sources';
+import type { PathScope } from './trail-layout';
 import { CONTAINER_KEYS, firstKeyOf } from '../events/shapes';
 import { wholeDocument, WHOLE_DOCUMENT_LIMIT, type DocumentEntry } from './whole-document';
 
@@ -53,8 +54,9 @@ export async function* readBatches(
   problem: ProblemSink,
   arena?: LineArena,
   maxLine = DEFAULT_MAX_LINE,
+  scope?: { within: PathScope; pruned: Pruned },
 ): AsyncGenerator<Batch> {
-  for await (const source of expandSources(args, stdin, problem)) {
+  for await (const source of expandSources(args, stdin, problem, scope)) {
     yield* readSource(source, problem, arena, maxLine);
   }
 }

@@ -3,6 +3,7 @@
 import { createReadStream, readdirSync, realpathSync, statSync, type Dirent } from 'node:fs';
 import path from 'node:path';
 import { FileReader, READ_CHUNK, type ByteStream } from './readers';
+import { outsideScope, type PathScope } from './trail-layout';
 
 export interface Source {
   /** How diagnostics name it: the path as given, or "stdin". */
@@ -18,10 +19,17 @@ const DIGEST_FILE = /_CloudTrail-Digest_/;
 const DATA_FILE = /\.(json|ndjson|jsonl)(\.gz)?$/i;
 
 
+/** Folders and files of a trail bucket's layout that a walk passed over by their path (see trail-layout.ts). */
+export interface Pruned {
+  folders: number;
+  files: number;
+}
+
 export async function* expandSources(
   args: readonly string[],
   stdin: ByteStream,
   onMissing: ProblemSink,
+  scope?: { within: PathScope; pruned: Pruned },
 ): AsyncGenerator<Source> {
   const list = args.length === 0 ? ['-'] : args;
   for (const arg of list) {
@@ -38,7 +46,7 @@ export async function* expandSources(
     }
     if (stat.isDirectory()) {
       const digests = { count: 0 };
-      yield* walk(arg, new Map([[realpathSync(arg), arg]]), onMissing, digests);
+      yield* walk(arg, new Map([[realpathSync(arg), arg]]), onMissing, digests, scope);
       if (digests.count) onMissing(arg, `${digests.count} CloudTrail-Digest file(s) passed over: digests that prove trail files unchanged, not events`, 'note');
     }
     else yield fileSource(arg, stat.isFile());
@@ -64,7 +72,13 @@ function fileSource(file: string, regular: boolean): Source {
  * loop, or a link to what the walk reads anyway) is reported and read once only; a broken link
  * is reported. `seen` maps the real path of each directory and file read to its name here.
  */
-async function* walk(dir: string, seen: Map<string, string>, onProblem: ProblemSink, digests: { count: number }): AsyncGenerator<Source> {
+async function* walk(
+  dir: string,
+  seen: Map<string, string>,
+  onProblem: ProblemSink,
+  digests: { count: number },
+  scope?: { within: PathScope; pruned: Pruned },
+): AsyncGenerator<Source> {
   let entries: Dirent[];
   try {
     entries = readdirSync(dir, { withFileTypes: true });
@@ -93,6 +107,11 @@ async function* walk(dir: string, seen: Map<string, string>, onProblem: ProblemS
       digests.count++;
       continue;
     }
+    // A folder or file of the AWSLogs layout that cannot hold an event asked for is not opened.
+    if (scope && outsideScope(path.resolve(full), isDirectory, scope.within)) {
+      scope.pruned[isDirectory ? 'folders' : 'files']++;
+      continue;
+    }
     const real = realpathSync(full);
     const first = seen.get(real);
     if (first !== undefined) {
@@ -100,7 +119,7 @@ async function* walk(dir: string, seen: Map<string, string>, onProblem: ProblemS
       continue;
     }
     seen.set(real, full);
-    if (isDirectory) yield* walk(full, seen, onProblem, digests);
+    if (isDirectory) yield* walk(full, seen, onProblem, digests, scope);
     else yield fileSource(full, true);
   }
 }

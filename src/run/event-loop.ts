@@ -6,6 +6,7 @@ import { existsSync } from 'node:fs';
 import { CtError, EXIT } from '../common/errors';
 import { DEFAULT_MAX_LINE, readBatches, type LineArena } from '../input/read-batches';
 import { PipeReader, READ_CHUNK } from '../input/readers';
+import type { PathScope } from '../input/trail-layout';
 import type { OutputWriter } from '../output/output-writer';
 import type { EventHandler } from './handler';
 import { warn, type Io } from './io';
@@ -29,6 +30,12 @@ export class EventLoop {
    * second SIGINT ends the process at once.
    */
   interruptible = false;
+  /**
+   * What events are asked for (--start-time, --end-time, --region, --account): folders and files
+   * of the AWSLogs layout that cannot hold one are passed over unread while walking, and counted
+   * in one note. The events themselves are filtered by the command.
+   */
+  scope: PathScope | undefined;
   private interrupted = false;
   private stopNow = false;
 
@@ -88,7 +95,8 @@ export class EventLoop {
       if (this.io.stdinIsTerminal && (inputs.length === 0 || inputs.includes('-'))) {
         warn(this.io, 'reading events from the terminal: paste them and end with Ctrl-D, or name a file or pipe them in');
       }
-      for await (const batch of readBatches(inputs, this.io.stdin, problem, arena, this.maxLine)) {
+      const pruning = this.scope && { within: this.scope, pruned: { folders: 0, files: 0 } };
+      for await (const batch of readBatches(inputs, this.io.stdin, problem, arena, this.maxLine, pruning)) {
         source = batch.source;
         if (batch.kind === 'lines' && threads && !parallel && !this.strict && lineBytes <= PARALLEL_AFTER) {
           lineBytes += batch.buf.length;
@@ -109,6 +117,10 @@ export class EventLoop {
         if (out.closed || this.stopNow) break;
       }
       await parallel?.settle();
+      if (pruning && pruning.pruned.folders + pruning.pruned.files > 0) {
+        const { folders, files } = pruning.pruned;
+        warn(this.io, `note: ${folders} folder(s) and ${files} file(s) of the AWSLogs layout not opened: their path says they hold no event asked for`);
+      }
     } finally {
       process.off('SIGINT', onInterrupt);
       // What was read before a stop (--strict) is still written.
