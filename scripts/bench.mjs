@@ -31,13 +31,17 @@ for (const tool of ['jq', '/usr/bin/time']) {
 
 async function generate() {
   mkdirSync(dataDir, { recursive: true });
-  if (existsSync(lookup) && existsSync(records)) return writeTrailFiles();
+  if (existsSync(lookup) && existsSync(records)) {
+    writeTrailFiles();
+    return writeArchive();
+  }
   console.error(`bench: writing ${events} events to ${lookup}`);
   const out = createWriteStream(lookup);
   for (const line of lookupLines(1, events)) if (!out.write(line)) await new Promise((r) => out.once('drain', r));
   await new Promise((r) => out.end(r));
   execFileSync('sh', ['-c', `${bin('ct-explode')} ${lookup} > ${records}`]);
   writeTrailFiles();
+  writeArchive();
 }
 
 function writeTrailFiles() {
@@ -47,6 +51,36 @@ function writeTrailFiles() {
   for (let i = 0; i < lines.length; i += 400) {
     const name = `123456789012_CloudTrail_us-east-1_${String(i / 400).padStart(4, '0')}.json.gz`;
     writeFileSync(path.join(trailDir, name), gzipSync(`{"Records":[${lines.slice(i, i + 400).join(',')}]}`));
+  }
+}
+
+/**
+ * The records again as a synced trail bucket: AWSLogs/ACCOUNT/CloudTrail/REGION/YYYY/MM/DD/, one
+ * file per 500 records of a day and Region, named for its delivery five minutes after its last.
+ */
+const archiveDir = path.join(dataDir, `archive-${events}`);
+function writeArchive() {
+  if (existsSync(archiveDir)) return;
+  const byFolder = new Map();
+  for (const line of readFileSync(records, 'utf8').split('\n')) {
+    if (!line) continue;
+    const r = JSON.parse(line);
+    const key = `${r.recipientAccountId ?? '123456789012'}/CloudTrail/${r.awsRegion}/${r.eventTime.slice(0, 10).replaceAll('-', '/')}`;
+    if (!byFolder.has(key)) byFolder.set(key, []);
+    byFolder.get(key).push([r.eventTime, line]);
+  }
+  for (const [key, list] of byFolder) {
+    const dir = path.join(archiveDir, 'AWSLogs', key);
+    mkdirSync(dir, { recursive: true });
+    list.sort((a, b) => (a[0] < b[0] ? -1 : 1));
+    const [account, , region] = key.split('/');
+    for (let i = 0; i < list.length; i += 500) {
+      const part = list.slice(i, i + 500);
+      const delivered = new Date(Date.parse(part[part.length - 1][0]) + 5 * 60_000).toISOString();
+      const stamp = `${delivered.slice(0, 10).replaceAll('-', '')}T${delivered.slice(11, 16).replace(':', '')}Z`;
+      const name = `${account}_CloudTrail_${region}_${stamp}_${String(i / 500).padStart(16, '0')}.json.gz`;
+      writeFileSync(path.join(dir, name), gzipSync(`{"Records":[${part.map((p) => p[1]).join(',')}]}`));
+    }
   }
 }
 
@@ -142,6 +176,8 @@ const RECORD = "(json->>'CloudTrailEvent')::JSON";
 const SQL_CSV = "r->>'eventTime', r->>'eventSource', r->>'eventName', r->>'awsRegion', r->>'sourceIPAddress', r->>'errorCode'";
 const AS_LINES = "(FORMAT csv, HEADER false, QUOTE '')";
 const TRAIL = `read_json('${trailDir}/*.json.gz', columns={Records: 'JSON[]'}, maximum_object_size=1073741824)`;
+/** The day the trail-bucket case asks about: one in the middle of the generated events' span. */
+const DAY = '2024-06-15';
 const sqlDenied = `COPY (SELECT ${SQL_CSV} FROM (SELECT ${RECORD} AS r FROM ${ITEMS}) WHERE (r->>'errorCode') LIKE '%Denied%') TO '/dev/stdout' (FORMAT csv)`;
 const cases = [
   ['ct-where errorCode~Denied (items)', `{{${bin('ct-where')} errorCode~Denied}} < ${lookup} > /dev/null`,
@@ -164,6 +200,12 @@ const cases = [
   ['where \\| explode \\| csv (items)',
     `{{${bin('ct-where')} errorCode~Denied}} < ${lookup} | {{${bin('ct-explode')}}} | {{${bin('ct-csv')} -f ${CSV_FIELDS}}} > /dev/null`,
     `{{jq -r '.CloudTrailEvent|fromjson|select((.errorCode // "")|test("Denied"))|${JQ_CSV}'}} < ${lookup} > /dev/null`, lookup, sqlDenied],
+  // One day's failed calls from a bucket of ~90 days: ctpipe opens only that day's files (and the
+  // next day's, its slack); jq and DuckDB read every file and filter.
+  ['ct-where one day of a trail bucket (--start-time/--end-time)',
+    `{{${bin('ct-where')} 'errorCode exists' --start-time ${DAY}T00:00:00Z --end-time ${DAY}T23:59:59Z ${archiveDir}}} > /dev/null`,
+    `{{sh -c 'find ${archiveDir} -name "*.json.gz" -exec zcat {} + | jq -c ".Records[] | select(.eventTime >= \\"${DAY}T00:00:00Z\\" and .eventTime <= \\"${DAY}T23:59:59Z\\" and .errorCode != null)"'}} > /dev/null`, records,
+    `COPY (SELECT r FROM (SELECT unnest(Records) AS r FROM read_json('${archiveDir}/AWSLogs/*/CloudTrail/*/*/*/*/*.json.gz', columns={Records: 'JSON[]'}, maximum_object_size=1073741824)) WHERE (r->>'eventTime') BETWEEN '${DAY}T00:00:00Z' AND '${DAY}T23:59:59Z' AND (r->>'errorCode') IS NOT NULL) TO '/dev/stdout' ${AS_LINES}`],
   // Group and count: jq must slurp the whole input to group it.
   ['ct-count errorCode,eventSource (items)', `{{${bin('ct-count')} errorCode,eventSource --json}} < ${lookup} > /dev/null`,
     `{{jq -sc 'map(.CloudTrailEvent|fromjson|{e: .errorCode, s: .eventSource, t: .eventTime}) | group_by([.e, .s]) | map({errorCode: .[0].e, eventSource: .[0].s, count: length, first: (map(.t) | min), last: (map(.t) | max)}) | sort_by(-.count) | .[]'}} < ${lookup} > /dev/null`, lookup,

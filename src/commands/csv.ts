@@ -72,7 +72,7 @@ async function runCsv(options: CsvOptions, io: Io): Promise<number> {
   }
   if (options.tz) zoneRenderer(options.tz); // an unknown zone is a usage error before any output
   const now = Date.now();
-  const scope = scopeOf(options, now);
+  const scope = await scopeOf(options, now);
   const plan: CsvPlan = {
     fields: specs, header: options.header, tsv: options.tsv, excel: options.excel, escapeFormulas: options['escape-formulas'], tz: options.tz,
     where: { terms: scope.terms, now },

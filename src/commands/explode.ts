@@ -50,7 +50,7 @@ async function runExplode(options: ExplodeOptions, io: Io): Promise<number> {
   const loop = new EventLoop(io, options.strict, options['max-line']);
   loop.interruptible = true;
   const now = Date.now();
-  const scope = scopeOf(options, now);
+  const scope = await scopeOf(options, now);
   loop.scope = scope.paths;
   const plan = { 'keep-lookup': options['keep-lookup'], where: { terms: scope.terms, now } };
   // Lines are read from their bytes faster than a worker thread pays for itself (see

@@ -1,7 +1,6 @@
 // --start-time, --end-time, --region and --account on the commands that read files: what they
 // prune (folders and files of a trail bucket, by path) and what they filter (a ct-where
 // expression, so every shape and every fast path treats them alike).
-import { checkedRegion } from '../catalog/check-value';
 import { usageError } from '../common/errors';
 import { parseTimeLiteral } from '../events/time';
 import type { PathScope } from '../input/trail-layout';
@@ -20,13 +19,16 @@ export interface Scope {
   terms: string[];
 }
 
-export function scopeOf(options: ScopeOptions, now: number): Scope {
+export async function scopeOf(options: ScopeOptions, now: number): Promise<Scope> {
   const startMs = time(options['start-time'], '--start-time', now);
   const endMs = time(options['end-time'], '--end-time', now);
   if (startMs !== undefined && endMs !== undefined && startMs > endMs) {
     throw usageError(`--start-time (${iso(startMs)}) is after --end-time (${iso(endMs)})`);
   }
-  const regions = list(options.region).map((r) => checkedRegion(r, '--region'));
+  const regionNames = list(options.region);
+  // The catalogue only when asked: it costs every start a few milliseconds.
+  const { checkedRegion } = regionNames.length ? await import('../catalog/check-value') : { checkedRegion: undefined };
+  const regions = regionNames.map((r) => checkedRegion!(r, '--region'));
   const accounts = list(options.account);
   for (const a of accounts) if (!/^\d{12}$/.test(a)) throw usageError(`--account: an account ID is 12 digits, not '${a}'`);
   const terms: string[] = [];

@@ -86,7 +86,7 @@ async function runWhere(options: WhereOptions, io: Io): Promise<number> {
   const loop = new EventLoop(io, options.strict, options['max-line']);
   loop.interruptible = true;
   // --start-time, --region...: terms of their own, never inverted by -v.
-  const scope = scopeOf(options, now);
+  const scope = await scopeOf(options, now);
   loop.scope = scope.paths;
   const invert = options['invert-match'];
   const scoped = scope.terms.length === 0 ? terms : [...(invert ? [`not ((${terms.join(') and (')}))`] : terms), ...scope.terms];

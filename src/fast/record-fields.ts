@@ -53,7 +53,8 @@ function keyTree(paths: readonly FieldPath[]): KeyNode {
 /** The fields `paths` name, read from the bytes of records. */
 export class RecordFields {
   private readonly tree: KeyNode;
-  private readonly checker = new JsonChecker();
+  /** Made with the first batch of lines: a run that reads none (a document, empty input) never compiles the module. */
+  private checkerMade: JsonChecker | undefined;
   private loaded = false;
   private utf8 = false;
   private buf: Buffer = Buffer.alloc(0);
@@ -62,8 +63,15 @@ export class RecordFields {
 
   constructor(private readonly paths: readonly FieldPath[]) {
     this.tree = keyTree(paths);
-    this.checker.recordMembers();
     if (paths.some((p) => p.steps[0]?.kind !== 'key')) throw new RangeError('every path must start with a key');
+  }
+
+  private get checker(): JsonChecker {
+    if (!this.checkerMade) {
+      this.checkerMade = new JsonChecker();
+      this.checkerMade.recordMembers();
+    }
+    return this.checkerMade;
   }
 
   beginLines(buf: Buffer): void {
