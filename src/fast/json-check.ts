@@ -132,7 +132,7 @@ export class JsonChecker {
   /**
    * The top-level members of the record checkLine last vouched for (an item's record, or the line
    * itself): [keyStart, keyEnd, valueStart, valueEnd] each, as offsets in memory(), the key with
-   * its quotes; undefined when it had too many to record.
+   * its quotes, keyStart with its top bit set when the key holds an escape; undefined when it had too many to record.
    */
   members(): Int32Array | undefined {
     const count = this.exports.members();

@@ -6,6 +6,7 @@
 import type { FieldPath } from '../events/field-path';
 import { parsePath } from '../events/field-path';
 import { CONSOLE_URL, userOfIdentity, VIRTUAL_USER } from '../events/who';
+import type { LineArena } from '../input/read-batches';
 import type { RawLine } from '../run/handler';
 import { RecordFields } from './record-fields';
 
@@ -44,6 +45,11 @@ export class Projection {
 
   beginLines(buf: Buffer): void {
     this.reader.beginLines(buf);
+  }
+
+  /** Where lines are read to (the checker's memory), for the handler's lineArena. */
+  get arena(): LineArena {
+    return this.reader;
   }
 
   /** The line's values, valid until the next read; undefined: parse the line instead. */

@@ -5,6 +5,7 @@
 // resolveSteps would give (the last of duplicate keys, own keys only, arrays as Many).
 import { isUtf8 } from 'node:buffer';
 import { resolveSteps, type FieldPath, type Step } from '../events/field-path';
+import type { LineArena } from '../input/read-batches';
 import type { RawLine } from '../run/handler';
 import { JsonChecker, NOT_CERTAIN, PLAIN_RECORD } from './json-check';
 
@@ -51,7 +52,7 @@ function keyTree(paths: readonly FieldPath[]): KeyNode {
 }
 
 /** The fields `paths` name, read from the bytes of records. */
-export class RecordFields {
+export class RecordFields implements LineArena {
   private readonly tree: KeyNode;
   /** Made with the first batch of lines: a run that reads none (a document, empty input) never compiles the module. */
   private checkerMade: JsonChecker | undefined;
@@ -72,6 +73,11 @@ export class RecordFields {
       this.checkerMade.recordMembers();
     }
     return this.checkerMade;
+  }
+
+  /** Lines from a file or a pipe are read straight into the module's memory (see LineArena), not copied in. */
+  area(): Buffer {
+    return this.checker.lineArea();
   }
 
   beginLines(buf: Buffer): void {
@@ -119,10 +125,10 @@ export class RecordFields {
     const nodes: KeyNode[] = [];
     const starts: number[] = [];
     for (let m = 0; m < table.length; m += 4) {
-      // The checker leaves a key's escapes as they are: childFor decodes one that has any.
-      escaped = false;
-      for (let k = table[m] + 1; k < table[m + 1] - 1; k++) if (buf[k] === BACKSLASH) escaped = true;
-      const child = childFor(this.tree, buf, table[m], table[m + 1]);
+      // The checker marks a key holding an escape with the top bit of its start: childFor decodes it.
+      const keyStart = table[m] & 0x7fffffff;
+      escaped = table[m] < 0;
+      const child = childFor(this.tree, buf, keyStart, table[m + 1]);
       if (!child) continue;
       const seen = nodes.indexOf(child);
       if (seen >= 0) starts[seen] = table[m + 2];

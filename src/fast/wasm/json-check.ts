@@ -44,7 +44,7 @@ let eventKey = false;
 let outAt: usize = 0;
 /** Most top-level members recorded per object (see memberTable); past it none are. */
 const MAX_MEMBERS: i32 = 1024;
-/** [keyStart, keyEnd, valueStart, valueEnd] of each top-level member of the object check() last read. */
+/** [keyStart (top bit: the key holds an escape), keyEnd, valueStart, valueEnd] of each top-level member of the object check() last read. */
 const MEMBERS: usize = memory.data(16 * MAX_MEMBERS);
 let memberCount: i32 = 0;
 /** Whether check() records members at all (a reader of fields asks; ct-explode does not). */
@@ -177,7 +177,10 @@ function member(valueStart: usize): void {
     return;
   }
   const at = MEMBERS + 16 * <usize>memberCount;
-  store<u32>(at, <u32>keyStart);
+  // The top bit of the key's start says it holds an escape (addresses stay under 2 GiB).
+  let escaped: u32 = 0;
+  for (let k = keyStart + 1; k < keyEnd - 1; k++) if (load<u8>(k) == <u8>BACKSLASH) escaped = 0x80000000;
+  store<u32>(at, <u32>keyStart | escaped);
   store<u32>(at + 4, <u32>keyEnd);
   store<u32>(at + 8, <u32>valueStart);
   memberCount++;
