@@ -92,7 +92,6 @@ export function countHandler(plan: CountPlan, out: OutputWriter, groups = new Co
   return {
     groups,
     beginLines: bytes && ((buf: Buffer) => bytes.beginLines(buf)),
-    lineArena: bytes?.arena,
     line: bytes && ((raw: RawLine) => {
       if (groups.over) return true;
       const found = bytes.read(raw);

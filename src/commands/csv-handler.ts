@@ -48,7 +48,6 @@ export function csvHandler(plan: CsvPlan, out: OutputWriter): EventHandler {
   const bytes = Projection.for([...columns, ...(filter?.paths ?? [])]);
   return {
     beginLines: bytes && ((buf: Buffer) => bytes.beginLines(buf)),
-    lineArena: bytes?.arena,
     line: bytes && ((raw: RawLine) => {
       const found = bytes.read(raw);
       if (!found) return false;

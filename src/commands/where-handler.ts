@@ -24,7 +24,6 @@ export function whereHandler(
     matched: 0,
     lineFilter: plan.invert ? undefined : program.lineFilter,
     beginLines: bytes && ((buf: Buffer) => bytes.beginLines(buf)),
-    lineArena: bytes?.arena,
     line: bytes && function (this: { matched: number }, raw: RawLine): boolean {
       const found = bytes.read(raw);
       if (!found) return false;

@@ -6,7 +6,6 @@
 import type { FieldPath } from '../events/field-path';
 import { parsePath } from '../events/field-path';
 import { CONSOLE_URL, userOfIdentity, VIRTUAL_USER } from '../events/who';
-import type { LineArena } from '../input/read-batches';
 import type { RawLine } from '../run/handler';
 import { RecordFields } from './record-fields';
 
@@ -47,10 +46,6 @@ export class Projection {
     this.reader.beginLines(buf);
   }
 
-  /** Where lines are read to (the checker's memory), for the handler's lineArena. */
-  get arena(): LineArena {
-    return this.reader;
-  }
 
   /** The line's values, valid until the next read; undefined: parse the line instead. */
   read(raw: RawLine): FieldValues | undefined {

@@ -5,7 +5,6 @@
 // resolveSteps would give (the last of duplicate keys, own keys only, arrays as Many).
 import { isUtf8 } from 'node:buffer';
 import { resolveSteps, type FieldPath, type Step } from '../events/field-path';
-import type { LineArena } from '../input/read-batches';
 import type { RawLine } from '../run/handler';
 import { JsonChecker, NOT_CERTAIN, PLAIN_RECORD } from './json-check';
 
@@ -52,7 +51,7 @@ function keyTree(paths: readonly FieldPath[]): KeyNode {
 }
 
 /** The fields `paths` name, read from the bytes of records. */
-export class RecordFields implements LineArena {
+export class RecordFields {
   private readonly tree: KeyNode;
   /** Made with the first batch of lines: a run that reads none (a document, empty input) never compiles the module. */
   private checkerMade: JsonChecker | undefined;
@@ -73,11 +72,6 @@ export class RecordFields implements LineArena {
       this.checkerMade.recordMembers();
     }
     return this.checkerMade;
-  }
-
-  /** Lines from a file or a pipe are read straight into the module's memory (see LineArena), not copied in. */
-  area(): Buffer {
-    return this.checker.lineArea();
   }
 
   beginLines(buf: Buffer): void {
