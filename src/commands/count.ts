@@ -7,7 +7,7 @@ import { CtError, EXIT, usageError } from '../common/errors';
 import { parsePath } from '../events/field-path';
 import { unknownFieldWarning } from '../events/known-fields';
 import { neutraliseFormulas, QUOTE_CELLS_MATCHING } from '../output/csv-cells';
-import { displayWidth } from '../output/terminal-text';
+import { displayWidth, terminalSafe } from '../output/terminal-text';
 import { EventLoop } from '../run/event-loop';
 import { warn, type Io } from '../run/io';
 import { countHandler, type CountPlan } from './count-handler';
@@ -133,7 +133,8 @@ function iso(ms: number): string {
 
 /** Columns as wide as their widest cell (East Asian wide characters count two); numbers right-aligned. */
 function table(header: string[], rows: string[][], numeric: number): string {
-  const shown = (s: string): string => (s === '' ? '-' : s.replace(/[\u0000-\u001f\u007f]/g, ' '));
+  // Event text cannot drive the terminal: escaped as ct-show escapes it.
+  const shown = (s: string): string => (s === '' ? '-' : terminalSafe(s));
   const all = [header, ...rows.map((r) => r.map(shown))];
   // A loop, not Math.max(...): a spread of a million rows overflows the stack.
   const widths = header.map((_, i) => all.reduce((max, r) => Math.max(max, displayWidth(r[i])), 0));

