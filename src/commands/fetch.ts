@@ -1,7 +1,7 @@
 // ct-fetch: LookupEvents with every option the API has, at the API's speed limit, streamed as
 // NDJSON items. Several Regions run in parallel, each with its own budget. On failure or Ctrl-C,
 // everything fetched is already on stdout and stderr shows the command that resumes.
-import { globalLookupWarning } from '../catalog/global-services';
+import { globalLookupWarning, GLOBAL_REGION } from '../catalog/global-services';
 import { checkedRegion } from '../catalog/check-value';
 import { setMaxListeners } from 'node:events';
 import type { Argv } from 'yargs';
@@ -16,8 +16,14 @@ import { warn, type Io } from '../run/io';
 import { describeAwsError, retryReason } from '../fetch/aws-errors';
 import { lookupParams, windowText, type LookupParams } from '../fetch/lookup-options';
 import { Progress } from '../fetch/progress';
-import { fetchRegion, ResumeMismatch, type FetchRun, type RegionStats } from '../fetch/region-fetch';
-import { decodeResume, encodeResume, type RegionPosition } from '../fetch/resume-token';
+import { fetchLookup, firstPage, ResumeMismatch, type Accept, type FetchRun, type RegionStats } from '../fetch/region-fetch';
+import { decodeResume, encodeResume, resumeClock, type RegionPosition } from '../fetch/resume-token';
+import { attributeTerms, lookupText, Planner, type Plan } from '../fetch/plan';
+import { PlanFilter } from '../fetch/plan-filter';
+import { explainPlan } from '../fetch/explain';
+import { whyEmpty } from '../fetch/why-empty';
+import { compileWhere } from '../expr/where-program';
+import { unknownValueWarning } from '../catalog/check-value';
 import { ThrottleBudget } from '../fetch/throttle-budget';
 import { WriteFailure } from '../output/output-writer';
 
@@ -35,6 +41,10 @@ interface FetchOptions {
   rate: number;
   'max-attempts': number;
   progress?: boolean;
+  where: string[];
+  explain?: boolean;
+  verbose?: boolean;
+  diagnose?: boolean;
 }
 
 const OPTIONS: OptionTable = {
@@ -51,6 +61,10 @@ const OPTIONS: OptionTable = {
   rate: { type: 'number', default: 2, describe: 'Requests per second per Region' },
   'max-attempts': { type: 'number', default: 8, describe: 'Tries per call before giving up' },
   progress: { type: 'boolean', describe: 'Live progress on stderr (default: when stderr is a terminal)' },
+  where: { alias: 'w', type: 'string', default: [], coerce: toList, describe: "A ct-where expression: ct-fetch plans the lookups (repeatable, parts joined by 'and')" },
+  explain: { type: 'boolean', describe: 'With --where: print the plan (lookups, windows, why) and make no call' },
+  verbose: { type: 'boolean', describe: 'With --where: the plan on stderr at the start' },
+  diagnose: { type: 'boolean', describe: 'With --where: when nothing matches, spend a few calls checking why (us-east-1, the whole 90 days)' },
 };
 
 export const fetchCommand: Command<FetchOptions> = {
@@ -71,6 +85,8 @@ export const fetchCommand: Command<FetchOptions> = {
     ['ct-fetch --region us-east-1,eu-west-1 --start-time 1d | ct-where errorCode~Denied | ct-csv', 'two Regions in parallel'],
     ['ct-fetch --event-category insight --start-time 7d', 'Insights events'],
     ['ct-fetch --endpoint-url http://127.0.0.1:8080 --region eu-west-1', 'against a local ct-serve (ct-serve --port 8080 --shift data/sample-events.ndjson.gz)'],
+    ["ct-fetch --start-time 1d --where 'eventName=ConsoleLogin and responseElements.ConsoleLogin=Failure'", 'the question, not the API: ct-fetch picks the lookups'],
+    ["ct-fetch --region us-east-1,eu-west-1 --explain --where 'eventName in (SwitchRole, AssumeRole) and sourceIPAddress=203.0.113.7'", 'the plan, without a call'],
   ],
   run: runFetch,
 };
@@ -97,6 +113,23 @@ function abortableSleep(ms: number, abort: AbortSignal): Promise<void> {
 /** How long a run whose reader went away waits for a SIGINT already on its way. */
 const SIGNAL_GRACE_MS = 100;
 
+/** One lookup of the run: a Region's whole query (ct-fetch -a), or one of a --where plan's. */
+interface Task {
+  /** Its name in the resume token: the Region, or the Region and the query. */
+  id: string;
+  region: string;
+  params: LookupParams;
+  accept?: Accept;
+}
+
+/** What --where adds to a run: the plan and its filter. */
+interface Planned {
+  plan: Plan;
+  filter: PlanFilter;
+  planner: Planner;
+  now: number;
+}
+
 async function runFetch(options: FetchOptions, io: Io): Promise<number> {
   // The SDK's notice about future Node versions is not the user's business mid-pipeline.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -111,15 +144,66 @@ async function runFetch(options: FetchOptions, io: Io): Promise<number> {
   const maxItems = options['max-items'];
   if (maxItems !== undefined && !(Number.isInteger(maxItems) && maxItems >= 1)) throw usageError(`--max-items: a whole number from 1, not ${maxItems}`);
   if (options['endpoint-url'] !== undefined) checkEndpoint(options['endpoint-url']);
+  const where = options.where.length ? options.where : undefined;
+  if (!where) {
+    for (const flag of ['explain', 'verbose', 'diagnose'] as const) if (options[flag]) throw usageError(`--${flag} goes with --where EXPRESSION`);
+  } else if (options['lookup-attributes'].length) {
+    throw usageError("--where plans the lookups itself: write the attribute into the expression instead of -a (e.g. --where 'eventName=ConsoleLogin and ...')");
+  }
   await checkProfile(options.profile);
   for (const n of notes) warn(io, n);
-  const regions = await resolveRegions(options.region, options.profile);
-  const global = globalLookupWarning(params.attribute?.key, params.attribute?.value, regions);
-  if (global) warn(io, global);
-  const positions = startingPositions(options['starting-token'], regions);
-  warn(io, `${windowText(params)}; ${regions.length === 1 ? `Region ${regions[0]}` : `${regions.length} Regions`}`);
 
+  let planned: Planned | undefined;
+  let regions: string[];
+  let tasks: Task[];
+  // --where: the expression's relative times are read by one clock, kept in the resume token.
+  const now = (where && options['starting-token'] !== undefined ? resumeClock(options['starting-token']) : undefined) ?? Date.now();
+  const told = new Set<string>();
+  const noteOnce = (message: string): void => {
+    if (told.has(message)) return;
+    told.add(message);
+    noted = true;
+    warn(io, message);
+  };
   let noted = false;
+  if (where) {
+    const program = compileWhere(where, { now });
+    for (const hint of program.hints) warn(io, hint);
+    for (const t of attributeTerms(program.expr)) {
+      const warning = unknownValueWarning(t.key, t.value);
+      if (warning) warn(io, warning);
+    }
+    const planner = new Planner({ expr: program.expr, now, startMs: params.startMs, endMs: params.endMs, insightOnly: params.insight });
+    const fromExpression = options.region.length ? undefined : planner.expressionRegions();
+    const asked = fromExpression ? [...new Set(fromExpression.map((r) => checkedRegion(r, '--where awsRegion')))] : await resolveRegions(options.region, options.profile);
+    const plan = planner.plan(asked);
+    regions = plan.regions;
+    const filter = new PlanFilter(program.expr, { now }, plan.lookups, noteOnce);
+    tasks = plan.lookups.map((l, i) => ({
+      id: `${l.region} ${lookupText(l)}`,
+      region: l.region,
+      params: { attribute: l.attribute, startMs: l.startMs, endMs: l.endMs, insight: l.insight },
+      accept: filter.acceptFor(i),
+    }));
+    planned = { plan, filter, planner, now };
+    if (options.explain) {
+      io.out.write(explainPlan(plan, asked, filter.terms.map((t) => t.text)));
+      await io.out.flush();
+      return EXIT.ok;
+    }
+    if (options.verbose) warn(io, `plan:\n${explainPlan(plan, asked, filter.terms.map((t) => t.text)).trimEnd()}`);
+    for (const n of plan.notices) warn(io, n);
+  } else {
+    regions = await resolveRegions(options.region, options.profile);
+    const global = globalLookupWarning(params.attribute?.key, params.attribute?.value, regions);
+    if (global) warn(io, global);
+    tasks = regions.map((region) => ({ id: region, region, params }));
+  }
+  const positions = startingPositions(options['starting-token'], tasks.map((t) => t.id));
+  const token = (): string => encodeResume(positions, planned?.now);
+  const where1 = regions.length === 1 ? `Region ${regions[0]}` : `${regions.length} Regions`;
+  warn(io, planned ? `${windowText(params)}; ${tasks.length === 1 ? '1 lookup' : `${tasks.length} lookups`} in ${where1} (--explain shows the plan)` : `${windowText(params)}; ${where1}`);
+
   // --profile wins over keys in the environment, as in the AWS CLI, without the SDK's warning about both.
   const credentials = options.profile ? fromNodeProviderChain({ profile: options.profile, logger: QUIET }) : undefined;
   const run: FetchRun = {
@@ -145,7 +229,6 @@ async function runFetch(options: FetchOptions, io: Io): Promise<number> {
       warn(io, `${region}: ${what}; trying again (up to ${options['max-attempts']} tries, --max-attempts), attempt ${attempt + 1}`);
     },
   };
-  const told = new Set<string>();
   const stats = new Map<string, RegionStats>(regions.map((r) => [r, { events: 0, pages: 0, retries: 0 }]));
   const progress = new Progress(io.stderr, stats, options.progress ?? Boolean((io.stderr as { isTTY?: boolean }).isTTY));
   // Ctrl-C, `timeout` (SIGTERM) or a closed terminal (SIGHUP): stop calling, write what has
@@ -154,15 +237,15 @@ async function runFetch(options: FetchOptions, io: Io): Promise<number> {
   const onSignal = (name: StopSignal): void => {
     if (signal) {
       progress.stop();
-      warn(io, `${name} again: stopped at once; what was fetched is on stdout. To resume:\n  ${resumeCommand(io.argv ?? [], encodeResume(positions), pinnedWindow(options, params))}`);
+      warn(io, `${name} again: stopped at once; what was fetched is on stdout. To resume:\n  ${resumeCommand(io.argv ?? [], token(), pinnedWindow(options, params))}`);
       process.exit(SIGNAL_STATUS[signal]);
     }
     signal = name;
     run.stopped = true;
     run.abort.abort();
   };
-  // Every Region's call and backoff in flight listens to the one signal: more than node's default of 10.
-  setMaxListeners(2 * regions.length + 10, run.abort.signal);
+  // Every lookup's call and backoff in flight listens to the one signal: more than node's default of 10.
+  setMaxListeners(2 * tasks.length + 10, run.abort.signal);
   const handlers = STOP_SIGNALS.map((name) => [name, () => onSignal(name)] as const);
   for (const [name, handler] of handlers) process.on(name, handler);
   const failures: string[] = [];
@@ -170,12 +253,23 @@ async function runFetch(options: FetchOptions, io: Io): Promise<number> {
   const refused: { region: string; failure: string }[] = [];
   let badToken = false;
   let outputFailure: WriteFailure | undefined;
+  // One client and one budget per Region: all its lookups share its 2 requests/s, interleaved.
+  const clients = new Map<string, CloudTrailClient>();
+  const budgets = new Map<string, ThrottleBudget>();
+  const clientFor = (region: string): CloudTrailClient => {
+    if (!clients.has(region)) clients.set(region, new CloudTrailClient({ region, endpoint: options['endpoint-url'], credentials, maxAttempts: 1 }));
+    return clients.get(region)!;
+  };
+  const budgetFor = (region: string): ThrottleBudget => {
+    if (!budgets.has(region)) budgets.set(region, new ThrottleBudget(options.rate));
+    return budgets.get(region)!;
+  };
   try {
     await Promise.all(
-      regions.map(async (region) => {
-        const client = new CloudTrailClient({ region, endpoint: options['endpoint-url'], credentials, maxAttempts: 1 });
+      tasks.map(async (task) => {
+        const position = positions.get(task.id)!;
         try {
-          await fetchRegion(client, params, positions.get(region)!, run, new ThrottleBudget(options.rate), stats.get(region)!);
+          await fetchLookup(clientFor(task.region), task.params, position, run, budgetFor(task.region), stats.get(task.region)!, task.accept);
         } catch (err) {
           // After Ctrl-C the aborted calls fail too; that is not a failure to report.
           if (signal) return;
@@ -184,14 +278,13 @@ async function runFetch(options: FetchOptions, io: Io): Promise<number> {
             run.stopped = true;
             return;
           }
-          const failure = err instanceof ResumeMismatch ? `${region}: ${err.message}` : describeAwsError(err, region, options['endpoint-url']);
-          const position = positions.get(region)!;
-          if ((err as { name?: string })?.name === 'UnrecognizedClientException' && position.token === null && position.skip === 0) refused.push({ region, failure });
-          else failures.push(failure);
+          const name = planned ? `${task.id}` : task.region;
+          const failure = err instanceof ResumeMismatch ? `${name}: ${err.message}` : describeAwsError(err, task.region, options['endpoint-url']);
+          if ((err as { name?: string })?.name === 'UnrecognizedClientException' && position.token === null && position.skip === 0) {
+            if (!refused.some((r) => r.region === task.region)) refused.push({ region: task.region, failure });
+          } else if (!failures.includes(failure)) failures.push(failure);
           // The token given does not fit: a resume command carrying it again would fail again.
           if (err instanceof ResumeMismatch || (err as { name?: string })?.name === 'InvalidNextTokenException') badToken = true;
-        } finally {
-          client.destroy();
         }
       }),
     );
@@ -210,12 +303,13 @@ async function runFetch(options: FetchOptions, io: Io): Promise<number> {
     progress.stop();
     if (!outputFailure) await run.out.flush();
   }
-  notEnabled(io, refused, regions.length - refused.length - failures.length, failures, positions);
+  notEnabled(io, refused, regions.length - refused.length - new Set(failures).size, failures, tasks, positions);
   if (outputFailure) {
     const cut = outputFailure.cut ? ` It ends in a line cut short (${outputFailure.cut} bytes): remove that line (sed -i '$d' FILE) first.` : '';
-    const resume = resumeCommand(io.argv ?? [], encodeResume(positions), pinnedWindow(options, params));
+    const resume = resumeCommand(io.argv ?? [], token(), pinnedWindow(options, params));
     warn(io, `${outputFailure.message}; every event before is on stdout whole.${cut} Then, to resume:\n  ${resume}`);
     outputFailure.told = true;
+    for (const c of clients.values()) c.destroy();
     return EXIT.data;
   }
   if (badToken) {
@@ -226,10 +320,69 @@ async function runFetch(options: FetchOptions, io: Io): Promise<number> {
         ? 'the endpoint refused a NextToken it gave itself; run the command again'
         : 'the --starting-token does not fit this command: resume with the command the stopped run printed, unchanged, or start again without --starting-token',
     );
+    for (const c of clients.values()) c.destroy();
     return EXIT.data;
   }
-  const code = finish(io, { failures, signal, positions, maxItems, run, pinned: pinnedWindow(options, params) });
+  const complete = !signal && failures.length === 0 && !run.out.closed && [...positions.values()].every((p) => p.done);
+  if (planned && complete && options['starting-token'] === undefined && [...stats.values()].every((s) => s.events === 0)) {
+    await explainEmpty(io, planned, options.diagnose ? { clientFor, budgetFor, run, endpoint: options['endpoint-url'] } : undefined);
+  }
+  for (const c of clients.values()) c.destroy();
+  const code = finish(io, { failures, signal, positions, maxItems, run, pinned: pinnedWindow(options, params), token: token() });
   return code === EXIT.ok && noted ? EXIT.data : code;
+}
+
+/** What --diagnose calls with: the run's clients and budgets, made for a Region the plan did not ask. */
+interface Diagnosis {
+  clientFor: (region: string) => CloudTrailClient;
+  budgetFor: (region: string) => ThrottleBudget;
+  run: FetchRun;
+  endpoint?: string;
+}
+
+/** Nothing matched: say what each lookup returned and what removed it; --diagnose checks more with a few calls. */
+async function explainEmpty(
+  io: Io,
+  planned: Planned,
+  diagnose: Diagnosis | undefined,
+): Promise<void> {
+  const { plan, filter, planner, now } = planned;
+  const lines = whyEmpty({ expr: filter.expr, plan, tallies: filter.tallies, terms: filter.terms, now, asksInsights: planner.asksInsights });
+  if (diagnose) lines.push(...(await diagnoseEmpty(plan, filter, diagnose)));
+  warn(io, `no event matched. What was checked:\n${lines.map((l) => `  ${l}`).join('\n')}`);
+}
+
+/** --diagnose: for each lookup by an attribute that returned nothing, the same lookup in us-east-1, and over the whole 90 days. */
+async function diagnoseEmpty(
+  plan: Plan,
+  filter: PlanFilter,
+  d: Diagnosis,
+): Promise<string[]> {
+  const out: string[] = [];
+  const probes: { region: string; params: LookupParams; what: string }[] = [];
+  plan.lookups.forEach((l, i) => {
+    if (!l.attribute || filter.tallies[i].returned > 0) return;
+    const params: LookupParams = { attribute: l.attribute, startMs: l.startMs, endMs: l.endMs, insight: l.insight };
+    const asked = plan.lookups.some((o) => o.region === GLOBAL_REGION && o.attribute?.key === l.attribute!.key && o.attribute.value === l.attribute!.value);
+    if (l.region !== GLOBAL_REGION && !asked) probes.push({ region: GLOBAL_REGION, params, what: `${lookupText(l)} in ${GLOBAL_REGION} (asked in ${l.region})` });
+    if (l.startMs !== undefined || l.endMs !== undefined) probes.push({ region: l.region, params: { ...params, startMs: undefined, endMs: undefined }, what: `${l.attribute.key}=${l.attribute.value} in ${l.region} over all 90 days` });
+  });
+  const seen = new Set<string>();
+  for (const probe of probes.slice(0, 6)) {
+    const key = `${probe.region} ${JSON.stringify(probe.params)}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    try {
+      const page = await firstPage(d.clientFor(probe.region), probe.params, d.run, d.budgetFor(probe.region));
+      const events = page.Events ?? [];
+      const newest = events[0]?.EventTime instanceof Date ? `, the newest at ${events[0].EventTime.toISOString().replace('.000Z', 'Z')}` : '';
+      out.push(`--diagnose: ${probe.what}: ${events.length === 0 ? 'no events either' : `${events.length}${page.NextToken ? ' or more' : ''} events${newest}`}`);
+    } catch (err) {
+      out.push(`--diagnose: ${probe.what}: the call failed (${describeAwsError(err, probe.region, d.endpoint)})`);
+    }
+  }
+  if (probes.length === 0) out.push('--diagnose: no lookup by an attribute came back empty, so there is nothing to check with another call: the filter left for the client removed every event (above)');
+  return out;
 }
 
 /**
@@ -238,13 +391,20 @@ async function runFetch(options: FetchOptions, io: Io): Promise<number> {
  * keys, that is what it means: one note names them and the run goes on without them. When none
  * did, the keys are the trouble: each Region's failure is told as before.
  */
-function notEnabled(io: Io, refused: { region: string; failure: string }[], accepted: number, failures: string[], positions: Map<string, RegionPosition>): void {
+function notEnabled(
+  io: Io,
+  refused: { region: string; failure: string }[],
+  accepted: number,
+  failures: string[],
+  tasks: readonly Task[],
+  positions: Map<string, RegionPosition>,
+): void {
   if (refused.length === 0) return;
   if (accepted <= 0) {
     failures.push(...refused.map((r) => r.failure));
     return;
   }
-  for (const { region } of refused) positions.get(region)!.done = true;
+  for (const task of tasks) if (refused.some((r) => r.region === task.region)) positions.get(task.id)!.done = true;
   const names = refused.map((r) => r.region).sort();
   warn(
     io,
@@ -272,6 +432,8 @@ function finish(
     maxItems?: number;
     run: FetchRun;
     pinned: Map<string, string>;
+    /** The resume token as things stand. */
+    token: string;
   },
 ): number {
   for (const f of s.failures) warn(io, f);
@@ -280,7 +442,7 @@ function finish(
   // A reader that went away (`| head`) is a normal end, unless Ctrl-C took the whole pipeline down.
   if (s.run.out.closed && !s.signal) return EXIT.ok;
   if (!unfinished || (!progressed && !s.signal)) return s.failures.length ? EXIT.data : EXIT.ok;
-  const resume = resumeCommand(io.argv ?? [], encodeResume(s.positions), s.pinned);
+  const resume = resumeCommand(io.argv ?? [], s.token, s.pinned);
   if (s.failures.length || s.signal) {
     const how = s.signal === undefined ? 'stopped' : s.signal === 'SIGINT' ? 'interrupted' : `stopped by ${s.signal}`;
     warn(io, `${how}; what was fetched is on stdout. To resume:\n  ${resume}`);
@@ -344,9 +506,9 @@ async function checkProfile(given: string | undefined): Promise<void> {
   throw usageError(`${source}: no profile '${profile}' in ~/.aws/config or ~/.aws/credentials; ${hint}${names}`);
 }
 
-function startingPositions(token: string | undefined, regions: string[]): Map<string, RegionPosition> {
-  if (token === undefined) return new Map(regions.map((r) => [r, { token: null, skip: 0, done: false }]));
-  const decoded = decodeResume(token, regions);
+function startingPositions(token: string | undefined, ids: string[]): Map<string, RegionPosition> {
+  if (token === undefined) return new Map(ids.map((r) => [r, { token: null, skip: 0, done: false }]));
+  const decoded = decodeResume(token, ids);
   if (typeof decoded === 'string') throw new CtError('usage', `--starting-token: ${decoded}`, EXIT.usage);
   return decoded;
 }

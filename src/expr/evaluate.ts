@@ -157,31 +157,41 @@ export function cidrBlock(lit: Literal): BlockList | undefined {
 /** `-2y`, `3mo`: meant as a relative time, in a unit it does not have (compared as text, it matched nothing). */
 const LOOKS_RELATIVE = /^[-+]?\d+(\.\d+)?\s*[a-z]+$/i;
 
-function orderTest(op: string, lit: Literal, options: CompileOptions): ValueTest {
-  const cmp = (a: number | string, b: number | string): boolean =>
-    op === '<' ? a < b : op === '<=' ? a <= b : op === '>' ? a > b : a >= b;
-  if (NUMBER.test(lit.text) && !lit.quoted) {
-    const n = Number(lit.text);
-    return (x) => {
-      const v = typeof x === 'number' ? x : typeof x === 'string' && NUMBER.test(x) ? Number(x) : NaN;
-      return !Number.isNaN(v) && cmp(v, n);
-    };
-  }
-  const time = parseTimeLiteral(lit.text, options.now);
+/** What an order operator compares with: a number, an instant, or text (the literal's own rules). */
+export type OrderOperand = { kind: 'number'; value: number } | { kind: 'time'; ms: number } | { kind: 'text'; text: string };
+
+/** How `<`, `<=`, `>`, `>=` read their literal; ct-fetch --where reads time bounds with it too. */
+export function orderOperand(lit: Literal, now: number): OrderOperand {
+  if (NUMBER.test(lit.text) && !lit.quoted) return { kind: 'number', value: Number(lit.text) };
+  const time = parseTimeLiteral(lit.text, now);
   if (time === undefined && isoShaped(lit.text) && !lit.quoted) {
     throw new ExprSyntaxError(`'${lit.text}' is not a date and time on the calendar; quote it to compare as text`, lit.pos);
   }
   if (time === undefined && LOOKS_RELATIVE.test(lit.text) && !lit.quoted) {
     throw new ExprSyntaxError(`'${lit.text}' is not a time (relative times count s, m, h, d or w, as in -730d); quote it to compare as text`, lit.pos);
   }
-  if (time !== undefined) {
-    return (x) => {
-      const t = eventTimeMs(x);
-      return t !== undefined && cmp(t, time);
-    };
+  return time === undefined ? { kind: 'text', text: lit.text } : { kind: 'time', ms: time };
+}
+
+function orderTest(op: string, lit: Literal, options: CompileOptions): ValueTest {
+  const cmp = (a: number | string, b: number | string): boolean =>
+    op === '<' ? a < b : op === '<=' ? a <= b : op === '>' ? a > b : a >= b;
+  const operand = orderOperand(lit, options.now);
+  switch (operand.kind) {
+    case 'number':
+      return (x) => {
+        const v = typeof x === 'number' ? x : typeof x === 'string' && NUMBER.test(x) ? Number(x) : NaN;
+        return !Number.isNaN(v) && cmp(v, operand.value);
+      };
+    case 'time':
+      return (x) => {
+        const t = eventTimeMs(x);
+        return t !== undefined && cmp(t, operand.ms);
+      };
+    case 'text':
+      return (x) => {
+        const s = scalarText(x);
+        return s !== undefined && cmp(s, operand.text);
+      };
   }
-  return (x) => {
-    const s = scalarText(x);
-    return s !== undefined && cmp(s, lit.text);
-  };
 }

@@ -11,6 +11,8 @@ import { LineFilter, requirement } from './prefilter';
 import { ExprSyntaxError } from './tokens';
 
 export interface WhereProgram {
+  /** The -e parts joined by `and`. */
+  expr: Expr;
   matches: Predicate;
   lineFilter: LineFilter;
   paths: FieldPath[];
@@ -36,7 +38,7 @@ export function compileWhere(terms: readonly string[], options: CompileOptions):
     matches = prev ? (v: Pick<EventView, 'resolve'>) => prev(v) && p(v) : p;
   }
   if (!expr || !matches) throw new CtError('usage', 'no expression given', EXIT.usage);
-  return { matches, lineFilter: new LineFilter(requirement(expr)), paths: pathsOf(expr), hints: testsOf(expr).flatMap(habitWarnings) };
+  return { expr, matches, lineFilter: new LineFilter(requirement(expr)), paths: pathsOf(expr), hints: testsOf(expr).flatMap(habitWarnings) };
 }
 
 /**

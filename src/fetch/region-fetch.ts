@@ -33,13 +33,21 @@ export class ResumeMismatch extends Error {
   override name = 'ResumeMismatch';
 }
 
-export async function fetchRegion(
+/**
+ * Decides, for each event a lookup returns, whether it is written (ct-fetch --where: the
+ * expression matches, and no earlier lookup of the plan returned it). Without one, all are.
+ */
+export type Accept = (item: Item, eventMs: number | undefined) => boolean;
+
+/** One LookupEvents query paged to its end (or to --max-items, a stop, a failure). */
+export async function fetchLookup(
   client: CloudTrailClient,
   params: LookupParams,
   position: RegionPosition,
   run: FetchRun,
   budget: ThrottleBudget,
   stats: RegionStats,
+  accept?: Accept,
 ): Promise<void> {
   while (!position.done && !run.stopped && run.remaining > 0) {
     const page = await callWithRetries(client, params, position.token, run, budget, stats);
@@ -50,27 +58,45 @@ export async function fetchRegion(
       // Only a token edited by hand gets here; going on would drop the rest of the page unseen.
       throw new ResumeMismatch(`the --starting-token says ${position.skip} events of this page were written, but the page has ${events.length}`);
     }
-    const fresh = events.slice(position.skip, position.skip + run.remaining);
-    for (const e of fresh) run.out.write(`${itemLine(e, run.note)}\n`);
+    // Events of the page looked at (written or not taken): the position moves past them.
+    let seen = 0;
+    /** For each line written, the events of the page looked at before it. */
+    const seenBefore: number[] = [];
+    for (let i = position.skip; i < events.length && seenBefore.length < run.remaining; i++) {
+      const item = itemOf(events[i], run.note);
+      seen++;
+      if (accept && !accept(item, eventMs(events[i]))) continue;
+      seenBefore.push(seen - 1);
+      run.out.write(`${JSON.stringify(item)}\n`);
+    }
+    const written = seenBefore.length;
     try {
       await run.out.flush();
     } catch (err) {
       // Standard output failed (a full disk): the position counts the lines that went out whole.
-      if (err instanceof WriteFailure) advance(position, page, Math.min(err.takeLines(), fresh.length), events.length);
+      if (err instanceof WriteFailure) {
+        const whole = err.takeLines();
+        advance(position, page, whole < written ? seenBefore[whole] : seen, events.length);
+      }
       throw err;
     }
-    stats.events += fresh.length;
-    run.remaining -= fresh.length;
+    stats.events += written;
+    run.remaining -= written;
     if (run.out.closed) {
       run.stopped = true;
       return;
     }
-    if (position.skip + fresh.length < events.length) {
-      position.skip += fresh.length;
+    if (position.skip + seen < events.length) {
+      position.skip += seen;
       return;
     }
-    advance(position, page, fresh.length, events.length);
+    advance(position, page, seen, events.length);
   }
+}
+
+/** The first page of a lookup, with the run's retries and pace (ct-fetch --diagnose). */
+export function firstPage(client: CloudTrailClient, params: LookupParams, run: FetchRun, budget: ThrottleBudget): Promise<LookupEventsCommandOutput> {
+  return callWithRetries(client, params, null, run, budget, { events: 0, pages: 0, retries: 0 });
 }
 
 /** `written` more events of the page are out: the next page once the page is all out. */
@@ -110,11 +136,20 @@ async function callWithRetries(
   }
 }
 
+export type Item = Record<string, unknown>;
+
+function eventMs(e: ApiEvent): number | undefined {
+  const ms = e.EventTime instanceof Date ? e.EventTime.getTime() : NaN;
+  return Number.isNaN(ms) ? undefined : ms;
+}
+
+type ApiEvent = NonNullable<LookupEventsCommandOutput['Events']>[number];
+
 /**
  * The API's item with EventTime as ISO 8601 UTC, keys in the API's order. An EventTime no
  * calendar holds (the SDK gives an invalid Date) is written as null and reported.
  */
-function itemLine(e: NonNullable<LookupEventsCommandOutput['Events']>[number], note: (message: string) => void): string {
+function itemOf(e: ApiEvent, note: (message: string) => void): Item {
   let time: unknown = e.EventTime;
   if (e.EventTime instanceof Date) {
     if (Number.isNaN(e.EventTime.getTime())) {
@@ -122,7 +157,7 @@ function itemLine(e: NonNullable<LookupEventsCommandOutput['Events']>[number], n
       time = null;
     } else time = e.EventTime.toISOString().replace('.000Z', 'Z');
   }
-  return JSON.stringify({
+  return {
     EventId: e.EventId,
     EventName: e.EventName,
     ReadOnly: e.ReadOnly,
@@ -132,5 +167,5 @@ function itemLine(e: NonNullable<LookupEventsCommandOutput['Events']>[number], n
     Username: e.Username,
     Resources: e.Resources,
     CloudTrailEvent: e.CloudTrailEvent,
-  });
+  };
 }
