@@ -10,6 +10,7 @@ import { gzipSync } from 'node:zlib';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { lookupLines } from './lib/synth.mjs';
+import { planBench, startServe } from './lib/plan-bench.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const dataDir = path.join(root, 'bench-data');
@@ -111,17 +112,9 @@ function measure(script) {
  * history (--shift), so start-up weighs little: one Region, then four in parallel.
  */
 async function fetchBench() {
-  const { spawn } = await import('node:child_process');
   const events = path.join(dataDir, 'fetch-8000.ndjson');
   if (!existsSync(events)) writeFileSync(events, [...lookupLines(2, 8000)].join(''));
-  const server = spawn(process.execPath, [bin('ct-serve'), '--shift', events], { stdio: ['ignore', 'pipe', 'ignore'] });
-  const url = await new Promise((resolve) => {
-    let text = '';
-    server.stdout.setEncoding('utf8').on('data', (d) => {
-      text += d;
-      if (text.includes('\n')) resolve(text.slice(0, text.indexOf('\n')));
-    });
-  });
+  const { server, url } = await startServe(bin, events);
   try {
     return await fetchRuns(url);
   } finally {
@@ -224,6 +217,13 @@ function duckdbVersion() {
   return JSON.parse(readFileSync(path.join(root, 'node_modules/@duckdb/node-api/package.json'), 'utf8')).version.replace(/-r\.\d+$/, '');
 }
 
+if (process.env.BENCH_ONLY === 'plan') {
+  // The planner's table alone (a few minutes at the real limit): BENCH_ONLY=plan npm run bench.
+  mkdirSync(dataDir, { recursive: true });
+  const planRows = await planBench({ dataDir, bin, events: Number(process.env.BENCH_PLAN_EVENTS ?? 24_000) });
+  console.log(planRows.join('\n'));
+  process.exit(0);
+}
 await generate();
 const rows = [];
 const rate = (mb, m) => `${(mb / m.seconds).toFixed(0)} MB/s, ${(events / m.seconds / 1000).toFixed(0)}k ev/s`;
@@ -246,6 +246,7 @@ const completion = [
   'ct-where userIdentity.session',
 ].map((line) => [line, tabInBash(line)]);
 const fetchRows = await fetchBench();
+const planRows = await planBench({ dataDir, bin, events: Number(process.env.BENCH_PLAN_EVENTS ?? 24_000) });
 const table = [
   `${events.toLocaleString('en')} LookupEvents items (${(statSync(lookup).size / 1e6).toFixed(0)} MB; records ${(statSync(records).size / 1e6).toFixed(0)} MB), ${runs} runs, best; jq ${execFileSync('jq', ['--version']).toString().trim()}, DuckDB ${duckdbVersion()}, node ${process.version}, ${(await import('node:os')).cpus().length} cores`,
   '',
@@ -258,6 +259,8 @@ const table = [
   }, jq ${s.jq.toFixed(0)} ms.`,
   '',
   ...fetchRows,
+  '',
+  ...planRows,
   '',
   `Shell completion (Tab in bash: the function from \`ct-catalog completion bash\`, mean of 20): ${completion.map(([l, ms]) => `\`${l}<Tab>\` ${ms.toFixed(0)} ms`).join(', ')}.`,
 ].join('\n');

@@ -187,11 +187,11 @@ async function runFetch(options: FetchOptions, io: Io): Promise<number> {
     }));
     planned = { plan, filter, planner, now };
     if (options.explain) {
-      io.out.write(explainPlan(plan, asked, filter.terms.map((t) => t.text)));
+      io.out.write(explainPlan(plan, asked, filter.terms));
       await io.out.flush();
       return EXIT.ok;
     }
-    if (options.verbose) warn(io, `plan:\n${explainPlan(plan, asked, filter.terms.map((t) => t.text)).trimEnd()}`);
+    if (options.verbose) warn(io, `plan:\n${explainPlan(plan, asked, filter.terms).trimEnd()}`);
     for (const n of plan.notices) warn(io, n);
   } else {
     regions = await resolveRegions(options.region, options.profile);

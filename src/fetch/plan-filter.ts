@@ -11,6 +11,7 @@ import type { Accept, Item } from './region-fetch';
 
 /** One term of the expression's top-level `and`, compiled. */
 interface Term {
+  expr: Expr;
   text: string;
   matches: Predicate;
 }
@@ -41,7 +42,7 @@ export class PlanFilter {
     private readonly lookups: readonly Lookup[],
     private readonly note: (message: string) => void,
   ) {
-    this.terms = termsOf(expr).map((t) => ({ text: formatExpr(t), matches: compile(t, options) }));
+    this.terms = termsOf(expr).map((t) => ({ expr: t, text: formatExpr(t, 'and'), matches: compile(t, options) }));
     this.tallies = lookups.map(() => ({ returned: 0, duplicates: 0, passed: this.terms.map(() => 0), unreadable: 0 }));
   }
 

@@ -432,3 +432,21 @@ export function testsOn(e: Expr, match: (path: FieldPath) => boolean): Test[] {
       return match(e.path) ? [e] : [];
   }
 }
+
+/** Whether every event lookup `l` returns matches `e` (for --explain: a term the lookup answers by itself). */
+export function answers(e: Expr, l: Lookup): boolean {
+  switch (e.kind) {
+    case 'or':
+      return answers(e.left, l) || answers(e.right, l);
+    case 'and':
+      return answers(e.left, l) && answers(e.right, l);
+    case 'not':
+      return false;
+    case 'test': {
+      const row = operatorRow(e.op);
+      if (row.negated || (row.test !== 'equals' && row.test !== 'member') || !l.attribute) return false;
+      // The item's own spelling is what the API matched; the record's is the same field.
+      return attributeKeyOf(e.path) === l.attribute.key && e.values.some((v) => v.text === l.attribute!.value && cidrBlock(v) === undefined);
+    }
+  }
+}

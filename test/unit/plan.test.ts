@@ -10,6 +10,7 @@ import { parseExpression } from '../../src/expr/parser';
 import { formatExpr } from '../../src/expr/format';
 import { compileWhere } from '../../src/expr/where-program';
 import { Planner, returnedBy, type Lookup, type PlanInput } from '../../src/fetch/plan';
+import { PlanFilter } from '../../src/fetch/plan-filter';
 import { SAMPLE } from '../helpers';
 import json from '../cases/where.cases.json';
 
@@ -148,6 +149,11 @@ describe('time, Regions, category', () => {
     expect(brief(plan('eventName=X', ['eu-west-1'], { insightOnly: true }).lookups)).toEqual(['eu-west-1 EventName=X +insight']);
     expect(plan('eventCategory=Management and eventName=X', ['eu-west-1'], { insightOnly: true }).lookups).toEqual([]);
   });
+});
+
+test("the terms left for the client keep their parentheses when joined by 'and'", () => {
+  const filter = new PlanFilter(parseExpression('(eventName=A or eventName=B) and sourceIPAddress=1.2.3.4'), { now: NOW }, [], () => undefined);
+  expect(filter.terms.map((t) => t.text).join(' and ')).toBe('(eventName=A or eventName=B) and sourceIPAddress=1.2.3.4');
 });
 
 describe('the expression back as text reads the same', () => {
