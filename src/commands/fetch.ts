@@ -24,6 +24,7 @@ import { explainPlan } from '../fetch/explain';
 import { whyEmpty } from '../fetch/why-empty';
 import { compileWhere } from '../expr/where-program';
 import { unknownValueWarning } from '../catalog/check-value';
+import { unknownFieldWarning } from '../events/known-fields';
 import { ThrottleBudget } from '../fetch/throttle-budget';
 import { WriteFailure } from '../output/output-writer';
 
@@ -168,6 +169,10 @@ async function runFetch(options: FetchOptions, io: Io): Promise<number> {
   let noted = false;
   if (where) {
     const program = compileWhere(where, { now });
+    for (const path of program.paths) {
+      const message = unknownFieldWarning(path);
+      if (message) warn(io, message);
+    }
     for (const hint of program.hints) warn(io, hint);
     for (const t of attributeTerms(program.expr)) {
       const warning = unknownValueWarning(t.key, t.value);

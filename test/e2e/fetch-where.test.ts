@@ -173,6 +173,14 @@ describe('--explain, --verbose, notices', () => {
     expect(alone.stderr).toContain('--explain goes with --where EXPRESSION');
   });
 
+  test('a field no event has gets did-you-mean, as in ct-where', async () => {
+    const r = await sh(fetchAt(s, `--region eu-west-1 --explain --where ${q('eventNme=RunInstances')}`));
+    const where = await sh(`ct-where ${q('eventNme=RunInstances')} < /dev/null`);
+    const warning = where.stderr.split('\n').find((l) => l.includes('eventNme'))!;
+    expect(warning).toMatch(/did you mean .*'eventName'/);
+    expect(r.stderr).toContain(warning.replace('ct-where:', 'ct-fetch:'));
+  });
+
   test('awsRegion gives the Regions when --region does not', async () => {
     const r = await sh(`env -u AWS_REGION -u AWS_DEFAULT_REGION ${fetchAt(s, `--explain --where ${q('awsRegion in (eu-west-1, ap-northeast-1) and readOnly=false')}`)}`);
     expect(r.code, r.stderr).toBe(0);
