@@ -8,6 +8,7 @@ import { parsePath } from '../events/field-path';
 import { unknownFieldWarning } from '../events/known-fields';
 import { neutraliseFormulas, QUOTE_CELLS_MATCHING } from '../output/csv-cells';
 import { displayWidth, terminalSafe } from '../output/terminal-text';
+import { trailLines } from '../fast/trail-lines';
 import { EventLoop } from '../run/event-loop';
 import { warn, type Io } from '../run/io';
 import { countHandler, type CountPlan } from './count-handler';
@@ -83,6 +84,7 @@ async function runCount(options: CountOptions, io: Io): Promise<number> {
   const plan: CountPlan = { fields: names, distinct: distinct?.text, maxGroups };
   const handler = countHandler(plan, io.out);
   const loop = new EventLoop(io, options.strict, options['max-line']);
+  loop.documentLines = trailLines();
   loop.interruptible = true;
   const status = await loop.run(args.slice(1), handler, threadPlan('count', { ...plan, partial: true }));
   const groups = handler.groups.groups;

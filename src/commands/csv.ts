@@ -3,6 +3,7 @@
 // line break are always quoted (see output/csv-cells.ts).
 import type { Argv } from 'yargs';
 import { toList, type Command, type OptionTable, MAX_LINE_OPTION, SCOPE_OPTIONS, STRICT_OPTION } from '../cli/command';
+import { trailLines } from '../fast/trail-lines';
 import { EventLoop } from '../run/event-loop';
 import { usageError } from '../common/errors';
 import { parsePath } from '../events/field-path';
@@ -78,6 +79,7 @@ async function runCsv(options: CsvOptions, io: Io): Promise<number> {
     where: { terms: scope.terms, now },
   };
   const loop = new EventLoop(io, options.strict, options['max-line']);
+  loop.documentLines = trailLines();
   loop.interruptible = true;
   loop.scope = scope.paths;
   if (options.excel) io.out.write('\uFEFF');

@@ -3,6 +3,7 @@
 // and `aws cloudtrail lookup-events` output become NDJSON.
 import type { Argv } from 'yargs';
 import { MAX_LINE_OPTION, SCOPE_OPTIONS, STRICT_OPTION, type Command, type OptionTable } from '../cli/command';
+import { trailLines } from '../fast/trail-lines';
 import { EventLoop } from '../run/event-loop';
 import { warn, type Io } from '../run/io';
 import { explodeHandler } from './explode-handler';
@@ -48,6 +49,7 @@ export const explodeCommand: Command<ExplodeOptions> = {
 
 async function runExplode(options: ExplodeOptions, io: Io): Promise<number> {
   const loop = new EventLoop(io, options.strict, options['max-line']);
+  loop.documentLines = trailLines();
   loop.interruptible = true;
   const now = Date.now();
   const scope = await scopeOf(options, now);

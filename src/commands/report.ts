@@ -6,6 +6,7 @@ import { usageError } from '../common/errors';
 import { unknownFieldWarning } from '../events/known-fields';
 import { parsePath } from '../events/field-path';
 import { reportPage } from '../output/report-page';
+import { trailLines } from '../fast/trail-lines';
 import { EventLoop } from '../run/event-loop';
 import { warn, type Io } from '../run/io';
 import { DEFAULT_MAX_GROUPS } from './count';
@@ -63,6 +64,7 @@ async function runReport(options: ReportOptions, io: Io): Promise<number> {
   if (message) warn(io, message);
   const summary = new ReportSummary(options.by, options.top, options.rows, options['max-groups']);
   const loop = new EventLoop(io, options.strict, options['max-line']);
+  loop.documentLines = trailLines();
   loop.interruptible = true;
   const status = await loop.run((options.files ?? []).map(String), {
     event(event: unknown) {

@@ -8,6 +8,7 @@ import { parsePath, type FieldPath } from '../events/field-path';
 import { unknownFieldWarning } from '../events/known-fields';
 import { usageError } from '../common/errors';
 import { cutTo, displayWidth, noPaint, padTo, paint, prettyJson, STYLE, terminalSafe, type Painter } from '../output/terminal-text';
+import { trailLines } from '../fast/trail-lines';
 import { EventLoop } from '../run/event-loop';
 import { warn, type Io } from '../run/io';
 import { cell, zoneRenderer } from '../events/cells';
@@ -79,6 +80,7 @@ async function runShow(options: ShowOptions, io: Io): Promise<number> {
   const width = options.width ?? terminal?.columns;
   const render = options.long ? longRenderer(p, options.tz ?? 'local') : lineRenderer(columns, specs, p, width, options.tz);
   const loop = new EventLoop(io, options.strict, options['max-line']);
+  loop.documentLines = trailLines();
   loop.interruptible = true;
   return loop.run((options.files ?? []).map(String), {
     event(event: unknown) {

@@ -7,6 +7,7 @@ import { CtError, EXIT, usageError } from '../common/errors';
 import { unknownFieldWarning } from '../events/known-fields';
 import { operatorHelp } from '../expr/operators';
 import { compileWhere } from '../expr/where-program';
+import { trailLines } from '../fast/trail-lines';
 import { EventLoop } from '../run/event-loop';
 import { warn, type Io } from '../run/io';
 import { threadPlan } from './handlers';
@@ -84,6 +85,7 @@ async function runWhere(options: WhereOptions, io: Io): Promise<number> {
   for (const hint of program.hints) warn(io, hint);
   const inputs = [...files, ...options.input];
   const loop = new EventLoop(io, options.strict, options['max-line']);
+  loop.documentLines = trailLines();
   loop.interruptible = true;
   // --start-time, --region...: terms of their own, never inverted by -v.
   const scope = await scopeOf(options, now);

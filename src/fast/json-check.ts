@@ -33,6 +33,7 @@ interface Exports {
   members(): number;
   memberTable(): number;
   recordMemberTable(on: number): void;
+  recordsToLines(start: number, end: number): number;
 }
 
 /** What checkLine found, when it is not an item whose record was written. */
@@ -167,6 +168,20 @@ export class JsonChecker {
     this.room(at + text.length * 3);
     const length = this.bytes.write(text, at);
     return this.exports.isObject(at, at + length) !== 0;
+  }
+
+  /**
+   * A trail file made NDJSON in place (see recordsToLines in the module): `doc` becomes one line
+   * per record, each ending in "\n", the rest spaces; returns how many records, or -1 when it is
+   * not certainly such a file (and `doc` is as it was). The bytes must be valid UTF-8. Uses the
+   * memory lines use: an instance of its own, not one that is checking lines.
+   */
+  recordsToLines(doc: Buffer): number {
+    this.room(this.base + doc.length + SLACK);
+    this.bytes.set(doc, this.base);
+    const count = this.exports.recordsToLines(this.base, this.base + doc.length);
+    if (count >= 0) this.bytes.copy(doc, 0, this.base, this.base + doc.length);
+    return count;
   }
 
   /** Grows memory to hold `size` bytes; the old view is then detached, so a new one is made. */

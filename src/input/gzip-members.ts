@@ -39,8 +39,74 @@ export function gzipHeaderLength(bytes: Buffer): number | undefined {
 /** What went wrong after the last member: said once, with what is known of the bytes. */
 export type TrailingReport = (message: string) => void;
 
+/** Gzip input up to this size (a trail file) is inflated at once, if it inflates to at most WHOLE_INFLATED. */
+const WHOLE_COMPRESSED = 4 * 1024 * 1024;
+const WHOLE_INFLATED = 64 * 1024 * 1024;
+/** The size of the pieces an inflated member is handed on in (as the stream's reads). */
+const PIECE = 128 * 1024;
+
 export async function* gunzipMembers(first: Buffer, rest: AsyncIterator<Buffer>, report: TrailingReport): AsyncGenerator<Buffer> {
-  const { createInflateRaw } = await import('node:zlib');
+  // A small input is inflated at once, member by member: several times faster than the stream's
+  // round trips through the thread pool, and it is all of a trail file. Anything the whole
+  // inflation is not sure of (a damaged or cut member, too much output) goes through the stream,
+  // which says what is wrong where.
+  const parts = [first];
+  let size = first.length;
+  let ended = false;
+  while (size <= WHOLE_COMPRESSED) {
+    const r = await rest.next();
+    if (r.done) {
+      ended = true;
+      break;
+    }
+    parts.push(r.value);
+    size += r.value.length;
+  }
+  const all = parts.length === 1 ? first : Buffer.concat(parts);
+  const zlib = await import('node:zlib');
+  if (ended) {
+    const whole = inflateWhole(zlib, all);
+    if (whole) {
+      // In pieces as a stream gives them (views, not copies): a line past --max-line is still
+      // found as it spans pieces, and a reader of documents joins adjacent views without copying.
+      for (const member of whole.members) for (let at = 0; at < member.length; at += PIECE) yield member.subarray(at, at + PIECE);
+      if (whole.trailing) report(whole.trailing);
+      return;
+    }
+  }
+  yield* streamMembers(zlib, all, ended ? EMPTY : rest, report);
+}
+
+const EMPTY: AsyncIterator<Buffer> = { next: () => Promise.resolve({ done: true, value: undefined }) };
+
+/** The members of `all`, each inflated at once; undefined when one fails, is cut short, or it all inflates to more than WHOLE_INFLATED. */
+function inflateWhole(zlib: typeof import('node:zlib'), all: Buffer): { members: Buffer[]; trailing?: string } | undefined {
+  const members: Buffer[] = [];
+  let inflated = 0;
+  for (let at = 0, member = 1; ; member++) {
+    const left = all.subarray(at);
+    if (left.length === 0) return { members };
+    const header = gzipHeaderLength(left);
+    if (header === undefined || header < 0) {
+      if (member === 1) return undefined;
+      return { members, trailing: left.some((b) => b !== 0) ? trailingText(at, left.length, member - 1) : undefined };
+    }
+    let result: { buffer: Buffer; engine: { bytesWritten: number } };
+    try {
+      result = zlib.inflateRawSync(left.subarray(header), { info: true, maxOutputLength: WHOLE_INFLATED - inflated }) as unknown as typeof result;
+    } catch {
+      return undefined;
+    }
+    inflated += result.buffer.length;
+    members.push(result.buffer);
+    at += header + result.engine.bytesWritten;
+    if (all.length - at < 8) return undefined;
+    at += 8;
+  }
+}
+
+async function* streamMembers(zlib: typeof import('node:zlib'), first: Buffer, rest: AsyncIterator<Buffer>, report: TrailingReport): AsyncGenerator<Buffer> {
+  const { createInflateRaw } = zlib;
   let pending = first;
   let sourceDone = false;
   /** Compressed bytes of the source before pending[0]. */

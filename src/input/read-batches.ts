@@ -19,6 +19,8 @@ export interface LinesBatch {
   buf: Buffer;
   /** True for a source's first batch: line numbers start again at 1. */
   first: boolean;
+  /** A trail file made lines (see DocumentLines): line N is this array's element N - 1, its place `Records[N-1]`. */
+  element?: string;
 }
 
 export interface ValuesBatch {
@@ -45,6 +47,18 @@ export interface LineArena {
   area(): Buffer;
 }
 
+/**
+ * Makes a trail file (`{"Records":[...]}`) NDJSON in place, one record a line, when it is
+ * certainly one (valid, compact records): then its records take the line readers' fast paths.
+ * False leaves the document as it was, to be parsed. Given by the command (fast/ owns the check).
+ */
+export interface DocumentLines {
+  toLines(doc: Buffer): boolean;
+}
+
+/** Trail files up to this size (decompressed) are read whole to be made lines; larger ones stream. */
+export const TRAIL_LINES_LIMIT = 24 * 1024 * 1024;
+
 /** The longest line read unless told otherwise (--max-line): far more than any real event. */
 export const DEFAULT_MAX_LINE = 16 * 1024 * 1024;
 
@@ -55,13 +69,14 @@ export async function* readBatches(
   arena?: LineArena,
   maxLine = DEFAULT_MAX_LINE,
   scope?: { within: PathScope; pruned: Pruned },
+  documentLines?: DocumentLines,
 ): AsyncGenerator<Batch> {
   for await (const source of expandSources(args, stdin, problem, scope)) {
-    yield* readSource(source, problem, arena, maxLine);
+    yield* readSource(source, problem, arena, maxLine, documentLines);
   }
 }
 
-async function* readSource(source: Source, problem: ProblemSink, arena: LineArena | undefined, maxLine: number): AsyncGenerator<Batch> {
+async function* readSource(source: Source, problem: ProblemSink, arena: LineArena | undefined, maxLine: number, documentLines?: DocumentLines): AsyncGenerator<Batch> {
   const raw = source.open();
   try {
     const chunks = await decompressed(raw, source.name, problem);
@@ -81,7 +96,7 @@ async function* readSource(source: Source, problem: ProblemSink, arena: LineAren
     }
     const readsInto = raw instanceof FileReader || raw instanceof PipeReader;
     const direct = arena && !chunks.gunzipped && readsInto ? { reader: raw, arena } : undefined;
-    if (head.shape === 'document') yield* documentBatches(source.name, head.bytes, chunks.iterator, problem);
+    if (head.shape === 'document') yield* documentBatches(source.name, head.bytes, chunks.iterator, problem, documentLines);
     else yield* lineBatches(source.name, head.bytes, chunks.iterator, { direct, maxLine, problem });
   } catch (err) {
     problem(source.name, readErrorMessage(err));
@@ -204,7 +219,7 @@ function mapChunks(it: AsyncIterator<Buffer>, f: (b: Buffer) => Buffer): AsyncIt
 
 function classify(bytes: Buffer, atEnd: boolean): Shape | undefined {
   // No LF, but an object ends in a CR and another follows: lines ended by CR alone.
-  if (bytes.indexOf(10) < 0 && /\}\r[ \t]*\{/.test(bytes.toString('latin1', 0, Math.min(bytes.length, 1 << 20)))) return 'cr-lines';
+  if (bytes.indexOf(10) < 0 && bytes.indexOf(13) >= 0 && /\}\r[ \t]*\{/.test(bytes.toString('latin1', 0, Math.min(bytes.length, 1 << 20)))) return 'cr-lines';
   let i = hasBom(bytes) ? 3 : 0;
   while (i < bytes.length && isSpace(bytes[i])) i++;
   if (i >= bytes.length) return atEnd ? 'ndjson' : undefined;
@@ -404,15 +419,25 @@ async function* documentBatches(
   head: Buffer,
   rest: AsyncIterator<Buffer>,
   problem: ProblemSink,
-): AsyncGenerator<ValuesBatch> {
+  documentLines?: DocumentLines,
+): AsyncGenerator<Batch> {
   const parts = [hasBom(head) ? head.subarray(3) : head];
   let size = parts[0].length;
+  const trail = documentLines !== undefined && TRAIL_START.test(parts[0].toString('latin1', 0, 64));
   for (;;) {
-    if (size > WHOLE_DOCUMENT_LIMIT) break;
+    if (size > (trail ? TRAIL_LINES_LIMIT : WHOLE_DOCUMENT_LIMIT)) break;
     const r = await rest.next();
     if (r.done) {
-      const whole = Buffer.concat(parts);
-      const bad = isUtf8(whole) ? -1 : firstInvalidUtf8(whole);
+      // The parts are this reader's own (fresh reads, or inflated): adjacent views of one
+      // buffer (an inflated member's pieces) are used as they are, others joined.
+      const whole = joined(parts);
+      const utf8 = isUtf8(whole);
+      if (trail && utf8 && documentLines.toLines(whole)) {
+        yield { kind: 'lines', source, buf: whole, first: true, element: 'Records' };
+        return;
+      }
+      if (size > WHOLE_DOCUMENT_LIMIT) break;
+      const bad = utf8 ? -1 : firstInvalidUtf8(whole);
       if (bad >= 0) problem(`${source}: byte ${bad + (hasBom(head) ? 3 : 0)}`, 'text read as U+FFFD: bytes that are not UTF-8; the document is read on');
       const entries = wholeDocument(whole.toString('utf8'));
       if (entries) {
@@ -447,6 +472,19 @@ async function* documentBatches(
   const { values, labels } = doc.take();
   if (values.length) yield { kind: 'values', source, values, labels };
 }
+
+/** The parts as one buffer: a view when they lie one after another in the same memory, else a copy. */
+function joined(parts: Buffer[]): Buffer {
+  let end = parts[0].byteOffset;
+  for (const p of parts) {
+    if (p.buffer !== parts[0].buffer || p.byteOffset !== end) return Buffer.concat(parts);
+    end += p.length;
+  }
+  return Buffer.from(parts[0].buffer, parts[0].byteOffset, end - parts[0].byteOffset);
+}
+
+/** How a trail file starts: its first key is Records. */
+const TRAIL_START = /^\s*\{\s*"Records"\s*:/;
 
 const ENTRY_BATCH = 1000;
 

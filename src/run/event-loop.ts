@@ -4,7 +4,7 @@
 // reader has gone away.
 import { existsSync } from 'node:fs';
 import { CtError, EXIT } from '../common/errors';
-import { DEFAULT_MAX_LINE, readBatches, type LineArena } from '../input/read-batches';
+import { DEFAULT_MAX_LINE, readBatches, type DocumentLines, type LineArena } from '../input/read-batches';
 import { PipeReader, READ_CHUNK } from '../input/readers';
 import type { PathScope } from '../input/trail-layout';
 import type { OutputWriter } from '../output/output-writer';
@@ -12,10 +12,13 @@ import type { EventHandler } from './handler';
 import { warn, type Io } from './io';
 import { LineScanner } from './line-scanner';
 import type { ThreadPlan } from './threads/thread-plan';
-import type { ThreadedLines } from './threads/threaded-lines';
+import { linePlace, type ThreadedLines } from './threads/threaded-lines';
 
 /** NDJSON read before worker threads are started: small inputs never pay their start-up. */
 const PARALLEL_AFTER = 2 * 1024 * 1024;
+
+/** The most of a batch of lines handled at once (as much as a line arena holds). */
+const PIECE = 1024 * 1024;
 
 /** As a shell reports a command that SIGINT ended. */
 const INTERRUPTED = 130;
@@ -36,6 +39,8 @@ export class EventLoop {
    * in one note. The events themselves are filtered by the command.
    */
   scope: PathScope | undefined;
+  /** Makes trail files NDJSON, one record a line, so their records take the fast paths (set by the command). */
+  documentLines: DocumentLines | undefined;
   private interrupted = false;
   private stopNow = false;
 
@@ -68,8 +73,9 @@ export class EventLoop {
     const inputs = given.filter((name) => name === '-' || existsSync(name) || (this.problem('no such file or directory', name), false));
     if (given.length > 0 && inputs.length === 0) return EXIT.data;
     let source = '';
+    let element: string | undefined;
     const scanner = new LineScanner(handler, (message, label) =>
-      this.problem(message, label ? `${source}: ${label}` : `${source}:${scanner.lineNumber}`),
+      this.problem(message, label ? `${source}: ${label}` : linePlace(source, scanner.lineNumber, element)),
     );
     let parallel: ThreadedLines | undefined;
     let lineBytes = 0;
@@ -96,8 +102,9 @@ export class EventLoop {
         warn(this.io, 'reading events from the terminal: paste them and end with Ctrl-D, or name a file or pipe them in');
       }
       const pruning = this.scope && { within: this.scope, pruned: { folders: 0, files: 0 } };
-      for await (const batch of readBatches(inputs, this.io.stdin, problem, arena, this.maxLine, pruning)) {
+      for await (const batch of readBatches(inputs, this.io.stdin, problem, arena, this.maxLine, pruning, this.documentLines)) {
         source = batch.source;
+        element = batch.kind === 'lines' ? batch.element : undefined;
         if (batch.kind === 'lines' && threads && !parallel && !this.strict && lineBytes <= PARALLEL_AFTER) {
           lineBytes += batch.buf.length;
           // Threads pay only where lines are parsed: not when the fast path skips most of them.
@@ -106,13 +113,24 @@ export class EventLoop {
           }
         }
         if (parallel && batch.kind === 'lines') {
-          await parallel.add(batch.source, batch.buf, batch.first);
+          await parallel.add(batch.source, batch.buf, batch.first, batch.element);
         } else {
           await parallel?.settle();
-          if (batch.kind === 'lines') scanner.scanLines(batch.buf, batch.first);
-          else scanner.scanValues(batch.values, batch.labels);
-          handler.endBatch?.();
-          await out.flushSoon();
+          if (batch.kind === 'lines') {
+            // A trail file made lines is one batch of up to TRAIL_LINES_LIMIT: handled in pieces of
+            // whole lines, so a handler copies in (ct-explode's module) no more than a read's worth.
+            for (let at = 0; at < batch.buf.length && !out.closed && !this.stopNow; ) {
+              const cut = at + 2 * PIECE >= batch.buf.length ? batch.buf.length : batch.buf.indexOf(10, at + PIECE) + 1 || batch.buf.length;
+              scanner.scanLines(batch.buf.subarray(at, cut), batch.first && at === 0);
+              handler.endBatch?.();
+              await out.flushSoon();
+              at = cut;
+            }
+          } else {
+            scanner.scanValues(batch.values, batch.labels);
+            handler.endBatch?.();
+            await out.flushSoon();
+          }
         }
         if (out.closed || this.stopNow) break;
       }

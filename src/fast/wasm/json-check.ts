@@ -113,60 +113,126 @@ export function isObject(start: usize, end: usize): bool {
   return check(start, end, false);
 }
 
+/**
+ * A trail file, `{"Records":[{...},{...}]}`, made NDJSON in place: when [start, end) is certainly
+ * such a document (its one member Records, an array of objects, each certainly valid and with no
+ * white space but spaces inside), the bytes around the elements become spaces and the byte after
+ * each element a newline, so each line holds one record; returns how many. -1 when not certain
+ * (other members, other elements, anything else): the bytes may then be changed, so the caller
+ * keeps its own copy. White space outside the elements may be any JSON white space.
+ */
+export function recordsToLines(start: usize, end: usize): i32 {
+  let i = blanks(start, end);
+  if (i >= end || at(i) != OPEN_OBJECT) return -1;
+  i = blanks(i + 1, end);
+  if (i + 9 > end || !named(i, 9, '"Records"')) return -1;
+  i = blanks(i + 9, end);
+  if (i >= end || at(i) != COLON) return -1;
+  i = blanks(i + 1, end);
+  if (i >= end || at(i) != OPEN_ARRAY) return -1;
+  i = blanks(i + 1, end);
+  fill(start, i);
+  let count: i32 = 0;
+  if (i < end && at(i) == OPEN_ARRAY + CLOSE_OFFSET) {
+    fill(i, i + 1);
+    i++;
+  } else {
+    while (true) {
+      const close = objectEnd(i, end, false);
+      if (close == 0) return -1;
+      count++;
+      const j = blanks(close, end);
+      if (j >= end) return -1;
+      const c = at(j);
+      if (c != COMMA && c != OPEN_ARRAY + CLOSE_OFFSET) return -1;
+      const next = c == COMMA ? blanks(j + 1, end) : j + 1;
+      fill(close, next);
+      store<u8>(close, 0x0a);
+      i = next;
+      if (c != COMMA) break;
+    }
+  }
+  i = blanks(i, end);
+  if (i >= end || at(i) != OPEN_OBJECT + CLOSE_OFFSET) return -1;
+  if (blanks(i + 1, end) != end) return -1;
+  fill(i, end);
+  return count;
+}
+
+/** JSON white space of any kind (between a trail file's elements). */
+function blanks(i: usize, end: usize): usize {
+  while (i < end) {
+    const c = at(i);
+    if (c != SPACE && c != 0x0a && c != 0x0d && c != 0x09) break;
+    i++;
+  }
+  return i;
+}
+
+/** Spaces over [from, to). */
+function fill(from: usize, to: usize): void {
+  if (to > from) memory.fill(from, <u8>SPACE, to - from);
+}
+
 @inline function at(p: usize): u32 {
   return <u32>load<u8>(p);
 }
 
 /** With `top`, the keys of the outermost object are looked at (see key()). */
 function check(start: usize, end: usize, top: bool): bool {
+  const close = objectEnd(spaces(start, end), end, top);
+  return close != 0 && spaces(close, end) == end;
+}
+
+/** Checks the object whose `{` is at i; returns the index after its `}`, or 0 when not certainly valid. */
+function objectEnd(i: usize, end: usize, top: bool): usize {
   pendingRecord = false;
   memberCount = 0;
-  let i = spaces(start, end);
-  if (i >= end || at(i) != OPEN_OBJECT) return false;
+  if (i >= end || at(i) != OPEN_OBJECT) return 0;
   let depth: i32 = 0;
   while (true) {
     // A value starts at i.
-    if (i >= end) return false;
+    if (i >= end) return 0;
     const c = at(i);
     if (pendingRecord) {
       pendingRecord = false;
-      if (c != QUOTE) return false; // a CloudTrailEvent that is not a string
+      if (c != QUOTE) return 0; // a CloudTrailEvent that is not a string
       i = unescapeRecord(i, end);
     } else if (c == OPEN_OBJECT || c == OPEN_ARRAY) {
       i = spaces(i + 1, end);
       if (i < end && at(i) == c + CLOSE_OFFSET) i++;
       else {
-        if (depth == MAX_DEPTH) return false;
+        if (depth == MAX_DEPTH) return 0;
         store<u8>(OPEN + <usize>depth, <u8>c);
         depth++;
-        if (c == OPEN_OBJECT && (i = key(i, end, top && depth == 1)) == 0) return false;
+        if (c == OPEN_OBJECT && (i = key(i, end, top && depth == 1)) == 0) return 0;
         if (depth == 1 && recordMembers) member(i);
         continue;
       }
     } else if (c == QUOTE) i = skipString(i, end);
     else i = literalOrNumber(i, end);
-    if (i == 0) return false;
+    if (i == 0) return 0;
     // After a value: close what is complete, then expect a comma or the end.
     while (true) {
       // A value in the outermost object ends here.
       if (depth == 1 && memberCount > 0 && recordMembers) store<u32>(MEMBERS + 16 * (<usize>memberCount - 1) + 12, <u32>i);
+      if (depth == 0) return i;
       i = spaces(i, end);
-      if (depth == 0) return i == end;
-      if (i >= end) return false;
+      if (i >= end) return 0;
       const d = at(i);
       const open = at(OPEN + <usize>(depth - 1));
       if (d == COMMA) {
         i = spaces(i + 1, end);
-        if (open == OPEN_OBJECT && (i = key(i, end, top && depth == 1)) == 0) return false;
+        if (open == OPEN_OBJECT && (i = key(i, end, top && depth == 1)) == 0) return 0;
         if (depth == 1 && recordMembers) member(i);
         break;
       }
-      if (d != open + CLOSE_OFFSET) return false;
+      if (d != open + CLOSE_OFFSET) return 0;
       depth--;
       i++;
     }
   }
-  return false;
+  return 0;
 }
 
 /** Records a member of the outermost object: its key (just read) and where its value starts. */

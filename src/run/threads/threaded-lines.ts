@@ -12,11 +12,22 @@ const BATCH_BYTES = 128 * 1024;
 /** Reports a problem at a place ("file:17"). */
 export type PlacedProblem = (message: string, place: string) => void;
 
+interface Job {
+  source: string;
+  first: boolean;
+  element: string | undefined;
+}
+
+/** Where line `line` of `source` is: `file:17`, or for a trail file made lines `file: Records[16]`. */
+export function linePlace(source: string, line: number, element?: string): string {
+  return element ? `${source}: ${element}[${line - 1}]` : `${source}:${line}`;
+}
+
 export class ThreadedLines {
-  /** Lines gathered but not yet sent: their source, and whether they start it. */
-  private gathering: { source: string; first: boolean } | undefined;
+  /** Lines gathered but not yet sent: their source, whether they start it, the trail file's array they are. */
+  private gathering: Job | undefined;
   /** Batches handed to worker threads (or handled on this one), oldest first. */
-  private readonly inFlight: { result: Promise<BatchOutput>; source: string; first: boolean }[] = [];
+  private readonly inFlight: (Job & { result: Promise<BatchOutput> })[] = [];
 
   constructor(
     private readonly workers: LineWorkers,
@@ -27,12 +38,23 @@ export class ThreadedLines {
     private lineNo: number,
   ) {}
 
-  /** Takes a batch of lines (copied: `buf` is free at once); waits while too many are in flight. */
-  async add(source: string, buf: Buffer, first: boolean): Promise<void> {
+  /**
+   * Takes a batch of lines (copied: `buf` is free at once); waits while too many are in flight.
+   * A large one (a trail file made lines) goes out in pieces of whole lines, so every thread works.
+   */
+  async add(source: string, buf: Buffer, first: boolean, element?: string): Promise<void> {
+    for (let at = 0; at < buf.length; ) {
+      const cut = at + 2 * BATCH_BYTES >= buf.length ? buf.length : buf.indexOf(10, at + BATCH_BYTES) + 1 || buf.length;
+      await this.addPiece(source, buf.subarray(at, cut), first && at === 0, element);
+      at = cut;
+    }
+  }
+
+  private async addPiece(source: string, buf: Buffer, first: boolean, element: string | undefined): Promise<void> {
     const gathering = this.gathering;
     if (gathering && (first || source !== gathering.source)) this.send();
     this.workers.append(buf);
-    this.gathering ??= { source, first };
+    this.gathering ??= { source, first, element };
     if (this.workers.gathered >= BATCH_BYTES) this.send();
     if (this.inFlight.length >= this.workers.capacity) await this.emit();
   }
@@ -48,12 +70,12 @@ export class ThreadedLines {
   }
 
   private send(): void {
-    const { source, first } = this.gathering!;
+    const job = this.gathering!;
     this.gathering = undefined;
     const result = this.workers.send();
     // Awaited in order by emit; a failure of a later one must not count as unhandled meanwhile.
     result.catch(() => undefined);
-    this.inFlight.push({ result, source, first });
+    this.inFlight.push({ ...job, result });
   }
 
   /** Writes the oldest batch's result: its problems with their line numbers, then its output. */
@@ -63,7 +85,7 @@ export class ThreadedLines {
     if (job.first) this.lineNo = 0;
     const base = this.lineNo;
     this.lineNo += result.lines;
-    for (const p of result.problems) this.problem(p.message, `${job.source}:${base + p.line}`);
+    for (const p of result.problems) this.problem(p.message, linePlace(job.source, base + p.line, job.element));
     if (this.handler.matched !== undefined) this.handler.matched += result.matched;
     if (this.handler.passedOver !== undefined) this.handler.passedOver += result.passedOver;
     if (result.output.length === 0 || this.handler.absorb) {

@@ -1,0 +1,66 @@
+// Trail files read as lines (issue 16): a compact `{"Records":[...]}` file goes through the byte
+// paths, one record a line, with the same output as reading it as a document and with problems
+// placed by element (`file: Records[N]`), on one thread and on several.
+import { describe, expect, test } from 'vitest';
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { lines, sh, tempDir } from '../helpers';
+
+const dir = tempDir();
+const record = (i: number): Record<string, unknown> => ({
+  eventVersion: '1.09',
+  eventTime: new Date(Date.UTC(2024, 6, 22) + i * 1000).toISOString().replace('.000Z', 'Z'),
+  eventSource: 'ec2.amazonaws.com',
+  eventName: i % 3 ? 'DescribeInstances' : 'RunInstances',
+  awsRegion: 'eu-west-1',
+  sourceIPAddress: '203.0.113.7',
+  userAgent: 'x'.repeat(300),
+  readOnly: i % 3 !== 0,
+  eventID: `id-${i}`,
+});
+
+/** `count` records, the one at `bad` with an escape of half a surrogate pair (valid JSON, text read with a loss). */
+function trail(count: number, bad: number): string {
+  const texts = Array.from({ length: count }, (_, i) => JSON.stringify(record(i)));
+  texts[bad] = texts[bad].replace('"eventName":"', '"eventName":"\\ud800');
+  return `{"Records":[${texts.join(',')}]}`;
+}
+
+describe('a trail file made lines', () => {
+  const small = trail(50, 7);
+  const big = trail(12000, 11000); // 5 MB: past the 2 MiB after which threads start
+  writeFileSync(path.join(dir, 'small.json.gz'), gzipSync(small));
+  writeFileSync(path.join(dir, 'big.json.gz'), gzipSync(big));
+  // The same records pretty-printed: read as a document, as before.
+  writeFileSync(path.join(dir, 'pretty.json'), JSON.stringify(JSON.parse(small), null, 2));
+
+  test.each(['small', 'big'])('%s: a problem is placed by element, on one thread and on several', async (name) => {
+    const bad = name === 'small' ? 7 : 11000;
+    for (const threads of ['', 'CTPIPE_THREADS=0 ']) {
+      const r = await sh(`${threads}ct-csv -f eventName,eventID ${name}.json.gz`, { cwd: dir });
+      expect(r.stderr).toContain(`ct-csv: ${name}.json.gz: Records[${bad}]: text read as U+FFFD: an escape of half a surrogate pair`);
+      expect(lines(r.stdout)).toHaveLength((name === 'small' ? 50 : 12000) + 1);
+    }
+  });
+
+  test('the same output as the document read as values (pretty-printed: parsed), records written as they are', async () => {
+    const asLines = await sh('ct-explode small.json.gz', { cwd: dir });
+    const asDocument = await sh('ct-explode pretty.json', { cwd: dir });
+    expect(lines(asLines.stdout).map((l) => JSON.parse(l))).toEqual(lines(asDocument.stdout).map((l) => JSON.parse(l)));
+    // Byte for byte what the file holds.
+    expect(asLines.stdout).toBe(`${(JSON.parse(small) as { Records: unknown[] }).Records.map((r) => JSON.stringify(r)).join('\n').replace('"eventName":"\ufffd', '"eventName":"\\ud800')}\n`);
+    const where = await sh("ct-where 'eventName=RunInstances' big.json.gz", { cwd: dir });
+    expect(lines(where.stdout)).toHaveLength(4000);
+    expect(where.stderr).toBe('');
+  });
+
+  test('from a pipe too, and a gzip stream cut short is still reported', async () => {
+    const piped = await sh('cat big.json.gz | ct-where -c readOnly=false', { cwd: dir });
+    expect(piped.stdout.trim()).toBe('4000');
+    writeFileSync(path.join(dir, 'cut.json.gz'), gzipSync(small).subarray(0, 200));
+    const cut = await sh('ct-explode cut.json.gz', { cwd: dir });
+    expect(cut.code).toBe(1);
+    expect(cut.stderr).toMatch(/cut\.json\.gz: .*(unexpected end of file|truncated)/);
+  });
+});
