@@ -41,7 +41,7 @@ export type TrailingReport = (message: string) => void;
 
 /** Gzip input up to this size (a trail file) is inflated at once, if it inflates to at most WHOLE_INFLATED. */
 const WHOLE_COMPRESSED = 4 * 1024 * 1024;
-const WHOLE_INFLATED = 64 * 1024 * 1024;
+const WHOLE_INFLATED = 32 * 1024 * 1024;
 /** The size of the pieces an inflated member is handed on in (as the stream's reads). */
 const PIECE = 128 * 1024;
 
