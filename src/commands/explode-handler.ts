@@ -26,6 +26,7 @@ export function explodeHandler(options: ExplodeHandlerOptions, out: OutputWriter
     beginLines: bytes ? (buf) => fromBytes.beginLines(buf) : undefined,
     lineArena: bytes ? fromBytes : undefined,
     line: bytes ? (raw) => fromBytes.line(raw) : undefined,
+    recordLines: bytes ? (buf) => fromBytes.recordLines(buf) : undefined,
     endBatch: () => fromBytes.flush(true),
     event(event: unknown, raw: RawLine | null) {
       fromBytes.flush(false);

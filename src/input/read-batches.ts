@@ -49,8 +49,9 @@ export interface LineArena {
 
 /**
  * Makes a trail file (`{"Records":[...]}`) NDJSON in place, one record a line, when it is
- * certainly one (valid, compact records): then its records take the line readers' fast paths.
- * False leaves the document as it was, to be parsed. Given by the command (fast/ owns the check).
+ * certainly one (valid, compact CloudTrail records): then its records take the line readers' fast
+ * paths, and a handler may take its lines as vouched records (EventHandler.recordLines). False
+ * leaves the document as it was, to be parsed. Given by the command (fast/ owns the check).
  */
 export interface DocumentLines {
   toLines(doc: Buffer): boolean;
@@ -71,15 +72,60 @@ export async function* readBatches(
   scope?: { within: PathScope; pruned: Pruned },
   documentLines?: DocumentLines,
 ): AsyncGenerator<Batch> {
-  for await (const source of expandSources(args, stdin, problem, scope)) {
-    yield* readSource(source, problem, arena, maxLine, documentLines);
+  // One source ahead: while one source's batches are handled, the next is opened and its first
+  // bytes read, and a gzip file inflated on the thread pool (see gunzipMembers), so a folder of
+  // trail files keeps two cores busy. What the next one has to report waits for its turn.
+  let ahead: Opened | undefined;
+  try {
+    for await (const source of expandSources(args, stdin, problem, scope)) {
+      const opened = openAhead(source, problem);
+      if (ahead) yield* readSource(ahead, problem, arena, maxLine, documentLines);
+      ahead = opened;
+    }
+    if (ahead) {
+      const last = ahead;
+      ahead = undefined;
+      yield* readSource(last, problem, arena, maxLine, documentLines);
+    }
+  } finally {
+    // A reader that went away (| head) leaves the source opened ahead unread.
+    if (ahead && ahead.source.name !== 'stdin') ahead.raw.destroy();
   }
 }
 
-async function* readSource(source: Source, problem: ProblemSink, arena: LineArena | undefined, maxLine: number, documentLines?: DocumentLines): AsyncGenerator<Batch> {
+/** A source opened ahead of its turn: its reader, and its bytes (inflated, if gzip) on their way. */
+interface Opened {
+  source: Source;
+  raw: ByteStream;
+  chunks: Promise<ChunkStream>;
+}
+
+function openAhead(source: Source, problem: ProblemSink): Opened {
   const raw = source.open();
+  const chunks = decompressed(raw, source.name, problem).then((c) => (c.gunzipped ? { ...c, iterator: started(c.iterator) } : c));
+  // Awaited in its turn; a failure meanwhile is not an unhandled one.
+  chunks.catch(() => undefined);
+  return { source, raw, chunks };
+}
+
+/** The iterator with its first result asked for now (a gzip file starts inflating). */
+function started(it: AsyncIterator<Buffer>): AsyncIterator<Buffer> {
+  const first = it.next();
+  first.catch(() => undefined);
+  let taken = false;
+  return {
+    next: () => {
+      if (taken) return it.next();
+      taken = true;
+      return first;
+    },
+  };
+}
+
+async function* readSource(opened: Opened, problem: ProblemSink, arena: LineArena | undefined, maxLine: number, documentLines?: DocumentLines): AsyncGenerator<Batch> {
+  const { source, raw } = opened;
   try {
-    const chunks = await decompressed(raw, source.name, problem);
+    const chunks = await opened.chunks;
     const head = await readHead(chunks, maxLine);
     if (head.bytes.length === 0) return;
     if (head.shape === 'cr-lines') {

@@ -37,6 +37,12 @@ export interface EventHandler {
   beginLines?(buf: Buffer): void;
   /** Optional: handles a whole NDJSON line from its bytes; false leaves it to be parsed. */
   line?(raw: RawLine): boolean;
+  /**
+   * Optional: a batch whose every line is a CloudTrail record the reader vouched for (a trail file
+   * made lines: valid, compact, a key starting with `event`, no CloudTrailEvent); true when it
+   * handled them all at once, false leaves them to line() and event().
+   */
+  recordLines?(buf: Buffer): boolean;
   /** Called after each batch, before output is flushed (ct-csv turns its rows into text here). */
   endBatch?(): void;
   /** Optional: where to read NDJSON to, for a handler that has an area of its own (under the rule). */

@@ -42,8 +42,14 @@ export class LineScanner {
    * holds), its searches cost more than they save, so it rests for a while; either way every
    * line that can match is evaluated.
    */
-  scanLines(buf: Buffer, first: boolean): void {
+  scanLines(buf: Buffer, first: boolean, vouched = false): void {
     const handler = this.handler;
+    // Every line a record the reader vouched for (a trail file made lines): a handler may take them all at once.
+    if (vouched && handler.recordLines?.(buf)) {
+      if (first) this.lineNo = 0;
+      for (let at = buf.indexOf(10); at >= 0; at = buf.indexOf(10, at + 1)) this.lineNo++;
+      return;
+    }
     let filter = handler.lineFilter?.useful ? handler.lineFilter : undefined;
     if (filter && this.unfilteredBytes > 0) {
       this.unfilteredBytes -= buf.length;

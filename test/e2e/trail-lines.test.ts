@@ -2,7 +2,7 @@
 // paths, one record a line, with the same output as reading it as a document and with problems
 // placed by element (`file: Records[N]`), on one thread and on several.
 import { describe, expect, test } from 'vitest';
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { lines, sh, tempDir } from '../helpers';
@@ -55,6 +55,14 @@ describe('a trail file made lines', () => {
     expect(where.stderr).toBe('');
   });
 
+  test('ct-explode writes the records as they are, without the spaces a pretty layout between them leaves', async () => {
+    const texts = [0, 1, 2].map((i) => JSON.stringify(record(i)));
+    writeFileSync(path.join(dir, 'spaced.json.gz'), gzipSync(`{ "Records" : [\n  ${texts.join(' ,\n  ')}\n] }\n`));
+    const r = await sh('ct-explode spaced.json.gz', { cwd: dir });
+    expect(r.stdout).toBe(`${texts.join('\n')}\n`);
+    expect(r.stderr).toBe('');
+  });
+
   test('from a pipe too, and a gzip stream cut short is still reported', async () => {
     const piped = await sh('cat big.json.gz | ct-where -c readOnly=false', { cwd: dir });
     expect(piped.stdout.trim()).toBe('4000');
@@ -64,3 +72,25 @@ describe('a trail file made lines', () => {
     expect(cut.stderr).toMatch(/cut\.json\.gz: .*(unexpected end of file|truncated)/);
   });
 });
+
+describe('one source ahead', () => {
+  test('while a file is handled the next is read and inflated, yet events and problems come in file order', async () => {
+    const folder = path.join(dir, 'ahead');
+    mkdirSync(folder);
+    const doc = (from: number): string => `{"Records":[${[0, 1, 2].map((i) => JSON.stringify(record(from + i))).join(',')}]}`;
+    writeFileSync(path.join(folder, 'a.json.gz'), gzipSync(doc(0)));
+    writeFileSync(path.join(folder, 'b.ndjson'), `${JSON.stringify(record(3))}\n{"eventName":\n${JSON.stringify(record(4))}\n`);
+    writeFileSync(path.join(folder, 'c.json.gz'), Buffer.concat([gzipSync(doc(5)), Buffer.from('junk')]));
+    writeFileSync(path.join(folder, 'd.ndjson'), `not json\n${JSON.stringify(record(8))}\n`);
+    for (const threads of ['', 'CTPIPE_THREADS=0 ']) {
+      const r = await sh(`${threads}ct-where 'eventName exists' ahead`, { cwd: dir });
+      expect(lines(r.stdout).map((l) => JSON.parse(l).eventID)).toEqual(['id-0', 'id-1', 'id-2', 'id-3', 'id-4', 'id-5', 'id-6', 'id-7', 'id-8']);
+      const told = lines(r.stderr);
+      expect(told).toHaveLength(3);
+      expect(told[0]).toMatch(/^ct-where: ahead\/b\.ndjson:2: invalid JSON/);
+      expect(told[1]).toMatch(/^ct-where: ahead\/c\.json\.gz: gzip: byte \d+: 4 bytes after the last gzip member/);
+      expect(told[2]).toMatch(/^ct-where: ahead\/d\.ndjson:1: invalid JSON/);
+    }
+  });
+});
+

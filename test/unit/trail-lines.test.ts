@@ -55,6 +55,9 @@ describe('recordsToLines', () => {
       `{"Records":[${one}]} {"Records":[]}`,
       `{"Records":[${one},]}`,
       `[${one}]`,
+      `{"Records":[${one},{"EventId":"x","CloudTrailEvent":"{}"}]}`,
+      `{"Records":[${one},{"configurationItems":[]}]}`,
+      `{"Records":[${one},{"eventName":"X","EventId":"x"}]}`,
     ]) {
       expect(made(text), text.slice(0, 60)).toBeUndefined();
     }

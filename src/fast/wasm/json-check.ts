@@ -40,6 +40,8 @@ let recordEnd: isize = -1;
 let eventId = false;
 /** A top-level key starting with `event`: the mark of a CloudTrail record (src/events/shapes.ts). */
 let eventKey = false;
+/** While recordsToLines checks a trail file's elements: a CloudTrailEvent key is not certain. */
+let recordsOnly = false;
 /** Where the record is to be written. */
 let outAt: usize = 0;
 /** Most top-level members recorded per object (see memberTable); past it none are. */
@@ -115,9 +117,10 @@ export function isObject(start: usize, end: usize): bool {
 
 /**
  * A trail file, `{"Records":[{...},{...}]}`, made NDJSON in place: when [start, end) is certainly
- * such a document (its one member Records, an array of objects, each certainly valid and with no
- * white space but spaces inside), the bytes around the elements become spaces and the byte after
- * each element a newline, so each line holds one record; returns how many. -1 when not certain
+ * such a document (its one member Records, an array of CloudTrail records, each certainly valid,
+ * with a key starting with `event` and no CloudTrailEvent, EventId or container key, and no white
+ * space but spaces inside), the bytes around the elements become spaces and the byte after each
+ * element a newline, so each line holds one record; returns how many. -1 when not certain
  * (other members, other elements, anything else): the bytes may then be changed, so the caller
  * keeps its own copy. White space outside the elements may be any JSON white space.
  */
@@ -137,20 +140,31 @@ export function recordsToLines(start: usize, end: usize): i32 {
     fill(i, i + 1);
     i++;
   } else {
+    recordsOnly = true;
     while (true) {
-      const close = objectEnd(i, end, false);
-      if (close == 0) return -1;
+      eventKey = false;
+      eventId = false;
+      const close = objectEnd(i, end, true);
+      // Each element a CloudTrail record (a key starting with event, no EventId): anything else
+      // (an item, JSON that is no CloudTrail) is left to the parser, which tells them apart.
+      if (close == 0 || !eventKey || eventId) {
+        recordsOnly = false;
+        return -1;
+      }
       count++;
       const j = blanks(close, end);
-      if (j >= end) return -1;
-      const c = at(j);
-      if (c != COMMA && c != OPEN_ARRAY + CLOSE_OFFSET) return -1;
+      const c = j < end ? at(j) : 0;
+      if (c != COMMA && c != OPEN_ARRAY + CLOSE_OFFSET) {
+        recordsOnly = false;
+        return -1;
+      }
       const next = c == COMMA ? blanks(j + 1, end) : j + 1;
       fill(close, next);
       store<u8>(close, 0x0a);
       i = next;
       if (c != COMMA) break;
     }
+    recordsOnly = false;
   }
   i = blanks(i, end);
   if (i >= end || at(i) != OPEN_OBJECT + CLOSE_OFFSET) return -1;
@@ -263,7 +277,11 @@ function key(i: usize, end: usize, top: bool): usize {
     const length = i - 1 - from;
     for (let k = from; k < i - 1; k++) if (at(k) == BACKSLASH) return 0;
     // Twice: the second is written over the first, and counts, as with JSON.parse.
-    if (named(from, length, 'CloudTrailEvent')) pendingRecord = true;
+    if (named(from, length, 'CloudTrailEvent')) {
+      // A trail file's element is a record; an item there is left to the parser.
+      if (recordsOnly) return 0;
+      pendingRecord = true;
+    }
     else if (named(from, length, 'EventId')) eventId = true;
     else if (startsWith(from, length, 'event')) eventKey = true;
     // A container key (src/events/shapes.ts): the line may hold events, for the parser to decide.
