@@ -26,7 +26,9 @@ const count = (n: number, what: string): string => `${n.toLocaleString('en-US')}
 
 /** Lines for stderr, after "no event matched". */
 export function whyEmpty(a: EmptyAnswer): string[] {
-  return [...a.plan.lookups.map((l, i) => `${l.region} ${lookupText(l)}: ${evidence(a.tallies[i], a.terms)}`), ...knownCauses(a)];
+  const asked = a.plan.lookups.map((l, i) => `${l.region} ${lookupText(l)}: ${evidence(a.tallies[i], a.terms)}`);
+  const none = a.plan.lookups.length === 0 ? ['no lookup was made: no event can match in the window and Regions asked'] : [];
+  return [...asked, ...none, ...a.plan.skipped.map((s) => `left out: ${s}`), ...knownCauses(a)];
 }
 
 function evidence(t: Tally, terms: readonly { text: string }[]): string {

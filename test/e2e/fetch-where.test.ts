@@ -279,6 +279,14 @@ describe('an empty answer explains itself', () => {
     expect(chain.stderr).toContain(`; ${roots} of those had userIdentity.type=Root; none of those had sourceIPAddress=192.0.2.1`);
   });
 
+  test('a question no event can match in the window asked: no call, and it says why', async () => {
+    const r = await counted(s, () => sh(fetchAt(s, `--region us-east-1 --start-time 2h --where ${q('eventName=ConsoleLogin and eventTime < -3h')}`)));
+    expect(r.calls).toBe(0);
+    expect(r.result.code).toBe(0);
+    expect(r.result.stderr).toContain('no lookup was made: no event can match in the window and Regions asked');
+    expect(r.result.stderr).toContain('left out: eventTime<-3h: outside the window asked; no lookup');
+  });
+
   test('a value the catalogue does not know, or knows in another case: did-you-mean', async () => {
     const r = await sh(fetchAt(s, `--region us-east-1 --where ${q('eventName=consoleLogin')}`));
     expect(r.stderr).toContain('us-east-1 EventName=consoleLogin, all of event history (90 days): returned no events');
