@@ -75,11 +75,12 @@ export const fetchCommand: Command<FetchOptions> = {
     y
       .usage(
         'Usage: ct-fetch [options]\n\n' +
-          'Fetch CloudTrail event history (LookupEvents) as NDJSON, one API item per line, EventTime in ISO 8601\n' +
-          'UTC. Pages stream out as they arrive, at the API limit of 2 requests/s per Region, with retries.\n' +
-          'Times: ISO 8601 (any zone; none = local), "2024-07-22 09:00" (local), epoch seconds, 2h, 3d, now.\n' +
-          'One lookup attribute per call (exact, case-sensitive); filter the rest with ct-where, or ask the\n' +
-          'question with --where EXPRESSION (ct-where\'s language) and ct-fetch plans the lookups (--explain shows how).',
+          'Fetch CloudTrail event history (LookupEvents) as NDJSON, one API item per line, EventTime\n' +
+          'in ISO 8601 UTC. Pages stream out as they arrive, at the API limit of 2 requests/s per\n' +
+          'Region, with retries. Times: ISO 8601 (any zone; none = local), "2024-07-22 09:00" (local),\n' +
+          'epoch seconds, 2h, 3d, now. One lookup attribute per call (exact, case-sensitive): filter\n' +
+          "the rest with ct-where, or ask the question with --where EXPRESSION (ct-where's language)\n" +
+          'and ct-fetch plans the lookups (--explain shows how).',
       ),
   examples: [
     ["ct-fetch --start-time '2024-07-22 00:00' -a EventSource=ec2.amazonaws.com", 'EC2 events since a local time'],
