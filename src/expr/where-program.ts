@@ -74,7 +74,8 @@ function pathsOf(expr: Expr): FieldPath[] {
   return testsOf(expr).map((t) => t.path);
 }
 
-function testsOf(expr: Expr): Test[] {
+/** Every test of the expression, left to right. */
+export function testsOf(expr: Expr): Test[] {
   switch (expr.kind) {
     case 'and':
     case 'or':

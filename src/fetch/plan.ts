@@ -15,6 +15,7 @@ import { cidrBlock, orderOperand } from '../expr/evaluate';
 import { formatLiteral, formatTest } from '../expr/format';
 import { operatorRow } from '../expr/operators';
 import type { Expr, Test } from '../expr/parser';
+import { testsOf } from '../expr/where-program';
 import type { Literal } from '../expr/tokens';
 import type { FieldPath } from '../events/field-path';
 import { iso, type LookupAttribute } from './lookup-options';
@@ -405,32 +406,17 @@ export function lookupText(l: Lookup): string {
 
 /** The values the expression's equality and `in` tests give lookup attributes, anywhere in it (for checks against the catalogue). */
 export function attributeTerms(e: Expr): (LookupAttribute & { term: string })[] {
-  switch (e.kind) {
-    case 'and':
-    case 'or':
-      return [...attributeTerms(e.left), ...attributeTerms(e.right)];
-    case 'not':
-      return attributeTerms(e.operand);
-    case 'test': {
-      const key = attributeKeyOf(e.path);
-      const row = operatorRow(e.op);
-      if (!key || (row.test !== 'equals' && row.test !== 'member')) return [];
-      return e.values.map((v) => ({ key, value: v.text, term: `${e.path.text}=${formatLiteral(v, false)}` }));
-    }
-  }
+  return testsOf(e).flatMap((t) => {
+    const key = attributeKeyOf(t.path);
+    const row = operatorRow(t.op);
+    if (!key || (row.test !== 'equals' && row.test !== 'member')) return [];
+    return t.values.map((v) => ({ key, value: v.text, term: `${t.path.text}=${formatLiteral(v, false)}` }));
+  });
 }
 
 /** Every test of the expression on one of these paths (by the path as written). */
 export function testsOn(e: Expr, match: (path: FieldPath) => boolean): Test[] {
-  switch (e.kind) {
-    case 'and':
-    case 'or':
-      return [...testsOn(e.left, match), ...testsOn(e.right, match)];
-    case 'not':
-      return testsOn(e.operand, match);
-    case 'test':
-      return match(e.path) ? [e] : [];
-  }
+  return testsOf(e).filter((t) => match(t.path));
 }
 
 /** Whether every event lookup `l` returns matches `e` (for --explain: a term the lookup answers by itself). */

@@ -130,6 +130,29 @@ describe("the seed's questions at the real limit (2 calls/s per Region)", () => 
   }, 120000);
 });
 
+describe('a failing or throttling endpoint', () => {
+  test.each([
+    ['5xx answers and dropped connections', ['--fail-rate', '0.3', '--reset-rate', '0.1', '--rate', '0'], '--rate 0'],
+    ['throttling (the client asks 10/s of a 2/s endpoint)', [], '--rate 10'],
+  ])('%s: every lookup retries, the same events come out once', async (_, serveArgs, rate) => {
+    const flaky = await serve([...serveArgs, '--shift', SAMPLE]);
+    const steady = await serve(['--rate', '0', '--shift', SAMPLE]);
+    try {
+      const expression = q('eventName in (ConsoleLogin, SwitchRole, CreateUser) or Username=bob');
+      const want = await sh(fetchAt(steady, `--region us-east-1,eu-west-1 --where ${expression}`));
+      const got = await sh(`${FETCH_ENV} ct-fetch --endpoint-url ${flaky.url} ${rate} --max-attempts 20 --region us-east-1,eu-west-1 --where ${expression}`);
+      expect(got.code, got.stderr).toBe(0);
+      expect(ids(got.stdout)).toEqual(ids(want.stdout));
+      expect(new Set(ids(got.stdout)).size).toBe(lines(got.stdout).length);
+      const stats = await flaky.stats();
+      expect(stats.failed + stats.reset + stats.throttled).toBeGreaterThan(0);
+    } finally {
+      flaky.stop();
+      steady.stop();
+    }
+  }, 120000);
+});
+
 describe('--explain, --verbose, notices', () => {
   let s: Served;
   beforeAll(async () => {

@@ -63,6 +63,15 @@ describe('a trail file made lines', () => {
     expect(r.stderr).toBe('');
   });
 
+  test('| head -1 ends quietly', async () => {
+    for (const command of ['ct-explode big.json.gz', "ct-where 'eventName exists' big.json.gz"]) {
+      const r = await sh(`${command} | head -1`, { cwd: dir });
+      expect(r.code).toBe(0);
+      expect(lines(r.stdout)).toHaveLength(1);
+      expect(r.stderr).toBe('');
+    }
+  });
+
   test('from a pipe too, and a gzip stream cut short is still reported', async () => {
     const piped = await sh('cat big.json.gz | ct-where -c readOnly=false', { cwd: dir });
     expect(piped.stdout.trim()).toBe('4000');
