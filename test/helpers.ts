@@ -138,6 +138,30 @@ export function serve(args: string[]): Promise<Served> {
 /** Environment for ct-fetch against a local endpoint: dummy credentials, nothing from the host. */
 export const FETCH_ENV = 'env -u AWS_PROFILE AWS_ACCESS_KEY_ID=AKIDEXAMPLE AWS_SECRET_ACCESS_KEY=ct-test-secret-value AWS_EC2_METADATA_DISABLED=true';
 
+/** The secret of FETCH_ENV's dummy keys: no output may ever show it. */
+export const FETCH_SECRET = 'ct-test-secret-value';
+
+export interface Fetching {
+  child: ReturnType<typeof spawn>;
+  stdout: () => string;
+  stderr: () => string;
+  /** Its exit status (null when a signal ended it). */
+  done: Promise<number | null>;
+}
+
+/** The built ct-fetch as a child of the test, with FETCH_ENV's keys, its output collected and its end awaited (for signals). */
+export function startFetch(args: string[]): Fetching {
+  const child = spawn(path.join(ROOT, 'dist/bin/ct-fetch.js'), args, {
+    env: { ...process.env, AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE', AWS_SECRET_ACCESS_KEY: FETCH_SECRET, AWS_EC2_METADATA_DISABLED: 'true' },
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+  child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+  const done = new Promise<number | null>((resolve) => child.on('close', resolve));
+  return { child, stdout: () => stdout, stderr: () => stderr, done };
+}
+
 /** The EventIds of NDJSON items, sorted. */
 export function eventIds(ndjson: string): string[] {
   return lines(ndjson).map((l) => JSON.parse(l).EventId as string).sort();

@@ -7,11 +7,10 @@ import type { AddressInfo } from 'node:net';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { eventIds, FETCH_ENV, lines, ROOT, SAMPLE, serve, sh, tempDir, type ShellResult, SAMPLE_CLOCK } from '../helpers';
+import { eventIds, FETCH_ENV, FETCH_SECRET as SECRET, lines, ROOT, SAMPLE, serve, sh, startFetch, tempDir, type ShellResult, SAMPLE_CLOCK } from '../helpers';
 
 const items = gunzipSync(readFileSync(SAMPLE)).toString('utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l));
 const idsIn = (region: string): string[] => items.filter((i) => JSON.parse(i.CloudTrailEvent).awsRegion === region).map((i) => i.EventId).sort();
-const SECRET = 'ct-test-secret-value';
 
 /** Runs a printed resume command again and again until it finishes; returns all stdout. */
 async function runToEnd(first: { stdout: string; stderr: string; code: number | null }): Promise<{ stdout: string; runs: number }> {
@@ -222,17 +221,11 @@ describe('stopping early', () => {
   test('Ctrl-C leaves what was fetched on stdout and prints the command that resumes', async () => {
     const s = await serve(['--rate', '0', '--delay', '300', ...SAMPLE_CLOCK, SAMPLE]);
     try {
-      const child = spawn(path.join(ROOT, 'dist/bin/ct-fetch.js'), ['--endpoint-url', s.url, '--region', 'eu-west-1', '--rate', '0', '--page-size', '30'], {
-        env: { ...process.env, AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE', AWS_SECRET_ACCESS_KEY: SECRET, AWS_EC2_METADATA_DISABLED: 'true' },
-      });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-      child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+      const run = startFetch(['--endpoint-url', s.url, '--region', 'eu-west-1', '--rate', '0', '--page-size', '30']);
       await new Promise((res) => setTimeout(res, 1500));
-      child.kill('SIGINT');
-      const code = await new Promise((res) => child.on('close', res));
-      expect(code).toBe(130);
+      run.child.kill('SIGINT');
+      expect(await run.done).toBe(130);
+      const [stdout, stderr] = [run.stdout(), run.stderr()];
       expect(stderr).toContain('ct-fetch: interrupted; what was fetched is on stdout. To resume:');
       expect(lines(stdout).length).toBeGreaterThan(0);
       const all = await runToEnd({ stdout, stderr, code: 1 });
@@ -241,19 +234,6 @@ describe('stopping early', () => {
       s.stop();
     }
   }, 60000);
-
-  /** ct-fetch as a child of the test, with its stderr collected and its end awaited. */
-  function startFetch(args: string[]): { child: ReturnType<typeof spawn>; stderr: () => string; stdout: () => string; done: Promise<number | null> } {
-    const child = spawn(path.join(ROOT, 'dist/bin/ct-fetch.js'), args, {
-      env: { ...process.env, AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE', AWS_SECRET_ACCESS_KEY: SECRET, AWS_EC2_METADATA_DISABLED: 'true' },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    const done = new Promise<number | null>((res) => child.on('close', res));
-    return { child, stderr: () => stderr, stdout: () => stdout, done };
-  }
 
   test.each([
     ['SIGTERM', 143, 'stopped by SIGTERM'],

@@ -3,10 +3,10 @@
 // and piping it through ct-where gives, with fewer calls when the API can narrow the question.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import fc from 'fast-check';
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { CORPUS, FETCH_ENV, lines, ROOT, SAMPLE, serve, sh, tempDir, type Served } from '../helpers';
+import { CORPUS, FETCH_ENV, lines, ROOT, SAMPLE, serve, sh, startFetch, tempDir, type Served } from '../helpers';
 
 const dir = tempDir();
 const REGIONS = ['us-east-1', 'us-west-2', 'eu-west-1', 'ap-northeast-1'];
@@ -243,16 +243,12 @@ describe('--max-items, resume, a reader that goes away', () => {
   test('Ctrl-C in the middle of several lookups: exit 130, the resume command; resuming gives every event once', async () => {
     const slow = await serve(['--rate', '0', '--delay', '300', '--shift', SAMPLE]);
     try {
-      const args = ['--endpoint-url', slow.url, '--region', 'eu-west-1', '--rate', '0', '--page-size', '10', '--where', 'readOnly=false or eventName=ConsoleLogin'];
       const whole = await sh(fetchAt(slow, `--region eu-west-1 --where ${q('readOnly=false or eventName=ConsoleLogin')}`));
-      const child = spawn(path.join(ROOT, 'dist/bin/ct-fetch.js'), args, { env: { ...process.env, AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE', AWS_SECRET_ACCESS_KEY: 'x', AWS_EC2_METADATA_DISABLED: 'true' } });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-      child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+      const run = startFetch(['--endpoint-url', slow.url, '--region', 'eu-west-1', '--rate', '0', '--page-size', '10', '--where', 'readOnly=false or eventName=ConsoleLogin']);
       await new Promise((res) => setTimeout(res, 1500));
-      child.kill('SIGINT');
-      expect(await new Promise((res) => child.on('close', res))).toBe(130);
+      run.child.kill('SIGINT');
+      expect(await run.done).toBe(130);
+      const [stdout, stderr] = [run.stdout(), run.stderr()];
       expect(stderr).toContain('ct-fetch: interrupted; what was fetched is on stdout. To resume:');
       expect(lines(stdout).length).toBeGreaterThan(0);
       let out = stdout;
