@@ -3,6 +3,7 @@
 // owns one instance of the module and lays out its memory:
 //
 //   [ module data | lines (a batch, read or copied in) | records written | text for isJsonObjectText ]
+import { isUtf8 } from 'node:buffer';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { poison } from '../common/poison';
@@ -34,6 +35,28 @@ interface Exports {
   memberTable(): number;
   recordMemberTable(on: number): void;
   recordsToLines(start: number, end: number): number;
+  recordsHead(start: number, end: number): number;
+  recordsPiece(start: number, end: number, last: number): number;
+  pieceEnd(): number;
+  pieceTailAt(): number;
+  pieceRecords(): number;
+}
+
+/** How a piece of a trail file ended (see trailPiece); recordsHead's bytes too few to tell. */
+const HEAD_CUT = -2;
+export const PIECE_CUT = 0;
+export const PIECE_ENDED = 1;
+export const PIECE_FAILED = 2;
+
+export interface TrailPiece {
+  /** The records made lines, whole lines (a view of the module's memory, held until the next call). */
+  lines: Buffer;
+  records: number;
+  end: typeof PIECE_CUT | typeof PIECE_ENDED | typeof PIECE_FAILED;
+  /** PIECE_ENDED: the bytes after the array's `]`; else what is not made lines (as they came). */
+  rest: Buffer;
+  /** False while the file's head is not read (not UTF-8, or no trail file's head, or cut short): `rest` is then all its bytes. */
+  looked: boolean;
 }
 
 /** What checkLine found, when it is not an item whose record was written. */
@@ -51,6 +74,7 @@ function wasmFile(): string {
 }
 
 let compiled: WasmModule | undefined;
+const EMPTY = Buffer.alloc(0);
 
 export class JsonChecker {
   private readonly exports: Exports;
@@ -182,6 +206,54 @@ export class JsonChecker {
     const count = this.exports.recordsToLines(this.base, this.base + doc.length);
     if (count >= 0) this.bytes.copy(doc, 0, this.base, this.base + doc.length);
     return count;
+  }
+
+  /** What the last trailPiece() left, at its end: [pieceLeft, pieceEnd); and whether the trail file's head is read. */
+  private pieceLeft = 0;
+  private pieceEnd = 0;
+  private headRead = false;
+
+  /**
+   * A trail file too large to be read whole, made lines a piece at a time (see recordsPiece in the
+   * module): the parts' bytes go after what the last piece left (an element cut short), and the
+   * records that end in them are made lines in place. One file per instance, its memory the
+   * memory lines use: an instance of its own.
+   */
+  trailPiece(parts: Buffer[], last: boolean): TrailPiece {
+    const left = this.pieceEnd - this.pieceLeft;
+    let end = this.base + left;
+    this.room(end + parts.reduce((n, p) => n + p.length, 0) + SLACK);
+    if (left > 0) this.bytes.copyWithin(this.base, this.pieceLeft, this.pieceEnd);
+    for (const part of parts) {
+      this.bytes.set(part, end);
+      end += part.length;
+    }
+    // Valid UTF-8 up to the last ASCII byte (a character may be cut at the end), or it is not
+    // made lines: the parser reads it, bytes as they came.
+    let ascii = end;
+    while (ascii > this.base && this.bytes[ascii - 1] >= 0x80) ascii--;
+    const untouched: TrailPiece = { lines: EMPTY, records: 0, end: PIECE_FAILED, rest: this.bytes.subarray(this.base, end), looked: this.headRead };
+    if (!isUtf8(this.bytes.subarray(this.base, ascii))) return untouched;
+    let from = this.base;
+    if (!this.headRead) {
+      from = this.exports.recordsHead(this.base, end);
+      if (from === HEAD_CUT && !last) {
+        // Too few bytes yet to tell: all of them again with the next.
+        this.pieceLeft = this.base;
+        this.pieceEnd = end;
+        return { ...untouched, end: PIECE_CUT };
+      }
+      if (from < 0) return untouched;
+      this.headRead = true;
+    }
+    const made = this.exports.recordsPiece(from, end, last ? 1 : 0);
+    const state = this.exports.pieceEnd() as TrailPiece['end'];
+    this.pieceLeft = made;
+    this.pieceEnd = end;
+    const rest = state === PIECE_ENDED ? this.bytes.subarray(this.exports.pieceTailAt(), end) : this.bytes.subarray(made, end);
+    const records = this.exports.pieceRecords();
+    // No record made: what is before `made` is spaces only (a file's head), no line.
+    return { lines: records > 0 ? this.bytes.subarray(this.base, made) : EMPTY, records, end: state, rest, looked: true };
   }
 
   /** Grows memory to hold `size` bytes; the old view is then detached, so a new one is made. */

@@ -2,11 +2,69 @@
 // document and makes it one record a line in place (see recordsToLines in wasm/json-check.ts),
 // so its records go through the same byte paths as NDJSON lines (ct-where's prefilter and fields
 // read from bytes, ct-explode's records written as they are, worker threads), not JSON.parse of the
-// document. One module instance of its own: its memory holds the document being looked at.
-import type { DocumentLines } from '../input/read-batches';
-import { JsonChecker } from './json-check';
+// document. A file too large to be read whole is made lines a piece at a time, as its bytes come
+// (recordsPiece), so memory stays a piece's worth whatever its size. Each has a module instance of
+// its own: its memory holds the bytes being looked at.
+import type { DocumentLines, LinePieces, PiecesLeft } from '../input/read-batches';
+import { JsonChecker, PIECE_CUT, PIECE_FAILED } from './json-check';
 
 export function trailLines(): DocumentLines {
   let checker: JsonChecker | undefined;
-  return { toLines: (doc) => (checker ??= new JsonChecker()).recordsToLines(doc) >= 0 };
+  return {
+    toLines: (doc) => (checker ??= new JsonChecker()).recordsToLines(doc) >= 0,
+    inPieces: () => new TrailPieces(),
+  };
+}
+
+const EMPTY = Buffer.alloc(0);
+
+/** What a trail file's parser needs before bytes left at each stage to read them in context. */
+const IN_ARRAY = '{"Records":[';
+const AFTER_ARRAY = '{"Records":[]';
+
+class TrailPieces implements LinePieces {
+  private readonly checker = new JsonChecker();
+  private records = 0;
+  /** After the array's `]`: whether its object's `}` has been seen (then only white space may follow). */
+  private tail: 'array' | 'object' | 'document' = 'array';
+  private leftOver: PiecesLeft | undefined;
+
+  next(parts: Buffer[], last: boolean): Buffer {
+    if (this.leftOver) throw new Error('TrailPieces: next() after the rest was left to the parser');
+    if (this.tail !== 'array') {
+      for (const part of parts) if (!this.leftOver) this.checkTail(part, last && part === parts[parts.length - 1]);
+      if (parts.length === 0) this.checkTail(EMPTY, last);
+      return EMPTY;
+    }
+    const piece = this.checker.trailPiece(parts, last);
+    const prefix = piece.looked ? IN_ARRAY : '';
+    this.records += piece.records;
+    if (piece.end === PIECE_FAILED) {
+      // The lines made so far stand; the parser reads on from the element that is not certain.
+      this.leftOver = { bytes: Buffer.from(piece.rest), records: this.records, prefix };
+    } else if (piece.end !== PIECE_CUT) {
+      this.tail = 'object';
+      this.checkTail(piece.rest, last);
+    }
+    return piece.lines;
+  }
+
+  left(): PiecesLeft | undefined {
+    return this.leftOver;
+  }
+
+  /** The bytes after the array: its object's `}` and white space, else they are left to the parser. */
+  private checkTail(bytes: Buffer, last: boolean): void {
+    for (let i = 0; i < bytes.length; i++) {
+      const c = bytes[i];
+      if (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) continue;
+      if (c === 0x7d && this.tail === 'object') {
+        this.tail = 'document';
+        continue;
+      }
+      this.leftOver = { bytes: Buffer.from(bytes.subarray(i)), records: this.records, prefix: this.tail === 'object' ? AFTER_ARRAY : '' };
+      return;
+    }
+    if (last && this.tail === 'object') this.leftOver = { bytes: EMPTY, records: this.records, prefix: AFTER_ARRAY };
+  }
 }

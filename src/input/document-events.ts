@@ -55,10 +55,15 @@ export class DocumentEvents {
   private documents = 0;
   failed = false;
 
-  /** `base`: bytes of the source before the first one written here (a byte-order mark). */
+  /**
+   * `base`: bytes of the source before the first one written here (a byte-order mark; may be
+   * negative when JSON is written first to give bytes their context). `firstIndex`: the number
+   * of the first element of the first event array (the elements before it were read otherwise).
+   */
   constructor(
     private readonly problem: (label: string, message: string) => void,
     private readonly base = 0,
+    private firstIndex = 0,
   ) {
     this.parser = new Parser({
       jsonStreaming: true,
@@ -160,7 +165,8 @@ export class DocumentEvents {
     }
     if (t.name === 'startArray' && EVENT_ARRAYS.has(m.key!)) {
       m.inArray = true;
-      m.index = 0;
+      m.index = this.firstIndex;
+      this.firstIndex = 0;
       return;
     }
     if (t.name === 'startArray' || t.name === 'startObject') this.skipDepth = 1;

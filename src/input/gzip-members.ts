@@ -39,11 +39,21 @@ export function gzipHeaderLength(bytes: Buffer): number | undefined {
 /** What went wrong after the last member: said once, with what is known of the bytes. */
 export type TrailingReport = (message: string) => void;
 
-/** Gzip input up to this size (a trail file) is inflated at once, if it inflates to at most WHOLE_INFLATED. */
+/**
+ * Gzip input up to this size (a trail file) is inflated at once, if it inflates to at most
+ * WHOLE_INFLATED; larger output streams, so memory stays bounded (a source is read one or two
+ * ahead of its turn, see readBatches).
+ */
 const WHOLE_COMPRESSED = 4 * 1024 * 1024;
-const WHOLE_INFLATED = 32 * 1024 * 1024;
-/** Output chunks of the whole inflation on the thread pool: each a round trip. */
-const OUTPUT_CHUNK = 2 * 1024 * 1024;
+const WHOLE_INFLATED = 8 * 1024 * 1024;
+/** The stream's output chunks: fewer round trips through the thread pool than its default 16 KiB. */
+const STREAM_CHUNK = 256 * 1024;
+/** Compressed bytes written to the stream at a time (see feed). */
+const FEED_SLICE = 64 * 1024;
+const EMPTY_BUFFER = Buffer.alloc(0);
+/** Output chunks of the whole inflation on the thread pool (each a round trip): at least, and at most. */
+const MIN_OUTPUT_CHUNK = 64 * 1024;
+const MAX_OUTPUT_CHUNK = WHOLE_INFLATED;
 /** The size of the pieces an inflated member is handed on in (as the stream's reads). */
 const PIECE = 128 * 1024;
 
@@ -65,7 +75,10 @@ export async function* gunzipMembers(first: Buffer, rest: AsyncIterator<Buffer>,
     size += r.value.length;
   }
   const all = parts.length === 1 ? first : Buffer.concat(parts);
-  const zlib = await import('node:zlib');
+  // Held by this generator while the stream below runs: dropped now.
+  parts.length = 0;
+  // Not loaded at start-up: most input is not gzipped (getBuiltinModule: a module, not an import's copy per call).
+  const zlib = process.getBuiltinModule('node:zlib');
   if (ended) {
     const whole = await inflateWhole(zlib, all);
     if (whole) {
@@ -91,6 +104,12 @@ const EMPTY: AsyncIterator<Buffer> = { next: () => Promise.resolve({ done: true,
 async function inflateWhole(zlib: typeof import('node:zlib'), all: Buffer): Promise<{ members: Buffer[]; trailing?: string } | undefined> {
   const members: Buffer[] = [];
   let inflated = 0;
+  // As large as the last member says it inflates to (its trailer's ISIZE, the size mod 4 GiB; a
+  // trail file has one member): one round trip, and no more memory than the output. A chunk
+  // of 2 MiB for every file cost an allocation and page faults of its own for each.
+  const said = all.length >= 18 ? all.readUInt32LE(all.length - 4) : 0;
+  if (said > WHOLE_INFLATED) return undefined;
+  const chunkSize = Math.min(Math.max(said + 1024, MIN_OUTPUT_CHUNK), MAX_OUTPUT_CHUNK);
   for (let at = 0, member = 1; ; member++) {
     const left = all.subarray(at);
     if (left.length === 0) return { members };
@@ -100,7 +119,7 @@ async function inflateWhole(zlib: typeof import('node:zlib'), all: Buffer): Prom
       return { members, trailing: left.some((b) => b !== 0) ? trailingText(at, left.length, member - 1) : undefined };
     }
     const result = await new Promise<{ buffer: Buffer; engine: { bytesWritten: number } } | undefined>((resolve) =>
-      zlib.inflateRaw(left.subarray(header), { info: true, chunkSize: OUTPUT_CHUNK, maxOutputLength: WHOLE_INFLATED - inflated }, (err, r) =>
+      zlib.inflateRaw(left.subarray(header), { info: true, chunkSize, maxOutputLength: WHOLE_INFLATED - inflated }, (err, r) =>
         resolve(err ? undefined : (r as unknown as { buffer: Buffer; engine: { bytesWritten: number } })),
       ),
     );
@@ -139,7 +158,7 @@ async function* streamMembers(zlib: typeof import('node:zlib'), first: Buffer, r
       else if (pending.some((b) => b !== 0)) report(trailingText(offset, pending.length, member - 1));
       return;
     }
-    const inflater = createInflateRaw();
+    const inflater = createInflateRaw({ chunkSize: STREAM_CHUNK });
     const fed = feed(inflater, pending.subarray(header), rest);
     yield* inflater;
     const { left, sourceEnded } = await fed;
@@ -176,16 +195,26 @@ async function feed(inflater: InflateRaw, body: Buffer, rest: AsyncIterator<Buff
   let held: Buffer[] = [];
   let heldFrom = 0;
   let sourceEnded = false;
+  /** What was read and not written yet, when the member's data ended before it. */
+  let unwritten: Buffer = EMPTY_BUFFER;
   try {
-    for (let chunk: Buffer = body; ; ) {
-      held.push(chunk);
-      if (!inflater.write(chunk)) await Promise.race([new Promise((resolve) => inflater.once('drain', resolve)), done]);
-      if (ended || failed) break;
+    for (let chunk: Buffer = body, at = 0; ; ) {
+      // In slices: the inflater inflates all of a write before it heeds its reader, so a whole
+      // compressed file written at once was all inflated into memory ahead of being read.
+      const slice = chunk.subarray(at, at + FEED_SLICE);
+      at += slice.length;
+      held.push(slice);
+      if (!inflater.write(slice)) await Promise.race([new Promise((resolve) => inflater.once('drain', resolve)), done]);
+      if (ended || failed) {
+        unwritten = chunk.subarray(at);
+        break;
+      }
       // Drop what the inflater has surely used: memory stays a chunk or two, whatever the member's size.
       while (held.length > 1 && heldFrom + held[0].length <= inflater.bytesWritten) {
         heldFrom += held[0].length;
         held = held.slice(1);
       }
+      if (at < chunk.length) continue;
       const r = await rest.next();
       if (r.done) {
         sourceEnded = true;
@@ -194,11 +223,12 @@ async function feed(inflater: InflateRaw, body: Buffer, rest: AsyncIterator<Buff
         break;
       }
       chunk = r.value;
+      at = 0;
     }
   } catch {
     // A failed read: the inflater's own error, or the reader's, is what is reported.
   }
-  return { left: Buffer.concat(held).subarray(Math.max(0, inflater.bytesWritten - heldFrom)), sourceEnded };
+  return { left: Buffer.concat([...held, unwritten]).subarray(Math.max(0, inflater.bytesWritten - heldFrom)), sourceEnded };
 }
 
 function trailingText(offset: number, count: number, members: number): string {

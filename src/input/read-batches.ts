@@ -54,11 +54,36 @@ export interface LineArena {
  * leaves the document as it was, to be parsed. Given by the command (fast/ owns the check).
  */
 export interface DocumentLines {
+  /** A document read whole (valid UTF-8) made lines in place, if it certainly is a trail file. */
   toLines(doc: Buffer): boolean;
+  /** For a trail file too large to be read whole (over TRAIL_LINES_LIMIT): made lines as its bytes come. */
+  inPieces(): LinePieces;
 }
 
-/** Trail files up to this size (decompressed) are read whole to be made lines; larger ones stream. */
-export const TRAIL_LINES_LIMIT = 24 * 1024 * 1024;
+/** A trail file made lines a piece at a time. */
+export interface LinePieces {
+  /**
+   * The next bytes of the document (its start first; `last`: its end): the records made lines
+   * (whole lines, a view held until the next call). Once left() says so, the rest is not lines.
+   */
+  next(parts: Buffer[], last: boolean): Buffer;
+  /** What is not certainly trail records, from there on: for the parser, with what it needs before it. */
+  left(): PiecesLeft | undefined;
+}
+
+export interface PiecesLeft {
+  /** The bytes pushed last that are not made lines, as they came (what follows them is still to be read). */
+  bytes: Buffer;
+  /** The records made lines before them. */
+  records: number;
+  /** JSON for the parser before them, to read them in context (`{"Records":[`). */
+  prefix: string;
+}
+
+/** Trail files up to this size (decompressed) are read whole (ahead of their turn) to be made lines; larger ones a piece at a time. */
+export const TRAIL_LINES_LIMIT = 4 * 1024 * 1024;
+/** The bytes gathered for each piece of a trail file made lines a piece at a time. */
+const TRAIL_PIECE = 1024 * 1024;
 
 /** The longest line read unless told otherwise (--max-line): far more than any real event. */
 export const DEFAULT_MAX_LINE = 16 * 1024 * 1024;
@@ -72,61 +97,156 @@ export async function* readBatches(
   scope?: { within: PathScope; pruned: Pruned },
   documentLines?: DocumentLines,
 ): AsyncGenerator<Batch> {
-  // One source ahead: while one source's batches are handled, the next is opened and its first
-  // bytes read, and a gzip file inflated on the thread pool (see gunzipMembers), so a folder of
-  // trail files keeps two cores busy. What the next one has to report waits for its turn.
-  let ahead: Opened | undefined;
-  try {
-    for await (const source of expandSources(args, stdin, problem, scope)) {
-      const opened = openAhead(source, problem);
-      if (ahead) yield* readSource(ahead, problem, arena, maxLine, documentLines);
-      ahead = opened;
+  // Sources ahead: while one source's batches are handled, the next ones are opened and their
+  // heads read, and trail files read whole, inflated on the thread pool (see gunzipMembers) and
+  // made lines (see DocumentLines), so a folder of trail files keeps both cores busy. What a source
+  // has to report waits for its turn. Memory is bounded by the sizes read (see roomAhead).
+  const queue: Opened[] = [];
+  const sources = expandSources(args, stdin, problem, scope)[Symbol.asyncIterator]();
+  let more = true;
+  const openMore = async (turn: Opened | undefined): Promise<void> => {
+    while (more && (queue.length === 0 || (turn && roomAhead(turn, queue)))) {
+      const r = await sources.next();
+      if (r.done) more = false;
+      else queue.push(openAhead(r.value, maxLine, documentLines));
     }
-    if (ahead) {
-      const last = ahead;
-      ahead = undefined;
-      yield* readSource(last, problem, arena, maxLine, documentLines);
+  };
+  try {
+    for (let turn: Opened | undefined; ; ) {
+      await openMore(undefined);
+      turn = queue.shift();
+      if (!turn) return;
+      // Its bytes first: their size says how many more may be read meanwhile.
+      await turn.started.catch(() => undefined);
+      await openMore(turn);
+      yield* readSource(turn, problem, arena, maxLine);
     }
   } finally {
-    // A reader that went away (| head) leaves the source opened ahead unread.
-    if (ahead && ahead.source.name !== 'stdin') ahead.raw.destroy();
+    // A reader that went away (| head) leaves the sources opened ahead unread.
+    for (const opened of queue) if (opened.source.name !== 'stdin') opened.raw.destroy();
   }
 }
 
-/** A source opened ahead of its turn: its reader, and its bytes (inflated, if gzip) on their way. */
+/** The most sources opened ahead of the one being handled... */
+const AHEAD = 2;
+/** ...and the most bytes they and it hold (a trail file read whole, up to TRAIL_LINES_LIMIT, is one). */
+const AHEAD_BYTES = 8 * 1024 * 1024;
+
+/**
+ * Whether another source may be opened ahead of `turn`, the one about to be handled: fewer than
+ * AHEAD are, at most one of them still reading (its size not known), and the sizes known are
+ * under AHEAD_BYTES, none of them a trail file too large to be read whole. So nothing is read
+ * ahead beside a large trail file, and memory stays a few small files' worth.
+ */
+function roomAhead(turn: Opened, queue: Opened[]): boolean {
+  if (queue.length >= AHEAD) return false;
+  let bytes = 0;
+  let reading = 0;
+  for (const opened of [turn, ...queue]) {
+    const held = opened.held();
+    if (held === undefined) reading++;
+    else if (held > TRAIL_LINES_LIMIT) return false;
+    else bytes += held;
+  }
+  return reading <= 1 && bytes < AHEAD_BYTES;
+}
+
+/** A source opened ahead of its turn, and what it has read (and reported) meanwhile. */
 interface Opened {
   source: Source;
   raw: ByteStream;
-  chunks: Promise<ChunkStream>;
+  started: Promise<Started>;
+  /** The bytes it holds once started (its head, or a document read whole or in part); undefined before. */
+  held(): number | undefined;
+  /** Problems found before its turn come out in its turn, in the order they were found. */
+  inTurn(problem: ProblemSink): void;
 }
 
-function openAhead(source: Source, problem: ProblemSink): Opened {
+/** A source's bytes so far: its head and shape, and a document's first part or all of it. */
+interface Started {
+  chunks: ChunkStream;
+  head: Head;
+  document?: ReadDocument;
+}
+
+/** A document's bytes from the start: all of them when `ended`; made lines by `DocumentLines` when `lines`. */
+interface ReadDocument {
+  parts: Buffer[];
+  size: number;
+  ended: boolean;
+  /** Bytes of a BOM before the first part. */
+  bom: number;
+  lines?: boolean;
+  /** A trail file too large to be read whole: made lines a piece at a time (in its turn). */
+  pieces?: LinePieces;
+}
+
+function openAhead(source: Source, maxLine: number, documentLines: DocumentLines | undefined): Opened {
   const raw = source.open();
-  const chunks = decompressed(raw, source.name, problem).then((c) => (c.gunzipped ? { ...c, iterator: started(c.iterator) } : c));
-  // Awaited in its turn; a failure meanwhile is not an unhandled one.
-  chunks.catch(() => undefined);
-  return { source, raw, chunks };
-}
-
-/** The iterator with its first result asked for now (a gzip file starts inflating). */
-function started(it: AsyncIterator<Buffer>): AsyncIterator<Buffer> {
-  const first = it.next();
-  first.catch(() => undefined);
-  let taken = false;
+  let held: Parameters<ProblemSink>[] | undefined = [];
+  let sink: ProblemSink | undefined;
+  const problem: ProblemSink = (...said) => (sink ? sink(...said) : held!.push(said));
+  const started = startSource(raw, source.name, problem, maxLine, documentLines);
+  let size: number | undefined;
+  started.then(
+    (s) => (size = s.document?.size ?? s.head.bytes.length),
+    // Awaited in its turn; a failure meanwhile is not an unhandled one.
+    () => (size = 0),
+  );
   return {
-    next: () => {
-      if (taken) return it.next();
-      taken = true;
-      return first;
+    source,
+    raw,
+    started,
+    held: () => size,
+    inTurn: (turn) => {
+      sink = turn;
+      const said = held ?? [];
+      held = undefined;
+      for (const p of said) turn(...p);
     },
   };
 }
 
-async function* readSource(opened: Opened, problem: ProblemSink, arena: LineArena | undefined, maxLine: number, documentLines?: DocumentLines): AsyncGenerator<Batch> {
+async function startSource(raw: ByteStream, name: string, problem: ProblemSink, maxLine: number, documentLines: DocumentLines | undefined): Promise<Started> {
+  const chunks = await decompressed(raw, name, problem);
+  const head = await readHead(chunks, maxLine);
+  if (head.shape !== 'document') return { chunks, head };
+  const text = hasBom(head.bytes) ? head.bytes.subarray(3) : head.bytes;
+  const trail = documentLines !== undefined && TRAIL_START.test(text.toString('latin1', 0, 64));
+  const document = await readUpTo(text, hasBom(head.bytes) ? 3 : 0, chunks.iterator, trail ? TRAIL_LINES_LIMIT : WHOLE_DOCUMENT_LIMIT);
+  if (trail && !document.ended) document.pieces = documentLines.inPieces();
+  if (trail && document.ended) {
+    // The parts are this reader's own (fresh reads, or inflated): adjacent views of one buffer
+    // (an inflated member's pieces) are used as they are, others joined.
+    const whole = joined(document.parts);
+    document.parts = [whole];
+    document.lines = isUtf8(whole) && documentLines.toLines(whole);
+  }
+  return { chunks, head, document };
+}
+
+/** A document's bytes from `first` on, until they end or pass `limit`. */
+async function readUpTo(first: Buffer, bom: number, rest: AsyncIterator<Buffer>, limit: number): Promise<ReadDocument> {
+  const parts = [first];
+  let size = first.length;
+  while (size <= limit) {
+    const r = await rest.next();
+    if (r.done) return { parts, size, ended: true, bom };
+    parts.push(r.value);
+    size += r.value.length;
+  }
+  return { parts, size, ended: false, bom };
+}
+
+async function* readSource(opened: Opened, problem: ProblemSink, arena: LineArena | undefined, maxLine: number): AsyncGenerator<Batch> {
   const { source, raw } = opened;
   try {
-    const chunks = await opened.chunks;
-    const head = await readHead(chunks, maxLine);
+    opened.inTurn(problem);
+    const { chunks, head, document } = await opened.started;
+    if (document) {
+      yield* documentBatches(source.name, document, chunks.iterator, problem);
+      return;
+    }
     if (head.bytes.length === 0) return;
     if (head.shape === 'cr-lines') {
       // Lines ended by CR alone (classic Mac OS): read as lines, each CR taken for a newline.
@@ -142,8 +262,7 @@ async function* readSource(opened: Opened, problem: ProblemSink, arena: LineAren
     }
     const readsInto = raw instanceof FileReader || raw instanceof PipeReader;
     const direct = arena && !chunks.gunzipped && readsInto ? { reader: raw, arena } : undefined;
-    if (head.shape === 'document') yield* documentBatches(source.name, head.bytes, chunks.iterator, problem, documentLines);
-    else yield* lineBatches(source.name, head.bytes, chunks.iterator, { direct, maxLine, problem });
+    yield* lineBatches(source.name, head.bytes, chunks.iterator, { direct, maxLine, problem });
   } catch (err) {
     problem(source.name, readErrorMessage(err));
   } finally {
@@ -170,12 +289,16 @@ async function decompressed(raw: ByteStream, source: string, problem: ProblemSin
   const chunk = first.value;
   if (chunk.length >= 2 && chunk[0] === GZIP_MAGIC_0 && chunk[1] === GZIP_MAGIC_1) {
     // Loaded here, not at start-up: most input is not gzipped.
-    const { gunzipMembers } = await import('./gzip-members');
+    const { gunzipMembers } = await (gzipMembers ??= import('./gzip-members'));
     const members = gunzipMembers(chunk, it, (message) => problem(`${source}: gzip`, message));
     return { iterator: members[Symbol.asyncIterator](), gunzipped: true };
   }
   return { iterator: prepend(chunk, it), gunzipped: false };
 }
+
+/** Modules loaded on first need, once (an import() per source cost a module wrapper each time). */
+let gzipMembers: Promise<typeof import('./gzip-members')> | undefined;
+let documentEvents: Promise<typeof import('./document-events')> | undefined;
 
 function emptyIterator(): AsyncIterator<Buffer> {
   return { next: () => Promise.resolve({ done: true, value: undefined }) };
@@ -194,13 +317,19 @@ function prepend(first: Buffer, rest: AsyncIterator<Buffer>): AsyncIterator<Buff
 
 type Shape = 'ndjson' | 'document' | 'cr-lines';
 
+interface Head {
+  bytes: Buffer;
+  shape: Shape;
+}
+
 /**
  * Reads until the shape is known. A document starts with `[`, or with `{` and a key of a
  * container (Records, Events, NextToken), or is an object whose first line does not parse
  * but opens a value (`{`, `"key": {`...), as pretty-printed JSON does, and whose second line
  * is not a whole object.
  */
-async function readHead(chunks: ChunkStream, maxLine: number): Promise<{ bytes: Buffer; shape: Shape }> {
+
+async function readHead(chunks: ChunkStream, maxLine: number): Promise<Head> {
   const parts: Buffer[] = [];
   let total = 0;
   for (;;) {
@@ -460,44 +589,30 @@ async function* arenaBatches(
   }
 }
 
-async function* documentBatches(
-  source: string,
-  head: Buffer,
-  rest: AsyncIterator<Buffer>,
-  problem: ProblemSink,
-  documentLines?: DocumentLines,
-): AsyncGenerator<Batch> {
-  const parts = [hasBom(head) ? head.subarray(3) : head];
-  let size = parts[0].length;
-  const trail = documentLines !== undefined && TRAIL_START.test(parts[0].toString('latin1', 0, 64));
-  for (;;) {
-    if (size > (trail ? TRAIL_LINES_LIMIT : WHOLE_DOCUMENT_LIMIT)) break;
-    const r = await rest.next();
-    if (r.done) {
-      // The parts are this reader's own (fresh reads, or inflated): adjacent views of one
-      // buffer (an inflated member's pieces) are used as they are, others joined.
-      const whole = joined(parts);
-      const utf8 = isUtf8(whole);
-      if (trail && utf8 && documentLines.toLines(whole)) {
-        yield { kind: 'lines', source, buf: whole, first: true, element: 'Records' };
-        return;
-      }
-      if (size > WHOLE_DOCUMENT_LIMIT) break;
-      const bad = utf8 ? -1 : firstInvalidUtf8(whole);
-      if (bad >= 0) problem(`${source}: byte ${bad + (hasBom(head) ? 3 : 0)}`, 'text read as U+FFFD: bytes that are not UTF-8; the document is read on');
-      const entries = wholeDocument(whole.toString('utf8'));
-      if (entries) {
-        yield* entryBatches(source, entries, problem);
-        return;
-      }
-      break;
+/** A document's batches: its lines if it was made lines, else its values, parsed whole if small, else streamed. */
+async function* documentBatches(source: string, document: ReadDocument, rest: AsyncIterator<Buffer>, problem: ProblemSink): AsyncGenerator<Batch> {
+  const { parts, bom } = document;
+  if (document.pieces) {
+    yield* pieceBatches(source, document, document.pieces, rest, problem);
+    return;
+  }
+  if (document.lines) {
+    yield { kind: 'lines', source, buf: parts[0], first: true, element: 'Records' };
+    return;
+  }
+  if (document.ended && document.size <= WHOLE_DOCUMENT_LIMIT) {
+    const whole = joined(parts);
+    const bad = isUtf8(whole) ? -1 : firstInvalidUtf8(whole);
+    if (bad >= 0) problem(`${source}: byte ${bad + bom}`, 'text read as U+FFFD: bytes that are not UTF-8; the document is read on');
+    const entries = wholeDocument(whole.toString('utf8'));
+    if (entries) {
+      yield* entryBatches(source, entries, problem);
+      return;
     }
-    parts.push(r.value);
-    size += r.value.length;
   }
   // Loaded here, not at start-up: only large or unusual JSON documents need stream-json.
-  const { DocumentEvents } = await import('./document-events');
-  const doc = new DocumentEvents((label, message) => problem(`${source}: ${label}`, message), hasBom(head) ? 3 : 0);
+  const { DocumentEvents } = await (documentEvents ??= import('./document-events'));
+  const doc = new DocumentEvents((label, message) => problem(`${source}: ${label}`, message), bom);
   const feed = (chunk: Buffer): ValuesBatch | undefined => {
     doc.write(chunk);
     const { values, labels } = doc.take();
@@ -508,7 +623,7 @@ async function* documentBatches(
     if (batch) yield batch;
   }
   let batch: ValuesBatch | undefined;
-  while (!doc.failed) {
+  while (!doc.failed && !document.ended) {
     const r = await rest.next();
     if (r.done) break;
     batch = feed(r.value);
@@ -517,6 +632,67 @@ async function* documentBatches(
   await doc.end();
   const { values, labels } = doc.take();
   if (values.length) yield { kind: 'values', source, values, labels };
+}
+
+/**
+ * A trail file made lines a piece at a time: its lines as they are made; from where its bytes
+ * are not certainly trail records on (a damaged or unusual file), its values, as the parser reads
+ * them in context (numbered on from the records before, placed in the source's bytes).
+ */
+async function* pieceBatches(source: string, document: ReadDocument, pieces: LinePieces, rest: AsyncIterator<Buffer>, problem: ProblemSink): AsyncGenerator<Batch> {
+  let first = true;
+  let window = document.parts;
+  /** Document bytes given to `pieces`. */
+  let pushed = 0;
+  for (let last = false; ; ) {
+    const lines = pieces.next(window, last);
+    pushed += window.reduce((n, p) => n + p.length, 0);
+    if (lines.length > 0) {
+      yield { kind: 'lines', source, buf: lines, first, element: 'Records' };
+      first = false;
+    }
+    const left = pieces.left();
+    if (left) {
+      yield* parsedBatches(source, document.bom + pushed - left.bytes.length, left, last ? undefined : rest, problem);
+      return;
+    }
+    if (last) return;
+    window = [];
+    for (let size = 0; size < TRAIL_PIECE; ) {
+      const r = await rest.next();
+      if (r.done) {
+        last = true;
+        break;
+      }
+      window.push(r.value);
+      size += r.value.length;
+    }
+  }
+}
+
+/** The values of the bytes `left` and the rest of the source, at `offset` in it (see pieceBatches). */
+async function* parsedBatches(source: string, offset: number, left: PiecesLeft, rest: AsyncIterator<Buffer> | undefined, problem: ProblemSink): AsyncGenerator<ValuesBatch> {
+  const prefix = Buffer.from(left.prefix);
+  const { DocumentEvents } = await (documentEvents ??= import('./document-events'));
+  const doc = new DocumentEvents((label, message) => problem(`${source}: ${label}`, message), offset - prefix.length, left.records);
+  const take = (): ValuesBatch | undefined => {
+    const { values, labels } = doc.take();
+    return values.length ? { kind: 'values', source, values, labels } : undefined;
+  };
+  doc.write(prefix);
+  doc.write(left.bytes);
+  let batch = take();
+  if (batch) yield batch;
+  while (rest && !doc.failed) {
+    const r = await rest.next();
+    if (r.done) break;
+    doc.write(r.value);
+    batch = take();
+    if (batch) yield batch;
+  }
+  await doc.end();
+  batch = take();
+  if (batch) yield batch;
 }
 
 /** The parts as one buffer: a view when they lie one after another in the same memory, else a copy. */

@@ -46,7 +46,7 @@ export async function* expandSources(
     }
     if (stat.isDirectory()) {
       const digests = { count: 0 };
-      yield* walk(arg, new Map([[realpathSync(arg), arg]]), onMissing, digests, scope);
+      yield* walk(arg, new Map([[realpathSync.native(arg), arg]]), onMissing, digests, scope);
       if (digests.count) onMissing(arg, `${digests.count} CloudTrail-Digest file(s) passed over: digests that prove trail files unchanged, not events`, 'note');
     }
     else yield fileSource(arg, stat.isFile());
@@ -112,7 +112,7 @@ async function* walk(
       scope.pruned[isDirectory ? 'folders' : 'files']++;
       continue;
     }
-    const real = realpathSync(full);
+    const real = realpathSync.native(full);
     const first = seen.get(real);
     if (first !== undefined) {
       onProblem(full, `the same ${isDirectory ? 'directory' : 'file'} as ${first}, read once only`, 'note');

@@ -103,3 +103,39 @@ describe('one source ahead', () => {
   });
 });
 
+
+describe('a trail file too large to be read whole (past 4 MiB): made lines a piece at a time', () => {
+  const texts = Array.from({ length: 12000 }, (_, i) => JSON.stringify(record(i)));
+
+  test('damaged in the middle: the records before it, then the damage placed by its byte, as the parser reads it', async () => {
+    const folder = tempDir();
+    const damaged = [...texts];
+    damaged[6000] = '{"eventName":}';
+    const doc = `{"Records":[${damaged.join(',')}]}`;
+    writeFileSync(path.join(folder, 'damaged.json'), doc);
+    writeFileSync(path.join(folder, 'damaged.json.gz'), gzipSync(doc));
+    for (const name of ['damaged.json', 'damaged.json.gz']) {
+      const r = await sh(`ct-explode ${name}`, { cwd: folder });
+      expect(r.code).toBe(1);
+      expect(r.stdout).toBe(`${texts.slice(0, 6000).join('\n')}\n`);
+      expect(lines(r.stderr)).toEqual([`ct-explode: ${name}: byte ${doc.indexOf('{"eventName":}') + 13}: invalid JSON: expected a value`]);
+    }
+  });
+
+  test('an element that is no compact record: read by the parser from there on, numbered on; the same events as the file parsed', async () => {
+    const folder = tempDir();
+    const mixed = [...texts];
+    mixed[7000] = JSON.stringify({ EventId: 'item-1', CloudTrailEvent: JSON.stringify(record(7000)) });
+    mixed[7001] = JSON.stringify(record(7001), null, 1);
+    mixed[9000] = '"not an event"';
+    const doc = `{"Records":[${mixed.join(',')}],"NextToken":"t"}`;
+    writeFileSync(path.join(folder, 'mixed.json.gz'), gzipSync(doc));
+    writeFileSync(path.join(folder, 'pretty.json'), JSON.stringify(JSON.parse(doc), null, 2));
+    const asPieces = await sh('ct-explode mixed.json.gz', { cwd: folder });
+    const parsed = await sh('ct-explode pretty.json', { cwd: folder });
+    expect(lines(asPieces.stdout).map((l) => JSON.parse(l))).toEqual(lines(parsed.stdout).map((l) => JSON.parse(l)));
+    expect(lines(asPieces.stdout)).toHaveLength(11999);
+    expect(lines(asPieces.stderr)).toEqual(['ct-explode: mixed.json.gz: Records[9000]: not an event: expected a JSON object']);
+    expect(lines(parsed.stderr)).toEqual(['ct-explode: pretty.json: Records[9000]: not an event: expected a JSON object']);
+  });
+});

@@ -5,6 +5,7 @@ import { describe, expect, test } from 'vitest';
 import fc from 'fast-check';
 import { readFileSync } from 'node:fs';
 import { JsonChecker } from '../../src/fast/json-check';
+import { trailLines } from '../../src/fast/trail-lines';
 import { edited, RECORDS } from '../helpers';
 
 const checker = new JsonChecker();
@@ -74,6 +75,92 @@ describe('recordsToLines', () => {
         expect(r.values).toEqual(parsed.Records);
       }),
       { numRuns: 300 },
+    );
+  });
+});
+
+/**
+ * A trail file fed to inPieces() cut at `cuts`: the values of the lines made, and what is left
+ * to the parser (its prefix, the bytes left and all not fed yet), or undefined when nothing is.
+ */
+function inPieces(text: string, cuts: number[]): { values: unknown[]; left?: string } {
+  const doc = Buffer.from(text);
+  const at = [...new Set(cuts.map((c) => c % (doc.length + 1)))].sort((a, b) => a - b).filter((c) => c > 0 && c < doc.length);
+  const windows = [0, ...at].map((from, i) => doc.subarray(from, i < at.length ? at[i] : doc.length));
+  const pieces = trailLines().inPieces();
+  const values: unknown[] = [];
+  for (const [i, window] of windows.entries()) {
+    const lines = pieces.next([window], i === windows.length - 1);
+    // Whole lines: each a record; none holds a line break of its own.
+    if (lines.length > 0) expect(lines[lines.length - 1]).toBe(0x0a);
+    for (const line of lines.toString('utf8').split('\n').slice(0, -1)) values.push(JSON.parse(line));
+    const left = pieces.left();
+    if (left) {
+      const unfed = Buffer.concat(windows.slice(i + 1)).toString('utf8');
+      return { values, left: left.prefix + left.bytes.toString('utf8') + unfed };
+    }
+  }
+  return { values };
+}
+
+describe('a trail file too large to read whole, made lines piece by piece', () => {
+  const cuts = fc.array(fc.nat(), { maxLength: 12 });
+
+  test('wherever the pieces are cut: the same records as the file, all made lines', () => {
+    fc.assert(
+      fc.property(fc.subarray(records), blank, blank, blank, cuts, (chosen, a, b, c, at) => {
+        const text = `${a}{${b}"Records"${c}:${a}[${chosen.join(`${b},${c}`)}${a}]${b}}${c}`;
+        const r = inPieces(text, at);
+        expect(r.left).toBeUndefined();
+        expect(r.values).toEqual(chosen.map((l) => JSON.parse(l)));
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  test('what is not certainly records is left to the parser from there on: the lines made and its reading are the file', () => {
+    const one = records[0];
+    const two = records[1];
+    const pretty = JSON.stringify(JSON.parse(two), null, 2);
+    for (const text of [
+      `{"Records":[${one},${pretty},${one}]}`,
+      `{"Records":[${one},{"EventId":"x","CloudTrailEvent":"{}"},${two}]}`,
+      `{"Records":[${one},${two}],"NextToken":"x"}`,
+      `{"Records":[${one},${two}]} `,
+      `[${one}]`,
+      `{"NextToken":"x","Records":[${one}]}`,
+    ]) {
+      for (const at of [[], [1], [one.length + 20], [one.length + 14, one.length + 15, text.length - 2]]) {
+        const r = inPieces(text, at);
+        const parsed = JSON.parse(text) as { Records?: unknown[] } | unknown[];
+        const expected = Array.isArray(parsed) ? parsed : parsed.Records;
+        if (r.left === undefined) expect(r.values).toEqual(expected);
+        else {
+          const rest = JSON.parse(r.left) as { Records?: unknown[] } | unknown[];
+          expect([...r.values, ...(Array.isArray(rest) ? rest : (rest.Records ?? []))], text.slice(0, 40)).toEqual(expected);
+        }
+      }
+    }
+  });
+
+  test('a damaged file: the lines made are its records before the damage, and the parser gets the damage', () => {
+    const docs = edited(fc.subarray(records.slice(0, 20), { minLength: 1 }).map((l) => `{"Records":[${l.join(',')}]}`), [...'{}[]":,\\ \n', '\\u', 'é'], 3);
+    fc.assert(
+      fc.property(docs, cuts, (text, at) => {
+        const r = inPieces(text, at);
+        let parsed: { Records: unknown[] } | undefined;
+        try {
+          parsed = JSON.parse(text) as { Records: unknown[] };
+        } catch {
+          // Not JSON: something is left, and the parser finds the damage in it.
+          expect(r.left).toBeDefined();
+          expect(() => JSON.parse(r.left!)).toThrow();
+          return;
+        }
+        const rest = r.left === undefined ? [] : ((JSON.parse(r.left) as { Records?: unknown[] }).Records ?? []);
+        if (Array.isArray(parsed.Records)) expect([...r.values, ...rest]).toEqual(parsed.Records);
+      }),
+      { numRuns: 400 },
     );
   });
 });

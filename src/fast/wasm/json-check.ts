@@ -125,15 +125,9 @@ export function isObject(start: usize, end: usize): bool {
  * keeps its own copy. White space outside the elements may be any JSON white space.
  */
 export function recordsToLines(start: usize, end: usize): i32 {
-  let i = blanks(start, end);
-  if (i >= end || at(i) != OPEN_OBJECT) return -1;
-  i = blanks(i + 1, end);
-  if (i + 9 > end || !named(i, 9, '"Records"')) return -1;
-  i = blanks(i + 9, end);
-  if (i >= end || at(i) != COLON) return -1;
-  i = blanks(i + 1, end);
-  if (i >= end || at(i) != OPEN_ARRAY) return -1;
-  i = blanks(i + 1, end);
+  const head = recordsHead(start, end);
+  if (head < 0) return -1;
+  let i = blanks(<usize>head, end);
   fill(start, i);
   let count: i32 = 0;
   if (i < end && at(i) == OPEN_ARRAY + CLOSE_OFFSET) {
@@ -171,6 +165,107 @@ export function recordsToLines(start: usize, end: usize): i32 {
   if (blanks(i + 1, end) != end) return -1;
   fill(i, end);
   return count;
+}
+
+/** recordsHead(): the bytes end before the head could be told. */
+export const HEAD_CUT: isize = -2;
+
+/**
+ * The head of a trail file too large to be read whole, `{"Records":[`, at [start, end): made
+ * spaces; returns where the array's first element (or its end) starts, -1 when the bytes do not
+ * start so, or HEAD_CUT. Its elements are then made lines piece by piece (recordsPiece).
+ */
+export function recordsHead(start: usize, end: usize): isize {
+  let i = blanks(start, end);
+  if (i >= end) return HEAD_CUT;
+  if (at(i) != OPEN_OBJECT) return -1;
+  i = blanks(i + 1, end);
+  if (i + 9 > end) return HEAD_CUT;
+  if (!named(i, 9, '"Records"')) return -1;
+  i = blanks(i + 9, end);
+  if (i >= end) return HEAD_CUT;
+  if (at(i) != COLON) return -1;
+  i = blanks(i + 1, end);
+  if (i >= end) return HEAD_CUT;
+  if (at(i) != OPEN_ARRAY) return -1;
+  fill(start, i + 1);
+  return i + 1;
+}
+
+/** How the last recordsPiece() ended. */
+export const PIECE_CUT = 0;
+export const PIECE_ENDED = 1;
+export const PIECE_FAILED = 2;
+let pieceState: i32 = PIECE_CUT;
+let pieceTail: usize = 0;
+let pieceCount: i32 = 0;
+
+/** PIECE_CUT (the rest is to come again with more bytes), PIECE_ENDED (see pieceTailAt) or PIECE_FAILED. */
+export function pieceEnd(): i32 {
+  return pieceState;
+}
+/** After PIECE_ENDED: where the bytes after the array's `]` start (a `}` and white space must follow). */
+export function pieceTailAt(): usize {
+  return pieceTail;
+}
+/** Records made lines by the last recordsPiece(). */
+export function pieceRecords(): i32 {
+  return pieceCount;
+}
+
+/**
+ * The elements of a trail file's Records array in [start, end) (white space first, then an
+ * element or the array's `]`), made lines in place as recordsToLines makes them: returns the end
+ * of the last line made, after its newline; what follows is to come again, with more bytes after
+ * it (PIECE_CUT: an element, or what follows it, goes past `end`), or is the array's end
+ * (PIECE_ENDED), or is not certainly a CloudTrail record (PIECE_FAILED). With `last`, nothing may
+ * be cut short: that fails.
+ */
+export function recordsPiece(start: usize, end: usize, last: bool): usize {
+  pieceCount = 0;
+  let made = start;
+  let i = blanks(start, end);
+  if (i < end && at(i) == OPEN_ARRAY + CLOSE_OFFSET) {
+    pieceState = PIECE_ENDED;
+    pieceTail = i + 1;
+    fill(start, i + 1);
+    return start;
+  }
+  recordsOnly = true;
+  while (true) {
+    eventKey = false;
+    eventId = false;
+    const close = objectEnd(i, end, true);
+    if (close == 0) {
+      // Cut at `end`, or not valid: told apart by the bytes to come.
+      pieceState = last ? PIECE_FAILED : PIECE_CUT;
+      break;
+    }
+    const j = blanks(close, end);
+    const c = j < end ? at(j) : 0;
+    if (!eventKey || eventId || (j < end && c != COMMA && c != OPEN_ARRAY + CLOSE_OFFSET)) {
+      pieceState = PIECE_FAILED;
+      break;
+    }
+    if (j >= end) {
+      pieceState = last ? PIECE_FAILED : PIECE_CUT;
+      break;
+    }
+    fill(made, i);
+    store<u8>(close, 0x0a);
+    pieceCount++;
+    made = close + 1;
+    if (c != COMMA) {
+      fill(made, j + 1);
+      pieceState = PIECE_ENDED;
+      pieceTail = j + 1;
+      break;
+    }
+    fill(made, j + 1);
+    i = blanks(j + 1, end);
+  }
+  recordsOnly = false;
+  return made;
 }
 
 /** JSON white space of any kind (between a trail file's elements). */
