@@ -47,7 +47,7 @@ export function csvHandler(plan: CsvPlan, out: OutputWriter): EventHandler {
   const filter = plan.where?.terms.length ? compileWhere(plan.where.terms, { now: plan.where.now }) : undefined;
   const bytes = Projection.for([...columns, ...(filter?.paths ?? [])]);
   return {
-    beginLines: bytes && ((buf: Buffer) => bytes.beginLines(buf)),
+    beginLines: bytes && ((buf: Buffer, utf8: boolean) => bytes.beginLines(buf, utf8)),
     line: bytes && ((raw: RawLine) => {
       const found = bytes.read(raw);
       if (!found) return false;

@@ -23,7 +23,7 @@ export function explodeHandler(options: ExplodeHandlerOptions, out: OutputWriter
     // JSON that is not CloudTrail (an AWS Config file in AWSLogs/, a policy): counted, not written.
     passedOver: 0,
     // With --keep-lookup every event is parsed: its other fields are wanted.
-    beginLines: bytes ? (buf) => fromBytes.beginLines(buf) : undefined,
+    beginLines: bytes ? (buf, utf8) => fromBytes.beginLines(buf, utf8) : undefined,
     lineArena: bytes ? fromBytes : undefined,
     line: bytes ? (raw) => fromBytes.line(raw) : undefined,
     recordLines: bytes ? (buf) => fromBytes.recordLines(buf) : undefined,

@@ -23,7 +23,7 @@ export function whereHandler(
   return {
     matched: 0,
     lineFilter: plan.invert ? undefined : program.lineFilter,
-    beginLines: bytes && ((buf: Buffer) => bytes.beginLines(buf)),
+    beginLines: bytes && ((buf: Buffer, utf8: boolean) => bytes.beginLines(buf, utf8)),
     line: bytes && function (this: { matched: number }, raw: RawLine): boolean {
       const found = bytes.read(raw);
       if (!found) return false;

@@ -33,13 +33,13 @@ export class LineExploder implements LineArena {
     return this.checker.isJsonObjectText(text);
   }
 
-  beginLines(buf: Buffer): void {
+  beginLines(buf: Buffer, utf8: boolean): void {
     if (!this.checker.inArea(buf)) collectAfterReading(buf.length);
     this.flush(false);
     this.loaded = buf.length <= LARGEST_BATCH;
     if (!this.loaded) return;
     this.checker.loadLines(buf);
-    this.utf8 = isUtf8(buf);
+    this.utf8 = utf8;
   }
 
   /** Vouched records (see EventHandler.recordLines): written as they are, each line trimmed of the spaces a trail file's commas became. */

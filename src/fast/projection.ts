@@ -42,8 +42,8 @@ export class Projection {
     this.values = { resolve: (path) => this.current[this.index.get(path) ?? this.index.get(path.text)!] };
   }
 
-  beginLines(buf: Buffer): void {
-    this.reader.beginLines(buf);
+  beginLines(buf: Buffer, utf8: boolean): void {
+    this.reader.beginLines(buf, utf8);
   }
 
 

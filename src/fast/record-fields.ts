@@ -74,11 +74,11 @@ export class RecordFields {
     return this.checkerMade;
   }
 
-  beginLines(buf: Buffer): void {
+  beginLines(buf: Buffer, utf8: boolean): void {
     this.loaded = buf.length <= LARGEST_BATCH;
     if (!this.loaded) return;
     this.checker.loadLines(buf);
-    this.utf8 = isUtf8(buf);
+    this.utf8 = utf8;
   }
 
   /**

@@ -11,6 +11,9 @@ export type ByteStream = AsyncIterable<Buffer> & { destroy(): void };
  */
 export const READ_CHUNK = 128 * 1024;
 
+/** A buffer a read left empty (at the end of a file): each file's reads would otherwise end with one allocated for nothing. */
+let unfilled: Buffer | undefined;
+
 /**
  * A regular file (or stdin redirected from one), read with readSync. From the page cache a read
  * never blocks for long, and the event loop does not sit idle while the thread pool reads.
@@ -35,9 +38,13 @@ export class FileReader implements ByteStream {
   [Symbol.asyncIterator](): AsyncIterator<Buffer> {
     return {
       next: () => {
-        const buf = Buffer.allocUnsafe(READ_CHUNK);
+        const buf = unfilled ?? Buffer.allocUnsafe(READ_CHUNK);
+        unfilled = undefined;
         const n = this.readInto(buf, 0);
-        return Promise.resolve(n === 0 ? { done: true, value: undefined } : { done: false, value: buf.subarray(0, n) });
+        if (n > 0) return Promise.resolve({ done: false, value: buf.subarray(0, n) });
+        // The read that finds the end: its buffer serves the next file's first read.
+        unfilled = buf;
+        return Promise.resolve({ done: true, value: undefined });
       },
     };
   }

@@ -33,8 +33,8 @@ export interface LineFilter {
 export interface EventHandler {
   /** `raw` is set when the event is a whole NDJSON line, null when it came from a document. */
   event(event: unknown, raw: RawLine | null): void;
-  /** Optional: called with each batch of NDJSON lines before its lines are handled. */
-  beginLines?(buf: Buffer): void;
+  /** Optional: called with each batch of NDJSON lines before its lines are handled; `utf8`: all of it is valid UTF-8. */
+  beginLines?(buf: Buffer, utf8: boolean): void;
   /** Optional: handles a whole NDJSON line from its bytes; false leaves it to be parsed. */
   line?(raw: RawLine): boolean;
   /**

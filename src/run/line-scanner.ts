@@ -56,9 +56,10 @@ export class LineScanner {
       filter = undefined;
     }
     filter?.begin(buf);
-    this.batchIsUtf8 = isUtf8(buf);
+    // Checked once for the scanner and the handler; a trail file made lines was checked whole.
+    this.batchIsUtf8 = vouched || isUtf8(buf);
     this.nextEscape = -2;
-    handler.beginLines?.(buf);
+    handler.beginLines?.(buf, this.batchIsUtf8);
     if (first) this.lineNo = 0;
     const firstLine = this.lineNo;
     let passed = 0;

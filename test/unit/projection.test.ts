@@ -2,6 +2,7 @@
 // line, over real events: the sample's items, the corpus's items and records, and a real
 // account's trail records as lines (test/fixtures). Every expression must select the same lines
 // both ways, and every field must have the same value.
+import { isUtf8 } from 'node:buffer';
 import { describe, expect, test } from 'vitest';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -36,7 +37,7 @@ describe('fields read from the bytes, against the parsed event', () => {
       const projection = Projection.for(program.paths)!;
       expect(projection, expression).toBeDefined();
       const buf = Buffer.from(`${LINES.join('\n')}\n`);
-      projection.beginLines(buf);
+      projection.beginLines(buf, isUtf8(buf));
       let start = 0;
       let selected = 0;
       for (const line of LINES) {
@@ -61,7 +62,7 @@ describe('fields read from the bytes, against the parsed event', () => {
       .map((p) => parsePath(p, 'test'));
     const projection = Projection.for(paths)!;
     const buf = Buffer.from(`${LINES.join('\n')}\n`);
-    projection.beginLines(buf);
+    projection.beginLines(buf, isUtf8(buf));
     let start = 0;
     for (const line of LINES) {
       const end = start + Buffer.byteLength(line);

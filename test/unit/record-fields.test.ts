@@ -1,6 +1,7 @@
 // RecordFields reads a few fields from a record's bytes; whatever the record holds (duplicate
 // keys, escaped keys, whitespace anywhere, arrays on the way, __proto__), each value must be the
 // one JSON.parse and resolveSteps give, for plain records and for LookupEvents items alike.
+import { isUtf8 } from 'node:buffer';
 import { describe, expect, test } from 'vitest';
 import fc from 'fast-check';
 import { parsePath, resolveSteps } from '../../src/events/field-path';
@@ -39,7 +40,7 @@ const record = fc.tuple(text, space, fc.constantFrom('"2024-07-22T09:00:00Z"', '
 
 function readLine(fields: RecordFields, line: string): unknown[] | undefined {
   const buf = Buffer.from(`${line}\n`);
-  fields.beginLines(buf);
+  fields.beginLines(buf, isUtf8(buf));
   return fields.read({ buf, start: 0, end: buf.length - 1 });
 }
 

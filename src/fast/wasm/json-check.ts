@@ -352,9 +352,9 @@ function member(valueStart: usize): void {
     return;
   }
   const at = MEMBERS + 16 * <usize>memberCount;
-  // The top bit of the key's start says it holds an escape (addresses stay under 2 GiB).
-  let escaped: u32 = 0;
-  for (let k = keyStart + 1; k < keyEnd - 1; k++) if (load<u8>(k) == <u8>BACKSLASH) escaped = 0x80000000;
+  // The top bit of the key's start says it holds an escape (addresses stay under 2 GiB); the
+  // key was the string skipped last.
+  const escaped: u32 = stringEscaped ? 0x80000000 : 0;
   store<u32>(at, <u32>keyStart | escaped);
   store<u32>(at + 4, <u32>keyEnd);
   store<u32>(at + 8, <u32>valueStart);
@@ -369,18 +369,25 @@ function key(i: usize, end: usize, top: bool): usize {
   if ((i = skipString(i, end)) == 0) return 0;
   keyEnd = i;
   if (top) {
+    if (stringEscaped) return 0;
+    // Told apart by the first letter: most keys of a record are none of these (a third of a
+    // trail file's check went to comparing every key with each name).
     const length = i - 1 - from;
-    for (let k = from; k < i - 1; k++) if (at(k) == BACKSLASH) return 0;
-    // Twice: the second is written over the first, and counts, as with JSON.parse.
-    if (named(from, length, 'CloudTrailEvent')) {
-      // A trail file's element is a record; an item there is left to the parser.
-      if (recordsOnly) return 0;
-      pendingRecord = true;
-    }
-    else if (named(from, length, 'EventId')) eventId = true;
-    else if (startsWith(from, length, 'event')) eventKey = true;
-    // A container key (src/events/shapes.ts): the line may hold events, for the parser to decide.
-    else if (named(from, length, 'Records') || named(from, length, 'Events') || named(from, length, 'NextToken')) return 0;
+    const first = at(from);
+    if (first == 0x65 /* e */) {
+      if (!eventKey && startsWith(from, length, 'event')) eventKey = true;
+    } else if (first == 0x43 /* C */) {
+      // Twice: the second is written over the first, and counts, as with JSON.parse.
+      if (named(from, length, 'CloudTrailEvent')) {
+        // A trail file's element is a record; an item there is left to the parser.
+        if (recordsOnly) return 0;
+        pendingRecord = true;
+      }
+    } else if (first == 0x45 /* E */) {
+      if (named(from, length, 'EventId')) eventId = true;
+      // A container key (src/events/shapes.ts): the line may hold events, for the parser to decide.
+      else if (named(from, length, 'Events')) return 0;
+    } else if ((first == 0x52 /* R */ && named(from, length, 'Records')) || (first == 0x4e /* N */ && named(from, length, 'NextToken'))) return 0;
   }
   i = spaces(i, end);
   if (i >= end || at(i) != COLON) return 0;
@@ -402,9 +409,13 @@ function spaces(i: usize, end: usize): usize {
   return i;
 }
 
+/** Whether the string skipString() last skipped holds an escape. */
+let stringEscaped = false;
+
 /** The string whose quote is at i; returns the index after its closing quote, or 0. */
 function skipString(i: usize, end: usize): usize {
   i++;
+  stringEscaped = false;
   while (true) {
     // 16 bytes at a time to the next quote, backslash or control character.
     while (i + 16 <= end) {
@@ -425,6 +436,7 @@ function skipString(i: usize, end: usize): usize {
     const c = at(i++);
     if (c == QUOTE) return i;
     if (c == BACKSLASH) {
+      stringEscaped = true;
       if (i >= end) return 0;
       const e = at(i++);
       if (e == 0x75 /* u */) {
