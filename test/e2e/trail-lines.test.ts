@@ -139,3 +139,20 @@ describe('a trail file too large to be read whole (past 4 MiB): made lines a pie
     expect(lines(parsed.stderr)).toEqual(['ct-explode: pretty.json: Records[9000]: not an event: expected a JSON object']);
   });
 });
+
+describe('gzip past what is inflated at once (8 MiB of output): the inflate stream, fed in slices', () => {
+  test('two large members and bytes after them: every record once, in order, the bytes after reported; a document across the members made lines', async () => {
+    const folder = tempDir();
+    const texts = Array.from({ length: 18000 }, (_, i) => JSON.stringify(record(i)));
+    const ndjson = (from: number, to: number) => `${texts.slice(from, to).join('\n')}\n`;
+    writeFileSync(path.join(folder, 'members.ndjson.gz'), Buffer.concat([gzipSync(ndjson(0, 9000)), gzipSync(ndjson(9000, 18000)), Buffer.from('junk')]));
+    const doc = `{"Records":[${texts.join(',')}]}`;
+    writeFileSync(path.join(folder, 'doc.json.gz'), Buffer.concat([gzipSync(doc.slice(0, 5_000_000)), gzipSync(doc.slice(5_000_000))]));
+    const members = await sh('ct-explode members.ndjson.gz', { cwd: folder });
+    expect(members.stdout).toBe(ndjson(0, 18000));
+    expect(lines(members.stderr)).toEqual([expect.stringMatching(/^ct-explode: members\.ndjson\.gz: gzip: byte \d+: 4 bytes after the last gzip member \(2 read whole\)/)]);
+    const asDoc = await sh('ct-explode doc.json.gz', { cwd: folder });
+    expect(asDoc.stdout).toBe(ndjson(0, 18000));
+    expect(asDoc.stderr).toBe('');
+  });
+});
