@@ -178,7 +178,7 @@ async function* streamMembers(zlib: typeof import('node:zlib'), first: Buffer, r
  * reached) or the source does. Returns the bytes written or read and not used. A write after
  * the data's end is harmless: the inflater ignores it.
  */
-async function feed(inflater: InflateRaw, body: Buffer, rest: AsyncIterator<Buffer>): Promise<{ left: Buffer; sourceEnded: boolean }> {
+export async function feed(inflater: Pick<InflateRaw, 'write' | 'end' | 'once' | 'bytesWritten'>, body: Buffer, rest: AsyncIterator<Buffer>): Promise<{ left: Buffer; sourceEnded: boolean }> {
   let ended = false;
   let failed = false;
   const done = new Promise<void>((resolve) => {
