@@ -127,44 +127,14 @@ export function isObject(start: usize, end: usize): bool {
 export function recordsToLines(start: usize, end: usize): i32 {
   const head = recordsHead(start, end);
   if (head < 0) return -1;
-  let i = blanks(<usize>head, end);
-  fill(start, i);
-  let count: i32 = 0;
-  if (i < end && at(i) == OPEN_ARRAY + CLOSE_OFFSET) {
-    fill(i, i + 1);
-    i++;
-  } else {
-    recordsOnly = true;
-    while (true) {
-      eventKey = false;
-      eventId = false;
-      const close = objectEnd(i, end, true);
-      // Each element a CloudTrail record (a key starting with event, no EventId): anything else
-      // (an item, JSON that is no CloudTrail) is left to the parser, which tells them apart.
-      if (close == 0 || !eventKey || eventId) {
-        recordsOnly = false;
-        return -1;
-      }
-      count++;
-      const j = blanks(close, end);
-      const c = j < end ? at(j) : 0;
-      if (c != COMMA && c != OPEN_ARRAY + CLOSE_OFFSET) {
-        recordsOnly = false;
-        return -1;
-      }
-      const next = c == COMMA ? blanks(j + 1, end) : j + 1;
-      fill(close, next);
-      store<u8>(close, 0x0a);
-      i = next;
-      if (c != COMMA) break;
-    }
-    recordsOnly = false;
-  }
-  i = blanks(i, end);
+  // The whole array as one last piece, then its object's end.
+  const made = recordsPiece(<usize>head, end, true);
+  if (pieceState != PIECE_ENDED) return -1;
+  const i = blanks(pieceTail, end);
   if (i >= end || at(i) != OPEN_OBJECT + CLOSE_OFFSET) return -1;
   if (blanks(i + 1, end) != end) return -1;
-  fill(i, end);
-  return count;
+  fill(made, end);
+  return pieceCount;
 }
 
 /** recordsHead(): the bytes end before the head could be told. */
