@@ -213,10 +213,16 @@ export class JsonChecker {
   private pieceEnd = 0;
   private headRead = false;
 
+  /** Forgets the trail file trailPiece() was making lines of: the next piece is a file's start. */
+  startTrail(): void {
+    this.headRead = false;
+    this.pieceLeft = this.pieceEnd = 0;
+  }
+
   /**
    * A trail file too large to be read whole, made lines a piece at a time (see recordsPiece in the
    * module): the parts' bytes go after what the last piece left (an element cut short), and the
-   * records that end in them are made lines in place. One file per instance, its memory the
+   * records that end in them are made lines in place. One file at a time (see startTrail), in the
    * memory lines use: an instance of its own.
    */
   trailPiece(parts: Buffer[], last: boolean): TrailPiece {

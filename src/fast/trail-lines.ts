@@ -10,9 +10,12 @@ import { JsonChecker, PIECE_CUT, PIECE_FAILED } from './json-check';
 
 export function trailLines(): DocumentLines {
   let checker: JsonChecker | undefined;
+  // Instances for files made lines a piece at a time, kept for the next file: a module's memory
+  // is freed only when a collection finds the instance unused (a new one per file held 20 MB).
+  const free: JsonChecker[] = [];
   return {
     toLines: (doc) => (checker ??= new JsonChecker()).recordsToLines(doc) >= 0,
-    inPieces: () => new TrailPieces(),
+    inPieces: () => new TrailPieces(() => free.pop() ?? new JsonChecker(), (done) => free.push(done)),
   };
 }
 
@@ -23,11 +26,17 @@ const IN_ARRAY = '{"Records":[';
 const AFTER_ARRAY = '{"Records":[]';
 
 class TrailPieces implements LinePieces {
-  private readonly checker = new JsonChecker();
+  /** Taken at the first piece, given back after the last (see trailLines). */
+  private checker: JsonChecker | undefined;
   private records = 0;
   /** After the array's `]`: whether its object's `}` has been seen (then only white space may follow). */
   private tail: 'array' | 'object' | 'document' = 'array';
   private leftOver: PiecesLeft | undefined;
+
+  constructor(
+    private readonly take: () => JsonChecker,
+    private readonly giveBack: (checker: JsonChecker) => void,
+  ) {}
 
   next(parts: Buffer[], last: boolean): Buffer {
     if (this.leftOver) throw new Error('TrailPieces: next() after the rest was left to the parser');
@@ -36,7 +45,16 @@ class TrailPieces implements LinePieces {
       if (parts.length === 0) this.checkTail(EMPTY, last);
       return EMPTY;
     }
+    if (!this.checker) {
+      this.checker = this.take();
+      this.checker.startTrail();
+    }
     const piece = this.checker.trailPiece(parts, last);
+    if (last || piece.end !== PIECE_CUT) {
+      // No piece follows: the checker goes to the next file, which uses it only in its turn,
+      // after these lines (in its memory) have been handled.
+      this.giveBack(this.checker);
+    }
     const prefix = piece.looked ? IN_ARRAY : '';
     this.records += piece.records;
     if (piece.end === PIECE_FAILED) {

@@ -79,6 +79,9 @@ describe('recordsToLines', () => {
   });
 });
 
+/** One for all the files below, as a command has: each file made lines in pieces reuses the module instance the last one gave back. */
+const documentLines = trailLines();
+
 /**
  * A trail file fed to inPieces() cut at `cuts`: the values of the lines made, and what is left
  * to the parser (its prefix, the bytes left and all not fed yet), or undefined when nothing is.
@@ -87,7 +90,7 @@ function inPieces(text: string, cuts: number[]): { values: unknown[]; left?: str
   const doc = Buffer.from(text);
   const at = [...new Set(cuts.map((c) => c % (doc.length + 1)))].sort((a, b) => a - b).filter((c) => c > 0 && c < doc.length);
   const windows = [0, ...at].map((from, i) => doc.subarray(from, i < at.length ? at[i] : doc.length));
-  const pieces = trailLines().inPieces();
+  const pieces = documentLines.inPieces();
   const values: unknown[] = [];
   for (const [i, window] of windows.entries()) {
     const lines = pieces.next([window], i === windows.length - 1);
