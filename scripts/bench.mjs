@@ -20,6 +20,8 @@ const lookup = path.join(dataDir, `lookup-${events}.ndjson`);
 const records = path.join(dataDir, `records-${events}.ndjson`);
 /** The records again as gzipped trail files of 400 records each (0.5 MB), as `aws s3 sync` leaves them. */
 const trailDir = path.join(dataDir, `trail-${events}`);
+/** The records again as gzipped trail files of 80 to 16,000 records (0.1 to 20 MB): busy accounts' sizes. */
+const sizedDir = path.join(dataDir, `trail-sizes-${events}`);
 // The bins run as users run them: through their shebang (which sets node's GC flags).
 const bin = (name) => path.join(root, 'dist/bin', `${name}.js`);
 
@@ -34,6 +36,7 @@ async function generate() {
   mkdirSync(dataDir, { recursive: true });
   if (existsSync(lookup) && existsSync(records)) {
     writeTrailFiles();
+    writeSizedTrailFiles();
     return writeArchive();
   }
   console.error(`bench: writing ${events} events to ${lookup}`);
@@ -42,6 +45,7 @@ async function generate() {
   await new Promise((r) => out.end(r));
   execFileSync('sh', ['-c', `${bin('ct-explode')} ${lookup} > ${records}`]);
   writeTrailFiles();
+  writeSizedTrailFiles();
   writeArchive();
 }
 
@@ -52,6 +56,17 @@ function writeTrailFiles() {
   for (let i = 0; i < lines.length; i += 400) {
     const name = `123456789012_CloudTrail_us-east-1_${String(i / 400).padStart(4, '0')}.json.gz`;
     writeFileSync(path.join(trailDir, name), gzipSync(`{"Records":[${lines.slice(i, i + 400).join(',')}]}`));
+  }
+}
+
+function writeSizedTrailFiles() {
+  if (existsSync(sizedDir)) return;
+  mkdirSync(sizedDir);
+  const lines = readFileSync(records, 'utf8').split('\n').filter(Boolean);
+  const sizes = [80, 16000, 400, 8000, 160, 2000, 800, 4000];
+  for (let i = 0, n = 0; i < lines.length; i += sizes[n++ % sizes.length]) {
+    const name = `123456789012_CloudTrail_us-east-1_${String(n).padStart(4, '0')}.json.gz`;
+    writeFileSync(path.join(sizedDir, name), gzipSync(`{"Records":[${lines.slice(i, i + sizes[n % sizes.length]).join(',')}]}`));
   }
 }
 
@@ -186,6 +201,9 @@ const cases = [
   ['ct-explode trail files (records as 500 gzipped documents)', `{{${bin('ct-explode')} ${trailDir}}} > /dev/null`,
     `{{sh -c 'zcat ${trailDir}/*.json.gz | jq -c .Records[]'}} > /dev/null`, records,
     `COPY (SELECT unnest(Records) FROM ${TRAIL}) TO '/dev/stdout' ${AS_LINES}`],
+  ['ct-explode trail files of 0.1 to 20 MB (the same records in 50 documents)', `{{${bin('ct-explode')} ${sizedDir}}} > /dev/null`,
+    `{{sh -c 'zcat ${sizedDir}/*.json.gz | jq -c .Records[]'}} > /dev/null`, records,
+    `COPY (SELECT unnest(Records) FROM ${TRAIL.replace(trailDir, sizedDir)}) TO '/dev/stdout' ${AS_LINES}`],
   ['ct-where errorCode~Denied trail files (the same 500 documents)', `{{${bin('ct-where')} errorCode~Denied ${trailDir}}} > /dev/null`,
     `{{sh -c 'zcat ${trailDir}/*.json.gz | jq -c ".Records[] | select((.errorCode // \\"\\") | test(\\"Denied\\"))"'}} > /dev/null`, records,
     `COPY (SELECT r FROM (SELECT unnest(Records) AS r FROM ${TRAIL}) WHERE (r->>'errorCode') LIKE '%Denied%') TO '/dev/stdout' ${AS_LINES}`],
