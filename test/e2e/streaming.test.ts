@@ -4,7 +4,7 @@ import { describe, expect, test } from 'vitest';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import path from 'node:path';
-import { lines, sh, tempDir } from '../helpers';
+import { lines, RECORDS, sh, tempDir } from '../helpers';
 
 describe('streaming', () => {
   test('ct-where keeps its memory flat over 150 MB fed to a slow reader', async () => {
@@ -169,6 +169,22 @@ describe('streaming', () => {
       expect(Number(r.stdout.trim()) / 1024).toBeLessThan(150);
     },
     90000,
+  );
+
+  test.each(['ct-csv -f eventID,eventName', 'ct-count eventName', 'ct-where readOnly=true'])(
+    '%s over a 20 MB trail file named 12 times: peak RSS stays under 150 MB (dead buffers are collected as it reads)',
+    async (command) => {
+      // Real records (as compressible as a trail file is), over and over: 20 MB.
+      const dir = tempDir();
+      const real = readFileSync(RECORDS, 'utf8').split('\n').filter(Boolean);
+      const many = Array.from({ length: 20_000_000 / 1500 }, (_, i) => real[i % real.length]);
+      writeFileSync(path.join(dir, 'big.json.gz'), gzipSync(`{"Records":[${many.join(',')}]}`));
+      const r = await sh(`/usr/bin/time -f %M -o rss ${command} ${Array(12).fill('big.json.gz').join(' ')} > out; cat rss`, { cwd: dir });
+      expect(r.stderr).toBe('');
+      if (command.startsWith('ct-csv')) expect(lines(readFileSync(path.join(dir, 'out'), 'utf8'))).toHaveLength(12 * many.length + 1);
+      expect(Number(r.stdout.trim()) / 1024).toBeLessThan(150);
+    },
+    120000,
   );
 
   test.each(["ct-where 'EventId exists'", 'ct-explode', 'ct-csv'])(
