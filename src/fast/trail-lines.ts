@@ -41,8 +41,8 @@ class TrailPieces implements LinePieces {
   next(parts: Buffer[], last: boolean): Buffer {
     if (this.leftOver) throw new Error('TrailPieces: next() after the rest was left to the parser');
     if (this.tail !== 'array') {
-      for (const part of parts) if (!this.leftOver) this.checkTail(part, last && part === parts[parts.length - 1]);
-      if (parts.length === 0) this.checkTail(EMPTY, last);
+      // As one: what is left must be all the bytes from the first one that is not white space.
+      this.checkTail(parts.length === 1 ? parts[0] : Buffer.concat(parts), last);
       return EMPTY;
     }
     if (!this.checker) {
