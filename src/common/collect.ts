@@ -19,3 +19,14 @@ function exposed(): Collector {
   process.getBuiltinModule('node:v8').setFlagsFromString('--expose-gc');
   return process.getBuiltinModule('node:vm').runInNewContext('gc') as Collector;
 }
+
+/** A function that counts bytes and runs `action` each time `every` more have been counted. */
+export function everyBytes(every: number, action: () => void): (bytes: number) => void {
+  let since = 0;
+  return (bytes) => {
+    since += bytes;
+    if (since < every) return;
+    since = 0;
+    action();
+  };
+}

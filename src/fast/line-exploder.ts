@@ -5,6 +5,7 @@ import { isUtf8 } from 'node:buffer';
 import type { LineArena } from '../input/read-batches';
 import type { OutputWriter } from '../output/output-writer';
 import { writeLine, type RawLine } from '../run/handler';
+import { everyBytes } from '../common/collect';
 import { JsonChecker, NOT_CERTAIN, PLAIN_RECORD } from './json-check';
 
 /** Batches larger than this (a line of many MB) are left to the parser: module memory never shrinks. */
@@ -84,10 +85,6 @@ export class LineExploder implements LineArena {
   }
 }
 
-/** Bytes read between two collections of the young generation. */
-const COLLECT_EVERY = 2 * 1024 * 1024;
-let readSinceCollect = 0;
-
 /**
  * Reading lines from their bytes allocates almost nothing on the JavaScript heap, so the read
  * buffers, which die young but count as external memory, were collected only rarely, and peak
@@ -95,10 +92,5 @@ let readSinceCollect = 0;
  * them at the same speed. Not for commands that parse every line (ct-csv): they collect often
  * anyway, and forced collections promote their live objects early (a higher peak RSS).
  */
-function collectAfterReading(bytes: number): void {
-  readSinceCollect += bytes;
-  if (readSinceCollect < COLLECT_EVERY) return;
-  readSinceCollect = 0;
-  (globalThis as { gc?: (options: { type: 'minor' }) => void }).gc?.({ type: 'minor' });
-}
+const collectAfterReading = everyBytes(2 * 1024 * 1024, () => (globalThis as { gc?: (options: { type: 'minor' }) => void }).gc?.({ type: 'minor' }));
 

@@ -5,7 +5,7 @@
 // by magic bytes, not the name).
 import { isUtf8 } from 'node:buffer';
 import { firstInvalidUtf8 } from '../events/text-checks';
-import { collectSoon } from '../common/collect';
+import { collectSoon, everyBytes } from '../common/collect';
 import { poison, POISONING } from '../common/poison';
 import { FileReader, PipeReader, type ByteStream } from './readers';
 import { expandSources, type ProblemSink, type Pruned, type Source } from './sources';
@@ -594,7 +594,7 @@ async function* arenaBatches(
 async function* documentBatches(source: string, document: ReadDocument, rest: AsyncIterator<Buffer>, problem: ProblemSink): AsyncGenerator<Batch> {
   const { parts, bom } = document;
   if (document.pieces) {
-    read(yield* pieceBatches(source, document, document.pieces, rest, problem));
+    collectAfterLines(yield* pieceBatches(source, document, document.pieces, rest, problem));
     return;
   }
   if (document.lines) {
@@ -636,19 +636,11 @@ async function* documentBatches(source: string, document: ReadDocument, rest: As
 }
 
 /**
- * Bytes of large trail files made lines since the last collection, and how many start one (see
- * collectSoon). Small ones are left to node's own pace: their buffers are collected young, and a
- * collection every 32 MiB of them cost 8% of the time.
+ * A collection (see collectSoon) after every 32 MiB of large trail files made lines. Small ones
+ * are left to node's own pace: their buffers are collected young, and counting them too cost 8%
+ * of the time.
  */
-let readSinceCollect = 0;
-const COLLECT_EVERY = 32 * 1024 * 1024;
-
-function read(bytes: number): void {
-  readSinceCollect += bytes;
-  if (readSinceCollect < COLLECT_EVERY) return;
-  readSinceCollect = 0;
-  collectSoon();
-}
+const collectAfterLines = everyBytes(32 * 1024 * 1024, collectSoon);
 
 /**
  * A trail file made lines a piece at a time: its lines as they are made; from where its bytes
