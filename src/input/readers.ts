@@ -1,6 +1,6 @@
 // Byte streams of input: regular files and pipes on stdin are read with readSync, into the
 // caller's buffer when it has one (see run/handler.ts for the rule that comes with that).
-import { closeSync, openSync, readSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync, statSync } from 'node:fs';
 
 /** A source's bytes: chunks in order (a Readable is one). */
 export type ByteStream = AsyncIterable<Buffer> & { destroy(): void };
@@ -27,6 +27,11 @@ export class FileReader implements ByteStream {
 
   constructor(private readonly file: string | number) {
     this.fd = typeof file === 'number' ? file : -1;
+  }
+
+  /** The file's size in bytes. */
+  size(): number {
+    return this.fd >= 0 ? fstatSync(this.fd).size : typeof this.file === 'number' ? fstatSync(this.file).size : statSync(this.file).size;
   }
 
   /** Reads into buf[at, buf.length); the number of bytes read, 0 at the end. */

@@ -53,6 +53,32 @@ export async function* expandSources(
   }
 }
 
+/**
+ * The bytes the inputs hold, when that is known before reading them: every one a regular file
+ * not named `.gz` (stdin too, when redirected from one). Undefined for a directory, a pipe, a
+ * gzipped file (it holds many times its size). Names that are not there count nothing.
+ */
+export function knownInputBytes(args: readonly string[], stdin: ByteStream): number | undefined {
+  let total = 0;
+  for (const arg of args.length === 0 ? ['-'] : args) {
+    if (arg === '-') {
+      if (!(stdin instanceof FileReader)) return undefined;
+      total += stdin.size();
+      continue;
+    }
+    if (/\.gz$/i.test(arg)) return undefined;
+    let stat;
+    try {
+      stat = statSync(arg);
+    } catch {
+      continue;
+    }
+    if (!stat.isFile()) return undefined;
+    total += stat.size;
+  }
+  return total;
+}
+
 /** `no such file or directory`, `permission denied (EACCES)`: an errno as a user reads it. */
 export function fileErrorText(err: unknown): string {
   const e = err as NodeJS.ErrnoException;

@@ -5,6 +5,7 @@
 import { existsSync } from 'node:fs';
 import { CtError, EXIT } from '../common/errors';
 import { DEFAULT_MAX_LINE, readBatches, type DocumentLines, type LineArena } from '../input/read-batches';
+import { knownInputBytes } from '../input/sources';
 import { PipeReader, READ_CHUNK } from '../input/readers';
 import type { PathScope } from '../input/trail-layout';
 import type { OutputWriter } from '../output/output-writer';
@@ -12,10 +13,17 @@ import type { EventHandler } from './handler';
 import { warn, type Io } from './io';
 import { LineScanner } from './line-scanner';
 import type { ThreadPlan } from './threads/thread-plan';
+import { threadSetting } from './threads/thread-setting';
 import { linePlace, type ThreadedLines } from './threads/threaded-lines';
 
 /** NDJSON read before worker threads are started: small inputs never pay their start-up. */
 const PARALLEL_AFTER = 2 * 1024 * 1024;
+/**
+ * Inputs known to hold less than this (files, not gzipped) are read on this thread alone: a
+ * worker takes some 60 ms to start (an isolate, the handler's modules) beside the main thread,
+ * and on files of up to 64 MB one thread was done sooner, on 128 MB as soon (PERFORMANCE.md).
+ */
+const THREADS_FROM = 96 * 1024 * 1024;
 
 /** The most of a batch of lines handled at once (as much as a line arena holds). */
 const PIECE = 1024 * 1024;
@@ -55,6 +63,19 @@ export class EventLoop {
     return this.io.out;
   }
 
+  /**
+   * How many worker threads may share the lines (see thread-setting.ts): none for inputs known to
+   * be smaller than THREADS_FROM, unless CTPIPE_THREADS asks for them.
+   */
+  private workersFor(inputs: readonly string[]): number {
+    const setting = threadSetting(this.io);
+    if (setting.count === 0 || setting.asked) return setting.count;
+    const known = knownInputBytes(inputs, this.io.stdin);
+    if (known === undefined || known >= THREADS_FROM) return setting.count;
+    if (process.env.CTPIPE_DEBUG) warn(this.io, `debug: no worker thread: ${(known / 1e6).toFixed(1)} MB of input is read sooner on one`);
+    return 0;
+  }
+
   /** Reports bad data at a place; with --strict, stops the run. */
   problem(message: string, place: string): void {
     this.problems++;
@@ -65,7 +86,8 @@ export class EventLoop {
   /**
    * Runs `handler` over every event of `inputs` (stdin when empty); 1 if anything was skipped,
    * else 0. With `threads`, NDJSON past the first 2 MiB is shared with worker threads running
-   * the same handler (not with --strict, which stops at the first problem).
+   * the same handler (not with --strict, which stops at the first problem, nor for files known to
+   * be small: see workersFor).
    */
   async run(given: readonly string[], handler: EventHandler, threads?: ThreadPlan): Promise<number> {
     const out = this.out;
@@ -79,6 +101,7 @@ export class EventLoop {
     );
     let parallel: ThreadedLines | undefined;
     let lineBytes = 0;
+    const workers = threads && !this.strict ? this.workersFor(inputs) : 0;
     const onInterrupt = (): void => {
       if (this.interrupted) process.exit(INTERRUPTED);
       this.interrupted = true;
@@ -105,11 +128,11 @@ export class EventLoop {
       for await (const batch of readBatches(inputs, this.io.stdin, problem, arena, this.maxLine, pruning, this.documentLines)) {
         source = batch.source;
         element = batch.kind === 'lines' ? batch.element : undefined;
-        if (batch.kind === 'lines' && threads && !parallel && !this.strict && lineBytes <= PARALLEL_AFTER) {
+        if (batch.kind === 'lines' && threads && workers > 0 && !parallel && lineBytes <= PARALLEL_AFTER) {
           lineBytes += batch.buf.length;
           // Threads pay only where lines are parsed: not when the fast path skips most of them.
           if (lineBytes > PARALLEL_AFTER && scanner.linesParsed * 4 > scanner.linesSeen) {
-            parallel = await startThreads(threads, this.io, handler, (m, p) => this.problem(m, p), scanner.lineNumber);
+            parallel = await startThreads(threads, workers, this.io, handler, (m, p) => this.problem(m, p), scanner.lineNumber);
           }
         }
         if (parallel && batch.kind === 'lines') {
@@ -154,14 +177,14 @@ export class EventLoop {
 /** Loaded only when needed: small inputs never start threads. */
 async function startThreads(
   plan: ThreadPlan,
+  count: number,
   io: Io,
   handler: EventHandler,
   problem: (message: string, place: string) => void,
   lineNo: number,
-): Promise<ThreadedLines | undefined> {
+): Promise<ThreadedLines> {
   const { LineWorkers } = await import('./threads/line-workers');
-  const workers = LineWorkers.start(plan, await plan.load(), io);
-  if (!workers) return undefined;
+  const workers = LineWorkers.start(plan, await plan.load(), count, io);
   const { ThreadedLines } = await import('./threads/threaded-lines');
   return new ThreadedLines(workers, handler, io.out, problem, lineNo);
 }

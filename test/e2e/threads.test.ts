@@ -2,10 +2,11 @@
 // handle part of it on the main thread), unless ct-where's fast path skips most lines unparsed
 // (ct-explode without --keep-lookup reads lines from their bytes, on one thread). Whatever the
 // split, the output bytes, the problems and their file:line places must be those of a single
-// thread. CTPIPE_THREADS=0 is the single-threaded reference; CTPIPE_DEBUG=1 makes a threaded run
-// say that it started a worker.
+// thread. CTPIPE_THREADS=0 is the single-threaded reference; CTPIPE_THREADS=1 starts the worker
+// whatever the input's size (files known to be under 96 MiB are otherwise read on one thread);
+// CTPIPE_DEBUG=1 makes a run say whether it started a worker.
 import { describe, expect, test } from 'vitest';
-import { writeFileSync } from 'node:fs';
+import { statSync, writeFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import path from 'node:path';
 import { lines, sh, tempDir } from '../helpers';
@@ -55,7 +56,7 @@ describe('ct-explode, ct-where, ct-count and ct-csv with a worker thread', () =>
     writeFileSync(path.join(dir, 'trail.json.gz'), gzipSync(JSON.stringify({ Records: records })));
     const script = (env: string, run: string) =>
       `export ${env}; ${command} > ${run}.out 2> ${run}.err; echo $?; wc -l < ${run}.out; md5sum < ${run}.out; cat ${run}.err`;
-    const [one, two] = await Promise.all([sh(script('CTPIPE_THREADS=0', 'one'), { cwd: dir }), sh(script('CTPIPE_DEBUG=1', 'two'), { cwd: dir })]);
+    const [one, two] = await Promise.all([sh(script('CTPIPE_THREADS=0', 'one'), { cwd: dir }), sh(script('CTPIPE_DEBUG=1 CTPIPE_THREADS=1', 'two'), { cwd: dir })]);
     const [status, count, sum, ...problems] = lines(one.stdout);
     expect(status).toBe('1');
     expect(Number(count)).toBeGreaterThan(0);
@@ -99,11 +100,34 @@ describe('ct-explode, ct-where, ct-count and ct-csv with a worker thread', () =>
   test('CTPIPE_THREADS that is not a number: one warning, and the default thread', async () => {
     const dir = tempDir();
     writeFileSync(path.join(dir, 'a.ndjson'), `${mixedLines('a')}\n`);
-    const r = await sh('CTPIPE_THREADS=two CTPIPE_DEBUG=1 ct-where -c eventName=GetObject -i a.ndjson; CTPIPE_THREADS=0 ct-where -c eventName=GetObject -i a.ndjson 2> /dev/null', { cwd: dir });
+    // From a pipe: the input's size is not known, so the default thread starts (see the test below).
+    const r = await sh('cat a.ndjson | CTPIPE_THREADS=two CTPIPE_DEBUG=1 ct-where -c eventName=GetObject; CTPIPE_THREADS=0 ct-where -c eventName=GetObject -i a.ndjson 2> /dev/null', { cwd: dir });
     const [threaded, single] = lines(r.stdout);
     expect(threaded).toBe(single);
     const warnings = lines(r.stderr).filter((l) => !/invalid JSON|CloudTrailEvent/.test(l));
     expect(warnings).toEqual(['ct-where: CTPIPE_THREADS=two is not a number of threads; using 1', 'ct-where: debug: 1 worker thread(s)']);
+  }, 60000);
+
+  test('a file known to be small is read on one thread; a pipe, a gzipped file, files adding up to 96 MiB or CTPIPE_THREADS=1 start the worker', async () => {
+    const dir = tempDir();
+    writeFileSync(path.join(dir, 'a.ndjson'), `${mixedLines('a')}\n`);
+    writeFileSync(path.join(dir, 'a.ndjson.gz'), gzipSync(`${mixedLines('a')}\n`));
+    const sixteen = Array(16).fill('a.ndjson').join(' '); // over 96 MiB
+    const runs = [
+      'ct-where readOnly=true a.ndjson',
+      'ct-where readOnly=true < a.ndjson',
+      'cat a.ndjson | ct-where readOnly=true',
+      'ct-where readOnly=true a.ndjson.gz',
+      `ct-where readOnly=true ${sixteen}`,
+      'CTPIPE_THREADS=1 ct-where readOnly=true a.ndjson',
+      'ct-count eventName a.ndjson',
+      'ct-csv -f eventID a.ndjson',
+    ];
+    const r = await sh(runs.map((c) => `(export CTPIPE_DEBUG=1; ${c} 2>&1 >/dev/null | grep -o 'debug: .*')`).join('; '), { cwd: dir });
+    const size = (statSync(path.join(dir, 'a.ndjson')).size / 1e6).toFixed(1);
+    const small = `debug: no worker thread: ${size} MB of input is read sooner on one`;
+    const one = 'debug: 1 worker thread(s)';
+    expect(lines(r.stdout)).toEqual([small, small, one, one, one, one, small, small]);
   }, 60000);
 
   test('output through a pipe made non-blocking (2>&1) to a slow reader: the same bytes as one thread', async () => {
@@ -114,7 +138,7 @@ describe('ct-explode, ct-where, ct-count and ct-csv with a worker thread', () =>
       JSON.stringify({ EventId: `e${i}`, EventName: i % 10 ? 'GetObject' : 'ConsoleLogin', CloudTrailEvent: JSON.stringify({ eventID: `e${i}`, pad: 'p'.repeat(1200) }) });
     writeFileSync(path.join(dir, 'a.ndjson'), `${Array.from({ length: 6000 }, (_, i) => line(i)).join('\n')}\n`);
     const run = (env: string) => `${env} ct-where -v eventName=GetObject -i a.ndjson 2>&1 | (sleep 0.5; cat) | md5sum`;
-    const r = await sh(`${run('CTPIPE_THREADS=0')}; ${run('CTPIPE_THREADS=1')}; CTPIPE_DEBUG=1 ct-where -v eventName=GetObject -i a.ndjson 2>&1 > /dev/null`, { cwd: dir });
+    const r = await sh(`${run('CTPIPE_THREADS=0')}; ${run('CTPIPE_THREADS=1')}; CTPIPE_THREADS=1 CTPIPE_DEBUG=1 ct-where -v eventName=GetObject -i a.ndjson 2>&1 > /dev/null`, { cwd: dir });
     const [one, threaded, debug] = lines(r.stdout);
     expect(threaded).toBe(one);
     expect(debug).toBe('ct-where: debug: 1 worker thread(s)');
@@ -134,7 +158,7 @@ describe('ct-explode, ct-where, ct-count and ct-csv with a worker thread', () =>
     const item = (i: number) => JSON.stringify({ EventId: `e${i}`, CloudTrailEvent: JSON.stringify({ eventID: `e${i}`, userName: 'Zoë', pad: 'p'.repeat(1500) }) });
     writeFileSync(path.join(dir, 'items.ndjson'), `${Array.from({ length: 36000 }, (_, i) => item(i)).join('\n')}\n`);
     const r = await sh(
-      'CTPIPE_DEBUG=1 /usr/bin/time -f %M -o rss1 ct-explode --keep-lookup items.ndjson | wc -l; cat rss1; /usr/bin/time -f %M -o rss2 ct-explode items.ndjson | wc -l; cat rss2',
+      'CTPIPE_THREADS=1 CTPIPE_DEBUG=1 /usr/bin/time -f %M -o rss1 ct-explode --keep-lookup items.ndjson | wc -l; cat rss1; /usr/bin/time -f %M -o rss2 ct-explode items.ndjson | wc -l; cat rss2',
       { cwd: dir },
     );
     const [count, rssKb, bytesCount, bytesRssKb] = lines(r.stdout).map(Number);

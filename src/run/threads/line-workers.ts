@@ -9,7 +9,6 @@
 // worker costs memory out of a per-process budget of 100 MB (see the README's Benchmark section).
 //
 // Buffers go back and forth (transferred, not copied) and are reused.
-import { availableParallelism } from 'node:os';
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
 import { poison, POISONING } from '../../common/poison';
 import { warn, type Io } from '../io';
@@ -18,7 +17,6 @@ import type { HandlerFactory } from '../handler';
 import type { ThreadPlan } from './thread-plan';
 import type { BatchReply, BatchRequest, WorkerStart } from './messages';
 
-const DEFAULT_WORKERS = 1;
 /** Batches in a worker's hands: one being handled, one waiting, so it never idles. */
 const PER_WORKER = 2;
 /** Room for a batch (about two 128 KiB reads) and the lines that straddled them: batches never grow. */
@@ -53,16 +51,8 @@ export class LineWorkers {
   private failure: Error | undefined;
   private closing = false;
 
-  /**
-   * Threads for `plan`, or undefined where they cannot help: one core, or CTPIPE_THREADS=0.
-   * CTPIPE_THREADS sets the number of worker threads (default 1); CTPIPE_DEBUG says how many.
-   */
-  static start(plan: ThreadPlan, factory: HandlerFactory<unknown>, io: Io): LineWorkers | undefined {
-    const setting = process.env.CTPIPE_THREADS ?? '';
-    const valid = /^\d+$/.test(setting);
-    if (setting && !valid) warn(io, `CTPIPE_THREADS=${setting} is not a number of threads; using ${DEFAULT_WORKERS}`);
-    const count = Math.min(valid ? Number(setting) : DEFAULT_WORKERS, availableParallelism() - 1);
-    if (count === 0) return undefined;
+  /** `count` threads for `plan` (see thread-setting.ts); CTPIPE_DEBUG says how many. */
+  static start(plan: ThreadPlan, factory: HandlerFactory<unknown>, count: number, io: Io): LineWorkers {
     if (process.env.CTPIPE_DEBUG) warn(io, `debug: ${count} worker thread(s)`);
     return new LineWorkers(plan, factory, count);
   }
