@@ -15,7 +15,7 @@ import { planBench, startServe } from './lib/plan-bench.mjs';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const dataDir = path.join(root, 'bench-data');
 const events = Number(process.env.BENCH_EVENTS ?? 200_000);
-const runs = Number(process.env.BENCH_RUNS ?? 2);
+const runs = Number(process.env.BENCH_RUNS ?? 3);
 const lookup = path.join(dataDir, `lookup-${events}.ndjson`);
 const records = path.join(dataDir, `records-${events}.ndjson`);
 /** The records again as gzipped trail files of 400 records each (0.5 MB), as `aws s3 sync` leaves them. */
@@ -100,25 +100,33 @@ function writeArchive() {
   }
 }
 
-/** Runs `script` with every stage under GNU time; returns seconds and the largest peak RSS. */
-function measure(script) {
-  const rssFiles = [];
-  const timed = script.replace(/\{\{(.+?)\}\}/g, (_, cmd) => {
-    const file = path.join(dataDir, `rss-${rssFiles.length}`);
-    rssFiles.push(file);
-    return `/usr/bin/time -f %M -o ${file} ${cmd}`;
+/**
+ * Runs each script `runs` times, taking them in turn (ctpipe, jq, DuckDB, then again), with
+ * every stage under GNU time; returns for each the best seconds and the largest peak RSS. In
+ * turn, a noisy spell on this shared machine slows all three, not one of them: a ratio is taken
+ * from runs made side by side.
+ */
+function measureInTurn(scripts) {
+  const timed = scripts.map((script, s) => {
+    const rssFiles = [];
+    const line = script.replace(/\{\{(.+?)\}\}/g, (_, cmd) => {
+      const file = path.join(dataDir, `rss-${s}-${rssFiles.length}`);
+      rssFiles.push(file);
+      return `/usr/bin/time -f %M -o ${file} ${cmd}`;
+    });
+    return { script, line, rssFiles, seconds: Infinity, rss: 0 };
   });
-  let best = Infinity;
-  let rss = 0;
   for (let i = 0; i < runs; i++) {
-    const start = process.hrtime.bigint();
-    const r = spawnSync('sh', ['-c', timed], { stdio: ['ignore', 'ignore', 'inherit'] });
-    const seconds = Number(process.hrtime.bigint() - start) / 1e9;
-    if (r.status !== 0) throw new Error(`failed: ${script}`);
-    best = Math.min(best, seconds);
-    for (const f of rssFiles) rss = Math.max(rss, Number(readFileSync(f, 'utf8').trim().split('\n').pop()));
+    for (const t of timed) {
+      const start = process.hrtime.bigint();
+      const r = spawnSync('sh', ['-c', t.line], { stdio: ['ignore', 'ignore', 'inherit'] });
+      const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+      if (r.status !== 0) throw new Error(`failed: ${t.script}`);
+      t.seconds = Math.min(t.seconds, seconds);
+      for (const f of t.rssFiles) t.rss = Math.max(t.rss, Number(readFileSync(f, 'utf8').trim().split('\n').pop()));
+    }
   }
-  return { seconds: best, rssMb: rss / 1024 };
+  return timed.map((t) => ({ seconds: t.seconds, rssMb: t.rss / 1024 }));
 }
 
 /**
@@ -251,9 +259,7 @@ const rate = (mb, m) => `${(mb / m.seconds).toFixed(0)} MB/s, ${(events / m.seco
 for (const [index, [name, ours, theirs, input, sql]] of cases.entries()) {
   const mb = statSync(input).size / 1e6;
   console.error(`bench: ${name}`);
-  const a = measure(ours);
-  const b = measure(theirs);
-  const d = measure(duckdb(sql, index));
+  const [a, b, d] = measureInTurn([ours, theirs, duckdb(sql, index)]);
   rows.push(`| ${name} | ${rate(mb, a)} | ${a.rssMb.toFixed(0)} MB | ${rate(mb, b)} | ${b.rssMb.toFixed(0)} MB | **${(b.seconds / a.seconds).toFixed(1)}x** | ${rate(mb, d)} | ${d.rssMb.toFixed(0)} MB | **${(d.seconds / a.seconds).toFixed(1)}x** |`);
 }
 const s = { where: startup(bin('ct-where') + ' x=1'), node: startup('node -e 0'), jq: startup('jq .') };
@@ -269,7 +275,7 @@ const completion = [
 const fetchRows = await fetchBench();
 const planRows = await planBench({ dataDir, bin, events: Number(process.env.BENCH_PLAN_EVENTS ?? 24_000) });
 const table = [
-  `${events.toLocaleString('en')} LookupEvents items (${(statSync(lookup).size / 1e6).toFixed(0)} MB; records ${(statSync(records).size / 1e6).toFixed(0)} MB), ${runs} runs, best; jq ${execFileSync('jq', ['--version']).toString().trim()}, DuckDB ${duckdbVersion()}, node ${process.version}, ${(await import('node:os')).cpus().length} cores`,
+  `${events.toLocaleString('en')} LookupEvents items (${(statSync(lookup).size / 1e6).toFixed(0)} MB; records ${(statSync(records).size / 1e6).toFixed(0)} MB), ${runs} runs of each taken in turn, best; jq ${execFileSync('jq', ['--version']).toString().trim()}, DuckDB ${duckdbVersion()}, node ${process.version}, ${(await import('node:os')).cpus().length} cores`,
   '',
   '| case | ctpipe | ctpipe peak RSS | jq | jq peak RSS | vs jq | DuckDB | DuckDB peak RSS | vs DuckDB |',
   '|---|---|---|---|---|---|---|---|---|',
