@@ -193,6 +193,21 @@ function hasCaseless(need: Need): boolean {
 
 const BACKSLASH = 0x5c;
 
+/** The bytes of a batch's start looked at to tell records (few backslashes) from items (an escaped CloudTrailEvent). */
+const SAMPLE = 4096;
+/** More backslashes than this in SAMPLE bytes: search for escapes from their `u`. */
+const MANY_BACKSLASHES = 16;
+
+/** Whether backslashes are few at the start of `buf` (and so, most likely, in all of it). */
+function fewBackslashes(buf: Buffer): boolean {
+  const sample = buf.subarray(0, SAMPLE);
+  let count = 0;
+  for (let at = sample.indexOf(BACKSLASH); at >= 0; at = sample.indexOf(BACKSLASH, at + 1)) {
+    if (++count > MANY_BACKSLASHES) return false;
+  }
+  return true;
+}
+
 /**
  * Finds candidate lines in a batch of NDJSON lines. `nextHit` jumps to the next place where a
  * needle (or a \u escape) occurs; `mayMatch` checks the whole requirement on one line.
@@ -203,9 +218,13 @@ export class LineFilter {
   /**
    * What an escape that could stand for a needle character starts with, less its backslash:
    * `u00` when every needle is ASCII, else `u`. Searching from the `u` skips the backslashes
-   * of `\"`, which fill an escaped CloudTrailEvent (a search for `\u` is much slower).
+   * of `\"`, which fill an escaped CloudTrailEvent (a search for `\u` is much slower there).
    */
   private readonly escape: Buffer;
+  /** The same with its backslash: where backslashes are few (records), a search from it is 5x faster. */
+  private readonly escapeWhole: Buffer;
+  /** Whether the batch begun is searched for escapes from their backslash (see begin). */
+  private fromBackslash = false;
   private buf: Buffer = Buffer.alloc(0);
   private lowered = '';
   private next: number[] = [];
@@ -215,6 +234,7 @@ export class LineFilter {
     this.caseless = hasCaseless(need);
     const ascii = (this.needles ?? []).every((n) => /^[\x00-\x7f]*$/.test(n.text));
     this.escape = Buffer.from(ascii ? 'u00' : 'u');
+    this.escapeWhole = Buffer.from(ascii ? '\\u00' : '\\u');
   }
 
   /** False when the expression requires no text, so every line must be parsed. */
@@ -224,6 +244,7 @@ export class LineFilter {
 
   begin(buf: Buffer): void {
     this.buf = buf;
+    this.fromBackslash = fewBackslashes(buf);
     this.lowered = this.caseless ? buf.toString('latin1').toLowerCase() : '';
     this.next = new Array<number>((this.needles?.length ?? 0) + 1).fill(-2);
   }
@@ -244,7 +265,8 @@ export class LineFilter {
   }
 
   /** The offset of the next `\u` escape (of `\u00` when every needle is ASCII), or -1. */
-  private findEscape(buf: Buffer, from: number): number {
+  private findEscape(buf: Buffer, from: number, fromBackslash = this.fromBackslash): number {
+    if (fromBackslash) return buf.indexOf(this.escapeWhole, from);
     for (let at = buf.indexOf(this.escape, from + 1); at >= 0; at = buf.indexOf(this.escape, at + 1)) {
       if (buf[at - 1] === BACKSLASH) return at - 1;
     }
@@ -264,7 +286,7 @@ export class LineFilter {
 
   /** The same for a line on its own, outside any batch begun. */
   lineMayMatch(line: Buffer): boolean {
-    if (this.findEscape(line, 0) >= 0) return true;
+    if (this.findEscape(line, 0, fewBackslashes(line)) >= 0) return true;
     return this.holds(this.need, line, () => line.toString('latin1').toLowerCase());
   }
 

@@ -144,6 +144,20 @@ describe('the fast path', () => {
     expect(await selected(input, 'errorCode~Denied', true)).toBe(`${item}\n${doubly}\n`);
   });
 
+  test('finds escaped matches whether a batch starts with records (escapes searched from their backslash) or items (from their u)', async () => {
+    const item = (id: number, error: string) => JSON.stringify({ EventId: String(id), CloudTrailEvent: JSON.stringify({ eventID: String(id), errorCode: error, a: 1, b: 2, c: 3, d: 4, e: 5, f: 6, g: 7, h: 8 }) });
+    const escapedRecord = '{"eventID":"r","errorCode":"Access\\u0044enied"}';
+    const escapedItem = JSON.stringify({ EventId: 'i', CloudTrailEvent: '{"errorCode":"Access\\u0044enied"}' });
+    const records = Array.from({ length: 50 }, (_, i) => JSON.stringify({ eventID: String(i), errorCode: 'Other' }));
+    const items = Array.from({ length: 50 }, (_, i) => item(i, 'Other'));
+    expect(items[0].split('\\').length - 1).toBeGreaterThan(16);
+    for (const lines of [[...records, escapedItem, escapedRecord], [...items, escapedItem, escapedRecord]]) {
+      const input = `${lines.join('\n')}\n`;
+      expect(await selected(input, 'errorCode~Denied', true)).toBe(`${escapedItem}\n${escapedRecord}\n`);
+      expect(await selected(input, 'errorCode~Denied', false)).toBe(`${escapedItem}\n${escapedRecord}\n`);
+    }
+  });
+
   test('finds a non-ASCII needle written as an escape', async () => {
     const input = '{"userName":"\\u7530中"}\n{"userName":"田x"}\n';
     expect(await selected(input, 'userName~田中', true)).toBe('{"userName":"\\u7530中"}\n');
