@@ -85,7 +85,6 @@ async function runWhere(options: WhereOptions, io: Io): Promise<number> {
   for (const hint of program.hints) warn(io, hint);
   const inputs = [...files, ...options.input];
   const loop = new EventLoop(io, options.strict, options['max-line']);
-  loop.documentLines = trailLines();
   loop.interruptible = true;
   // --start-time, --region...: terms of their own, never inverted by -v.
   const scope = await scopeOf(options, now);
@@ -93,7 +92,11 @@ async function runWhere(options: WhereOptions, io: Io): Promise<number> {
   const invert = options['invert-match'];
   const scoped = scope.terms.length === 0 ? terms : [...(invert ? [`not ((${terms.join(') and (')}))`] : terms), ...scope.terms];
   const plan: WherePlan = { terms: scoped, now, invert: scope.terms.length ? false : invert, count: options.count };
-  const handler = whereHandler(plan, io.out, scoped === terms ? program : compileWhere(scoped, { now }));
+  const scopedProgram = scoped === terms ? program : compileWhere(scoped, { now });
+  const handler = whereHandler(plan, io.out, scopedProgram);
+  // Records of trail files that hold none of what a match needs are only found, as the lines the
+  // fast path skips are (its search, a state of its own: files are made lines ahead of their turn).
+  loop.documentLines = trailLines(handler.lineFilter?.useful ? scopedProgram.lineFilter.another() : undefined);
   const status = await loop.run(inputs, handler, threadPlan('where', plan));
   if (options.count) io.out.writeLine(String(handler.matched));
   return status;

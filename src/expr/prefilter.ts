@@ -237,6 +237,11 @@ export class LineFilter {
     this.escapeWhole = Buffer.from(ascii ? '\\u00' : '\\u');
   }
 
+  /** A filter of the same requirement with a search state of its own (for another reader of bytes). */
+  another(): LineFilter {
+    return new LineFilter(this.need);
+  }
+
   /** False when the expression requires no text, so every line must be parsed. */
   get useful(): boolean {
     return this.needles !== null;

@@ -40,6 +40,17 @@ interface Exports {
   pieceEnd(): number;
   pieceTailAt(): number;
   pieceRecords(): number;
+  useHits(at: number, count: number): void;
+}
+
+/**
+ * Where in some bytes a filter's match may be (ct-where's prefilter: a needle, an escape), so a
+ * trail file's records that hold none are only found, not checked (see useHits in the module).
+ */
+export interface HitSearch {
+  begin(buf: Buffer): void;
+  /** The offset of the next place at or after `from`, or -1. */
+  nextHit(from: number): number;
 }
 
 /** How a piece of a trail file ended (see trailPiece); recordsHead's bytes too few to tell. */
@@ -64,6 +75,10 @@ export const NOT_CERTAIN = -1;
 export const PLAIN_RECORD = -2;
 /** Writes may run this far past the end of what is written (16-byte SIMD stores). */
 const SLACK = 16;
+/** Reads of a trail file's bytes may run this far past their end (objectBounds' 64-byte steps). */
+const READ_SLACK = 64;
+/** Hits of a search past one in this many bytes: nearly every record holds one, so all are checked. */
+const BYTES_A_HIT = 2048;
 const PAGE = 64 * 1024;
 /** The size of the region lines are read straight into (see lineArea). */
 export const LINE_AREA = 1024 * 1024;
@@ -198,11 +213,13 @@ export class JsonChecker {
    * A trail file made NDJSON in place (see recordsToLines in the module): `doc` becomes one line
    * per record, each ending in "\n", the rest spaces; returns how many records, or -1 when it is
    * not certainly such a file (and `doc` is as it was). The bytes must be valid UTF-8. Uses the
-   * memory lines use: an instance of its own, not one that is checking lines.
+   * memory lines use: an instance of its own, not one that is checking lines. With `hits` (a
+   * filter's search), only the records that hold a hit are checked; the others are only found.
    */
-  recordsToLines(doc: Buffer): number {
-    this.room(this.base + doc.length + SLACK);
+  recordsToLines(doc: Buffer, hits?: HitSearch): number {
+    this.room(this.base + doc.length + hitRoom(doc.length));
     this.bytes.set(doc, this.base);
+    this.useHits(hits, this.base, this.base + doc.length);
     const count = this.exports.recordsToLines(this.base, this.base + doc.length);
     if (count >= 0) this.bytes.copy(doc, 0, this.base, this.base + doc.length);
     return count;
@@ -223,12 +240,14 @@ export class JsonChecker {
    * A trail file too large to be read whole, made lines a piece at a time (see recordsPiece in the
    * module): the parts' bytes go after what the last piece left (an element cut short), and the
    * records that end in them are made lines in place. One file at a time (see startTrail), in the
-   * memory lines use: an instance of its own.
+   * memory lines use: an instance of its own. With `hits`, as recordsToLines.
    */
-  trailPiece(parts: Buffer[], last: boolean): TrailPiece {
+  trailPiece(parts: Buffer[], last: boolean, hits?: HitSearch): TrailPiece {
     const left = this.pieceEnd - this.pieceLeft;
     let end = this.base + left;
-    this.room(end + parts.reduce((n, p) => n + p.length, 0) + SLACK);
+    const size = left + parts.reduce((n, p) => n + p.length, 0);
+    // Grown once, up front: views of the memory made before the hits are found stay valid.
+    this.room(this.base + size + hitRoom(size));
     if (left > 0) this.bytes.copyWithin(this.base, this.pieceLeft, this.pieceEnd);
     for (const part of parts) {
       this.bytes.set(part, end);
@@ -252,6 +271,7 @@ export class JsonChecker {
       if (from < 0) return untouched;
       this.headRead = true;
     }
+    this.useHits(hits, from, end);
     const made = this.exports.recordsPiece(from, end, last ? 1 : 0);
     const state = this.exports.pieceEnd() as TrailPiece['end'];
     this.pieceLeft = made;
@@ -262,6 +282,31 @@ export class JsonChecker {
     return { lines: records > 0 ? this.bytes.subarray(this.base, made) : EMPTY, records, end: state, rest, looked: true };
   }
 
+  /**
+   * Where in memory[from, end) `hits` finds places a match may be, given to the module after
+   * those bytes; without a search, or where hits are dense, every element is to be checked.
+   */
+  private useHits(hits: HitSearch | undefined, from: number, end: number): void {
+    const most = Math.floor((end - from) / BYTES_A_HIT);
+    if (!hits || most === 0) {
+      this.exports.useHits(0, -1);
+      return;
+    }
+    const at = Math.ceil((end + READ_SLACK) / 4) * 4;
+    this.room(end + hitRoom(end - from));
+    const table = new Int32Array(this.exports.memory.buffer, at, most);
+    hits.begin(this.bytes.subarray(from, end));
+    let count = 0;
+    for (let hit = hits.nextHit(0); hit >= 0; hit = hits.nextHit(hit + 1)) {
+      if (count === most) {
+        this.exports.useHits(0, -1);
+        return;
+      }
+      table[count++] = from + hit;
+    }
+    this.exports.useHits(at, count);
+  }
+
   /** Grows memory to hold `size` bytes; the old view is then detached, so a new one is made. */
   private room(size: number): void {
     const memory = this.exports.memory;
@@ -269,6 +314,11 @@ export class JsonChecker {
     memory.grow(Math.ceil((size - memory.buffer.byteLength) / PAGE));
     this.bytes = Buffer.from(memory.buffer);
   }
+}
+
+/** Room after `size` bytes of a trail file: for reads past their end, and a table of hits (see useHits). */
+function hitRoom(size: number): number {
+  return READ_SLACK + 4 + 4 * Math.floor(size / BYTES_A_HIT);
 }
 
 function moduleAbort(): never {

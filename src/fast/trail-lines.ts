@@ -5,17 +5,23 @@
 // document. A file too large to be read whole is made lines a piece at a time, as its bytes come
 // (recordsPiece), so memory stays a piece's worth whatever its size. Each has a module instance of
 // its own: its memory holds the bytes being looked at.
+//
+// A filter (ct-where) that reads only the lines its search finds a needle in gives that search:
+// then only the records that hold a hit are checked, the others only found by their strings and
+// brackets (a third of the check's time), as its NDJSON lines are only looked at; its lines are
+// then not vouched for.
 import type { DocumentLines, LinePieces, PiecesLeft } from '../input/read-batches';
-import { JsonChecker, PIECE_CUT, PIECE_FAILED } from './json-check';
+import { JsonChecker, PIECE_CUT, PIECE_FAILED, type HitSearch } from './json-check';
 
-export function trailLines(): DocumentLines {
+export function trailLines(hits?: HitSearch): DocumentLines {
   let checker: JsonChecker | undefined;
   // Instances for files made lines a piece at a time, kept for the next file: a module's memory
   // is freed only when a collection finds the instance unused (a new one per file held 20 MB).
   const free: JsonChecker[] = [];
   return {
-    toLines: (doc) => (checker ??= new JsonChecker()).recordsToLines(doc) >= 0,
-    inPieces: () => new TrailPieces(() => free.pop() ?? new JsonChecker(), (done) => free.push(done)),
+    vouches: !hits,
+    toLines: (doc) => (checker ??= new JsonChecker()).recordsToLines(doc, hits) >= 0,
+    inPieces: () => new TrailPieces(() => free.pop() ?? new JsonChecker(), (done) => free.push(done), hits),
   };
 }
 
@@ -36,6 +42,7 @@ class TrailPieces implements LinePieces {
   constructor(
     private readonly take: () => JsonChecker,
     private readonly giveBack: (checker: JsonChecker) => void,
+    private readonly hits: HitSearch | undefined,
   ) {}
 
   next(parts: Buffer[], last: boolean): Buffer {
@@ -49,7 +56,7 @@ class TrailPieces implements LinePieces {
       this.checker = this.take();
       this.checker.startTrail();
     }
-    const piece = this.checker.trailPiece(parts, last);
+    const piece = this.checker.trailPiece(parts, last, this.hits);
     if (last || piece.end !== PIECE_CUT) {
       // No piece follows: the checker goes to the next file, which uses it only in its turn,
       // after these lines (in its memory) have been handled.

@@ -22,6 +22,8 @@ export interface LinesBatch {
   first: boolean;
   /** A trail file made lines (see DocumentLines): line N is this array's element N - 1, its place `Records[N-1]`. */
   element?: string;
+  /** With `element`: every line a record the check vouched for (see DocumentLines.vouches); all of it is UTF-8 either way. */
+  vouched?: boolean;
 }
 
 export interface ValuesBatch {
@@ -55,6 +57,11 @@ export interface LineArena {
  * leaves the document as it was, to be parsed. Given by the command (fast/ owns the check).
  */
 export interface DocumentLines {
+  /**
+   * False when only the records a filter may read are checked (the others only found: ct-where's
+   * fast path, see fast/trail-lines.ts); the lines are then not vouched for, only made.
+   */
+  readonly vouches: boolean;
   /** A document read whole (valid UTF-8) made lines in place, if it certainly is a trail file. */
   toLines(doc: Buffer): boolean;
   /** For a trail file too large to be read whole (over TRAIL_LINES_LIMIT): made lines as its bytes come. */
@@ -180,6 +187,8 @@ interface ReadDocument {
   lines?: boolean;
   /** A trail file too large to be read whole: made lines a piece at a time (in its turn). */
   pieces?: LinePieces;
+  /** Lines made of it are records vouched for (see DocumentLines.vouches). */
+  vouched?: boolean;
 }
 
 function openAhead(source: Source, maxLine: number, documentLines: DocumentLines | undefined): Opened {
@@ -215,6 +224,7 @@ async function startSource(raw: ByteStream, name: string, problem: ProblemSink, 
   const text = hasBom(head.bytes) ? head.bytes.subarray(3) : head.bytes;
   const trail = documentLines !== undefined && TRAIL_START.test(text.toString('latin1', 0, 64));
   const document = await readUpTo(text, hasBom(head.bytes) ? 3 : 0, chunks.iterator, trail ? TRAIL_LINES_LIMIT : WHOLE_DOCUMENT_LIMIT);
+  if (trail) document.vouched = documentLines.vouches;
   if (trail && !document.ended) document.pieces = documentLines.inPieces();
   if (trail && document.ended) {
     // The parts are this reader's own (fresh reads, or inflated): adjacent views of one buffer
@@ -598,7 +608,7 @@ async function* documentBatches(source: string, document: ReadDocument, rest: As
     return;
   }
   if (document.lines) {
-    yield { kind: 'lines', source, buf: parts[0], first: true, element: 'Records' };
+    yield { kind: 'lines', source, buf: parts[0], first: true, element: 'Records', vouched: document.vouched };
     return;
   }
   if (document.ended && document.size <= WHOLE_DOCUMENT_LIMIT) {
@@ -657,7 +667,7 @@ async function* pieceBatches(source: string, document: ReadDocument, pieces: Lin
     const lines = pieces.next(window, last);
     pushed += window.reduce((n, p) => n + p.length, 0);
     if (lines.length > 0) {
-      yield { kind: 'lines', source, buf: lines, first, element: 'Records' };
+      yield { kind: 'lines', source, buf: lines, first, element: 'Records', vouched: document.vouched };
       first = false;
     }
     const left = pieces.left();

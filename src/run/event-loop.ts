@@ -144,7 +144,7 @@ export class EventLoop {
             // whole lines, so a handler copies in (ct-explode's module) no more than a read's worth.
             for (let at = 0; at < batch.buf.length && !out.closed && !this.stopNow; ) {
               const cut = at + 2 * PIECE >= batch.buf.length ? batch.buf.length : batch.buf.indexOf(10, at + PIECE) + 1 || batch.buf.length;
-              scanner.scanLines(batch.buf.subarray(at, cut), batch.first && at === 0, batch.element !== undefined);
+              scanner.scanLines(batch.buf.subarray(at, cut), batch.first && at === 0, batch.element !== undefined, batch.vouched === true);
               handler.endBatch?.();
               await out.flushSoon();
               at = cut;

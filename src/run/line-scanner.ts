@@ -40,9 +40,10 @@ export class LineScanner {
    * Handles the whole lines in `buf`; `first` starts a source's numbering again. When the fast
    * path lets most lines through (`readOnly=true` needs only "true", which nearly every line
    * holds), its searches cost more than they save, so it rests for a while; either way every
-   * line that can match is evaluated.
+   * line that can match is evaluated. `utf8`: all of `buf` is known to be UTF-8 (a trail file
+   * made lines); `vouched`: every line is a record the check vouched for.
    */
-  scanLines(buf: Buffer, first: boolean, vouched = false): void {
+  scanLines(buf: Buffer, first: boolean, utf8 = false, vouched = false): void {
     const handler = this.handler;
     // Every line a record the reader vouched for (a trail file made lines): a handler may take them all at once.
     if (vouched && handler.recordLines?.(buf)) {
@@ -57,7 +58,7 @@ export class LineScanner {
     }
     filter?.begin(buf);
     // Checked once for the scanner and the handler; a trail file made lines was checked whole.
-    this.batchIsUtf8 = vouched || isUtf8(buf);
+    this.batchIsUtf8 = utf8 || isUtf8(buf);
     this.nextEscape = -2;
     handler.beginLines?.(buf, this.batchIsUtf8);
     if (first) this.lineNo = 0;

@@ -156,3 +156,33 @@ describe('gzip past what is inflated at once (8 MiB of output): the inflate stre
     expect(asDoc.stderr).toBe('');
   });
 });
+
+describe('ct-where reads only the records of a trail file that may match', () => {
+  // 30 records of some 400 bytes; only the 21st holds `id-20`, the needle of eventID=id-20.
+  const doc = (damaged: number): string =>
+    `{"Records":[${Array.from({ length: 30 }, (_, i) => JSON.stringify(record(i)).replace(/}$/, i === damaged ? ',"n":tru}' : '}')).join(',')}]}`;
+
+  test('damage in a record that cannot match goes unseen, as in an NDJSON line the fast path skips; ct-explode and -v still report it', async () => {
+    const folder = tempDir();
+    writeFileSync(path.join(folder, 'quiet.json.gz'), gzipSync(doc(5)));
+    const r = await sh("ct-where 'eventID=id-20' quiet.json.gz", { cwd: folder });
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe('');
+    expect(lines(r.stdout).map((l) => JSON.parse(l).eventID)).toEqual(['id-20']);
+    for (const command of ["ct-where -v 'eventID=id-20'", 'ct-explode']) {
+      const all = await sh(`${command} quiet.json.gz`, { cwd: folder });
+      expect(all.code).toBe(1);
+      expect(all.stderr).toMatch(/quiet\.json\.gz: byte \d+: invalid JSON: expected a value/);
+    }
+  });
+
+  test('damage in a record that may match is reported, placed by its byte, as before', async () => {
+    const folder = tempDir();
+    const text = doc(20);
+    writeFileSync(path.join(folder, 'loud.json.gz'), gzipSync(text));
+    const r = await sh("ct-where 'eventID=id-20' loud.json.gz", { cwd: folder });
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe('');
+    expect(lines(r.stderr)).toEqual([`ct-where: loud.json.gz: byte ${text.indexOf(',"n":tru}') + 8}: invalid JSON: expected a value`]);
+  });
+});

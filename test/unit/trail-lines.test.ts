@@ -4,7 +4,8 @@
 import { describe, expect, test } from 'vitest';
 import fc from 'fast-check';
 import { readFileSync } from 'node:fs';
-import { JsonChecker } from '../../src/fast/json-check';
+import { JsonChecker, type HitSearch } from '../../src/fast/json-check';
+import { compileWhere } from '../../src/expr/where-program';
 import { trailLines } from '../../src/fast/trail-lines';
 import { edited, RECORDS } from '../helpers';
 
@@ -189,6 +190,102 @@ describe('a trail file too large to read whole, made lines piece by piece', () =
         if (Array.isArray(parsed.Records)) expect([...r.values, ...rest]).toEqual(parsed.Records);
       }),
       { numRuns: 400 },
+    );
+  });
+});
+
+/** ct-where's search for `expression` (its prefilter), as the command gives it to trailLines. */
+function search(expression: string): HitSearch {
+  const filter = compileWhere([expression], { now: 0 }).lineFilter;
+  expect(filter.useful).toBe(true);
+  return filter;
+}
+
+/** What the check makes of `text` with a filter's hits: the lines made, or undefined when it leaves the bytes alone. */
+function madeWith(text: string, hits: HitSearch | undefined): string[] | undefined {
+  const doc = Buffer.from(text);
+  const count = checker.recordsToLines(doc, hits);
+  return count < 0 ? undefined : doc.toString('utf8').split('\n').slice(0, count);
+}
+
+/** Text full of what ends strings and nests values when it is not escaped: quotes, backslashes, brackets; and characters of every width. */
+const trickyText = fc.string({ unit: fc.constantFrom('a', 'Z', '"', '\\', '{', '}', '[', ']', ',', ':', ' ', 'é', '€', '😀', '\\\\', '\\"', '\t'), maxLength: 90 });
+const trickyValue = fc.letrec((tie) => ({
+  value: fc.oneof({ depthSize: 'small' }, trickyText, fc.double({ noNaN: true, noDefaultInfinity: true }), fc.boolean(), fc.constant(null), tie('array'), tie('object')),
+  array: fc.array(tie('value'), { maxLength: 4 }),
+  object: fc.dictionary(trickyText, tie('value'), { maxKeys: 4 }),
+})).value;
+/** A record the check vouches for (an `event` key, top-level keys without escapes) with values of any shape and text. */
+const tricky = fc.dictionary(fc.string({ unit: fc.constantFrom('a', 'b', 'x'), minLength: 1 }), trickyValue, { maxKeys: 8 }).map((members) => JSON.stringify({ eventName: 'X', ...members }));
+
+describe('with a filter (ct-where): records that hold none of its hits are only found, not checked', () => {
+  test('valid trail files: the same lines as when every record is checked, whatever the strings and wherever 64-byte steps fall', () => {
+    const chosen = fc.array(fc.oneof(fc.constantFrom(...records), tricky), { maxLength: 12 });
+    fc.assert(
+      fc.property(chosen, blank, fc.nat(70), fc.constantFrom('errorCode~Zqzqzq', 'errorCode~Denied', 'eventName=X', 'readOnly=true'), (elements, b, shift, expression) => {
+        const text = `${' '.repeat(shift)}{"Records":[${elements.join(`${b},`)}]}`;
+        const all = madeWith(text, undefined);
+        expect(all).toBeDefined();
+        expect(madeWith(text, search(expression))).toEqual(all);
+        expect(all!.map((l) => JSON.parse(l) as unknown)).toEqual(elements.map((e) => JSON.parse(e) as unknown));
+      }),
+      { numRuns: 400 },
+    );
+  });
+
+  test('damage in a record without a hit goes unseen, as in a skipped line; in a record with one, the file is left to the parser', () => {
+    const [one, two] = records;
+    const damaged = '{"eventName":"X","n":tru,"s":"a\\qb"}';
+    const text = `{"Records":[${one},${damaged},${two}]}`;
+    expect(madeWith(text, undefined)).toBeUndefined();
+    const lines = madeWith(text, search('errorCode~Zqzqzq'));
+    expect(lines?.map((l) => l.trim())).toEqual([one, damaged, two]);
+    expect(madeWith(text, search('n~tru'))).toBeUndefined();
+    // An escape may stand for a needle's character: a record with `\u00` is checked.
+    expect(madeWith(`{"Records":[${one},{"eventName":"\\u0041","n":tru}]}`, search('eventName=A'))).toBeUndefined();
+    // What is not found is checked, and so left alone: a control character, brackets that do not pair, a cut.
+    for (const bad of ['{"eventName":"X\n"}', '{"eventName":"X","a":[}', '{"eventName":"X","a":{]}', `{"eventName":"X"`]) {
+      expect(madeWith(`{"Records":[${one},${bad}]}`, search('errorCode~Zqzqzq')), bad).toBeUndefined();
+    }
+  });
+
+  test('mutated trail files: a line that holds the needle is always a record checked as valid', () => {
+    const docs = edited(fc.subarray(records.slice(0, 20), { minLength: 1 }).map((l) => `{"Records":[${l.join(',')}]}`), [...'{}[]":,\\ \n', '\\u', 'é', 'Zq'], 4);
+    fc.assert(
+      fc.property(docs, (text) => {
+        const lines = madeWith(text, search('eventName~Zq'));
+        if (!lines) return;
+        for (const line of lines) if (line.includes('Zq') || line.includes('\\u00')) expect(() => JSON.parse(line) as unknown).not.toThrow();
+        // A valid file's lines are its records.
+        let parsed: { Records: unknown[] } | undefined;
+        try {
+          parsed = JSON.parse(text) as { Records: unknown[] };
+        } catch {
+          return;
+        }
+        expect(lines.map((l) => JSON.parse(l) as unknown)).toEqual(parsed.Records);
+      }),
+      { numRuns: 400 },
+    );
+  });
+
+  test('made lines piece by piece, wherever cut: the same lines as the file made whole', () => {
+    const filtered = trailLines(search('errorCode~Denied'));
+    fc.assert(
+      fc.property(fc.array(fc.oneof(fc.constantFrom(...records), tricky), { maxLength: 12 }), fc.array(fc.nat(), { maxLength: 12 }), (elements, cuts) => {
+        const text = `{"Records":[${elements.join(',')}]}`;
+        const doc = Buffer.from(text);
+        const at = [...new Set(cuts.map((c) => c % (doc.length + 1)))].sort((a, b) => a - b).filter((c) => c > 0 && c < doc.length);
+        const pieces = filtered.inPieces();
+        const made: string[] = [];
+        [0, ...at].forEach((from, i) => {
+          const lines = pieces.next([doc.subarray(from, i < at.length ? at[i] : doc.length)], i === at.length);
+          made.push(...lines.toString('utf8').split('\n').slice(0, -1));
+        });
+        expect(pieces.left()).toBeUndefined();
+        expect(made.map((l) => JSON.parse(l) as unknown)).toEqual(elements.map((e) => JSON.parse(e) as unknown));
+      }),
+      { numRuns: 200 },
     );
   });
 });

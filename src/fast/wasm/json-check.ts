@@ -205,7 +205,19 @@ export function recordsPiece(start: usize, end: usize, last: bool): usize {
   while (true) {
     eventKey = false;
     eventId = false;
-    const close = objectEnd(i, end, true);
+    let close: usize = 0;
+    if (hitsOn) {
+      // An element far from the next hit is only found: if the hit is inside it after all, or it
+      // is not found (cut short, a control character, brackets that do not pair), it is checked.
+      const next = nextHit(i);
+      if (next - i >= NEAR_HIT) {
+        close = objectBounds(i, end);
+        if (close != 0 && next < close) close = 0;
+        // Taken as a record: its bytes hold nothing a filter looks for, so it is never read.
+        if (close != 0) eventKey = true;
+      }
+    }
+    if (close == 0) close = objectEnd(i, end, true);
     if (close == 0) {
       // Cut at `end`, or not valid: told apart by the bytes to come.
       pieceState = last ? PIECE_FAILED : PIECE_CUT;
@@ -236,6 +248,123 @@ export function recordsPiece(start: usize, end: usize, last: bool): usize {
   }
   recordsOnly = false;
   return made;
+}
+
+/**
+ * Whether recordsPiece checks only the elements that hold a hit (see useHits); the next hit not
+ * yet passed, and the end of their table (addresses, ascending).
+ */
+let hitsOn = false;
+let hitAt: usize = 0;
+let hitEnd: usize = 0;
+/** An element whose start is nearer than this to the next hit is checked at once (nearly every record holds a broad filter's needle). */
+const NEAR_HIT: usize = 2048;
+
+/**
+ * For ct-where, which reads only the records that may match: the places in the bytes recordsPiece
+ * is to look at next where a match may be (a needle of the filter, an escape), `count` addresses in
+ * ascending order at `at`. Elements that hold none are only found (objectBounds), not checked,
+ * as ct-where's skipped NDJSON lines are; those that hold one are checked as before. A count
+ * below 0: every element is checked.
+ */
+export function useHits(at: usize, count: i32): void {
+  hitsOn = count >= 0;
+  hitAt = at;
+  hitEnd = count > 0 ? at + 4 * <usize>count : at;
+}
+
+/** The first hit at or after i, or the largest address when none is left. */
+function nextHit(i: usize): usize {
+  while (hitAt < hitEnd && <usize>load<u32>(hitAt) < i) hitAt += 4;
+  return hitAt < hitEnd ? <usize>load<u32>(hitAt) : <usize>-1;
+}
+
+/** The masks of four 16-byte tests, of 64 bytes in a row, as one. */
+@inline function mask64(a: v128, b: v128, c: v128, d: v128): u64 {
+  return <u64>i8x16.bitmask(a) | (<u64>i8x16.bitmask(b) << 16) | (<u64>i8x16.bitmask(c) << 32) | (<u64>i8x16.bitmask(d) << 48);
+}
+
+/**
+ * The end of the object whose `{` is at i, found from its strings and brackets alone, 64 bytes a
+ * step (the way simdjson's first stage finds structure): returns the index after its `}`, or 0
+ * when it is not found (it goes past `end`, holds a control character, or its brackets do not
+ * pair). Whatever else is wrong inside goes unseen: the caller checks what it is to read. Reads
+ * up to 63 bytes past `end` (masked off): the caller leaves room.
+ */
+function objectBounds(i: usize, end: usize): usize {
+  if (i >= end || at(i) != OPEN_OBJECT) return 0;
+  let depth: i32 = 0;
+  /** All ones when a string is open at the start of the step. */
+  let inString: u64 = 0;
+  /** 1 when the first byte of the step is escaped (the last one before was a backslash that escapes). */
+  let carried: u64 = 0;
+  for (let p = i; p < end; p += 64) {
+    const left = end - p;
+    const valid: u64 = left >= 64 ? <u64>-1 : (<u64>1 << <u64>left) - 1;
+    const v0 = v128.load(p);
+    const v1 = v128.load(p + 16);
+    const v2 = v128.load(p + 32);
+    const v3 = v128.load(p + 48);
+    const space = i8x16.splat(<i8>SPACE);
+    const controls = v128.or(v128.or(i8x16.lt_u(v0, space), i8x16.lt_u(v1, space)), v128.or(i8x16.lt_u(v2, space), i8x16.lt_u(v3, space)));
+    if (v128.any_true(controls) && (mask64(i8x16.lt_u(v0, space), i8x16.lt_u(v1, space), i8x16.lt_u(v2, space), i8x16.lt_u(v3, space)) & valid) != 0) return 0;
+    const quote = i8x16.splat(<i8>QUOTE);
+    let quotes = mask64(i8x16.eq(v0, quote), i8x16.eq(v1, quote), i8x16.eq(v2, quote), i8x16.eq(v3, quote)) & valid;
+    const backslash = i8x16.splat(<i8>BACKSLASH);
+    const slashes = v128.or(v128.or(i8x16.eq(v0, backslash), i8x16.eq(v1, backslash)), v128.or(i8x16.eq(v2, backslash), i8x16.eq(v3, backslash)));
+    let escaped = carried;
+    carried = 0;
+    if (v128.any_true(slashes)) {
+      // Each backslash not escaped itself escapes the byte after it (the next step's first, past the last).
+      let b = mask64(i8x16.eq(v0, backslash), i8x16.eq(v1, backslash), i8x16.eq(v2, backslash), i8x16.eq(v3, backslash)) & valid & ~escaped;
+      while (b != 0) {
+        const k = ctz(b);
+        if (k == 63) {
+          carried = 1;
+          break;
+        }
+        escaped |= <u64>1 << (k + 1);
+        b &= ~(<u64>3 << k);
+      }
+    }
+    quotes &= ~escaped;
+    // Bit k set when byte k is inside a string (its opening quote included): a running XOR of the quotes.
+    let strings = quotes ^ (quotes << 1);
+    strings ^= strings << 2;
+    strings ^= strings << 4;
+    strings ^= strings << 8;
+    strings ^= strings << 16;
+    strings ^= strings << 32;
+    strings ^= inString;
+    inString = <u64>(<i64>strings >> 63);
+    // { } [ ] (0x7b 0x7d 0x5b 0x5d) are [ ] once bit 0x20 is cleared.
+    const fold = i8x16.splat(<i8>0xdf);
+    const a0 = v128.and(v0, fold);
+    const a1 = v128.and(v1, fold);
+    const a2 = v128.and(v2, fold);
+    const a3 = v128.and(v3, fold);
+    const opens = i8x16.splat(<i8>OPEN_ARRAY);
+    const closes = i8x16.splat(<i8>(OPEN_ARRAY + CLOSE_OFFSET));
+    let brackets =
+      mask64(v128.or(i8x16.eq(a0, opens), i8x16.eq(a0, closes)), v128.or(i8x16.eq(a1, opens), i8x16.eq(a1, closes)), v128.or(i8x16.eq(a2, opens), i8x16.eq(a2, closes)), v128.or(i8x16.eq(a3, opens), i8x16.eq(a3, closes))) &
+      valid &
+      ~strings;
+    while (brackets != 0) {
+      const at_ = p + <usize>ctz(brackets);
+      const c = at(at_);
+      if (c == OPEN_OBJECT || c == OPEN_ARRAY) {
+        if (depth == MAX_DEPTH) return 0;
+        store<u8>(OPEN + <usize>depth, <u8>c);
+        depth++;
+      } else {
+        if (depth == 0 || at(OPEN + <usize>(depth - 1)) + CLOSE_OFFSET != c) return 0;
+        depth--;
+        if (depth == 0) return at_ + 1;
+      }
+      brackets &= brackets - 1;
+    }
+  }
+  return 0;
 }
 
 /** JSON white space of any kind (between a trail file's elements). */
