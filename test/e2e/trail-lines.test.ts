@@ -186,3 +186,28 @@ describe('ct-where reads only the records of a trail file that may match', () =>
     expect(lines(r.stderr)).toEqual([`ct-where: loud.json.gz: byte ${text.indexOf(',"n":tru}') + 8}: invalid JSON: expected a value`]);
   });
 });
+
+describe('a folder of gzipped trail files, some damaged', () => {
+  test('a damaged file between good ones does not touch them: cut, bytes after, two members, no gzip at all', async () => {
+    const folder = tempDir();
+    const docOf = (from: number): string => `{"Records":[${[0, 1, 2].map((i) => JSON.stringify(record(from + i))).join(',')}]}`;
+    const half = docOf(30).indexOf(',{') + 1;
+    const files: [string, Buffer][] = [
+      ['a.json.gz', gzipSync(docOf(0))],
+      ['b.json.gz', gzipSync(docOf(100)).subarray(0, 120)],
+      ['c.json.gz', gzipSync(docOf(10))],
+      ['d.json.gz', Buffer.concat([gzipSync(docOf(20)), Buffer.from('trailing bytes')])],
+      ['e.json.gz', Buffer.concat([gzipSync(docOf(30).slice(0, half)), gzipSync(docOf(30).slice(half))])],
+      ['f.json.gz', Buffer.from(docOf(40))],
+      ['g.json.gz', gzipSync(docOf(50))],
+    ];
+    for (const [name, bytes] of files) writeFileSync(path.join(folder, name), bytes);
+    const r = await sh('ct-explode .', { cwd: folder });
+    const ids = lines(r.stdout).map((l) => Number(JSON.parse(l).eventID.slice(3)));
+    expect(ids).toEqual([0, 1, 2, 10, 11, 12, 20, 21, 22, 30, 31, 32, 40, 41, 42, 50, 51, 52]);
+    const told = lines(r.stderr);
+    expect(told).toHaveLength(2);
+    expect(told[0]).toMatch(/^ct-explode: b\.json\.gz: .*(unexpected end of file|truncated)/);
+    expect(told[1]).toMatch(/^ct-explode: d\.json\.gz: gzip: byte \d+: 14 bytes after the last gzip member/);
+  });
+});
