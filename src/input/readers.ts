@@ -77,6 +77,9 @@ interface BlockingSwitch {
 export class PipeReader implements ByteStream {
   /** Set by the consumer; awaited before a read that waits for input. */
   beforeWait: () => Promise<void> = () => Promise.resolve();
+  /** Reads so far, and those that found the pipe empty and waited: input slower than its reader. */
+  reads = 0;
+  stalls = 0;
 
   private constructor(private readonly handle: BlockingSwitch) {}
 
@@ -89,8 +92,10 @@ export class PipeReader implements ByteStream {
 
   /** Reads into buf[at, buf.length) what has arrived, waiting only if nothing has; 0 at the end. */
   async readInto(buf: Buffer, at: number): Promise<number> {
+    this.reads++;
     let n = this.tryRead(buf, at);
     if (n < 0) {
+      this.stalls++;
       await this.beforeWait();
       this.handle.setBlocking(true);
       try {

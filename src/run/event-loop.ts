@@ -76,6 +76,16 @@ export class EventLoop {
     return 0;
   }
 
+  /**
+   * Whether stdin, a pipe, was found empty at more than half of its reads: lines come slower
+   * than this thread handles them (`ct-where errorCode~Denied | ct-csv`), so a worker, some 60 ms
+   * of CPU to start, would only wait beside it. Unless CTPIPE_THREADS asks for threads.
+   */
+  private starved(): boolean {
+    const stdin = this.io.stdin;
+    return stdin instanceof PipeReader && !threadSetting(this.io).asked && stdin.stalls * 2 > stdin.reads;
+  }
+
   /** Reports bad data at a place; with --strict, stops the run. */
   problem(message: string, place: string): void {
     this.problems++;
@@ -130,9 +140,12 @@ export class EventLoop {
         element = batch.kind === 'lines' ? batch.element : undefined;
         if (batch.kind === 'lines' && threads && workers > 0 && !parallel && lineBytes <= PARALLEL_AFTER) {
           lineBytes += batch.buf.length;
-          // Threads pay only where lines are parsed: not when the fast path skips most of them.
+          // Threads pay only where lines are parsed: not when the fast path skips most of them,
+          // nor when a pipe brings lines slower than this thread reads them.
           if (lineBytes > PARALLEL_AFTER && scanner.linesParsed * 4 > scanner.linesSeen) {
-            parallel = await startThreads(threads, workers, this.io, handler, (m, p) => this.problem(m, p), scanner.lineNumber);
+            if (batch.source === 'stdin' && this.starved()) {
+              if (process.env.CTPIPE_DEBUG) warn(this.io, 'debug: no worker thread: the pipe was empty at most reads (the command before is the slower)');
+            } else parallel = await startThreads(threads, workers, this.io, handler, (m, p) => this.problem(m, p), scanner.lineNumber);
           }
         }
         if (parallel && batch.kind === 'lines') {

@@ -130,6 +130,20 @@ describe('ct-explode, ct-where, ct-count and ct-csv with a worker thread', () =>
     expect(lines(r.stdout)).toEqual([small, small, one, one, one, one, small, small]);
   }, 60000);
 
+  test('a pipe that brings lines slower than one thread reads them starts no worker (the command before is the slower), unless CTPIPE_THREADS asks', async () => {
+    const dir = tempDir();
+    writeFileSync(path.join(dir, 'a.ndjson'), `${mixedLines('a')}\n`);
+    // 32 KB of whole lines a millisecond: some 30 MB/s, a tenth of what one thread parses.
+    const slow = `node -e 'const d = require("fs").readFileSync("a.ndjson"); let at = 0; const t = setInterval(() => { const end = d.indexOf(10, at + 32768) + 1 || d.length; process.stdout.write(d.subarray(at, end)); at = end; if (at >= d.length) clearInterval(t); }, 1)'`;
+    const runs = [`${slow} | ct-where -c readOnly=true`, `${slow} | CTPIPE_THREADS=1 ct-where -c readOnly=true`, 'cat a.ndjson | ct-where -c readOnly=true'];
+    const r = await sh(runs.map((c) => `(export CTPIPE_DEBUG=1; ${c} 2>&1 | grep -o 'debug: .*\\|^[0-9]*$')`).join('; '), { cwd: dir });
+    const [count] = lines((await sh('CTPIPE_THREADS=0 ct-where -c readOnly=true a.ndjson', { cwd: dir })).stdout);
+    expect(Number(count)).toBeGreaterThan(0);
+    const starved = 'debug: no worker thread: the pipe was empty at most reads (the command before is the slower)';
+    const one = 'debug: 1 worker thread(s)';
+    expect(lines(r.stdout)).toEqual([starved, count, one, count, one, count]);
+  }, 60000);
+
   test('output through a pipe made non-blocking (2>&1) to a slow reader: the same bytes as one thread', async () => {
     // Small outputs per batch (one line in ten) into a pipe that is full while the reader
     // sleeps: a buffer must not go back to the worker while a write still holds it.
