@@ -40,7 +40,8 @@ interface Exports {
   pieceEnd(): number;
   pieceTailAt(): number;
   pieceRecords(): number;
-  useHits(at: number, count: number): void;
+  useHits(at: number, count: number, candidates: number): void;
+  candidates(): number;
 }
 
 /**
@@ -217,12 +218,44 @@ export class JsonChecker {
    * filter's search), only the records that hold a hit are checked; the others are only found.
    */
   recordsToLines(doc: Buffer, hits?: HitSearch): number {
+    const count = this.linesInMemory(doc, hits);
+    if (count >= 0) this.bytes.copy(doc, 0, this.base, this.base + doc.length);
+    return count;
+  }
+
+  /**
+   * For a filter: a trail file made lines as recordsToLines makes them with `hits`, of which only
+   * the lines of the records that hold a hit are given, in a buffer of their own, with their
+   * numbers (1 for `Records[0]`): the others cannot match, and are not copied or scanned again.
+   * Where hits are too dense to be worth it, every line (in `doc`, no numbers). Undefined when
+   * `doc` is not certainly a trail file (and as it was).
+   */
+  recordsThatMayMatch(doc: Buffer, hits: HitSearch): { lines: Buffer; numbers?: Int32Array } | undefined {
+    const count = this.linesInMemory(doc, hits);
+    if (count < 0) return undefined;
+    if (!this.hitsUsed) {
+      this.bytes.copy(doc, 0, this.base, this.base + doc.length);
+      return { lines: doc };
+    }
+    const found = this.exports.candidates();
+    const table = new Int32Array(this.exports.memory.buffer, this.candidatesAt, 3 * found);
+    let size = 0;
+    for (let k = 0; k < found; k++) size += table[3 * k + 1] - table[3 * k];
+    const lines = Buffer.allocUnsafe(size);
+    const numbers = new Int32Array(found);
+    for (let k = 0, at = 0; k < found; k++) {
+      at += this.bytes.copy(lines, at, table[3 * k], table[3 * k + 1]);
+      numbers[k] = table[3 * k + 2] + 1;
+    }
+    return { lines, numbers };
+  }
+
+  /** `doc` copied into memory and made lines there (see recordsToLines); whether hits were used is in hitsUsed. */
+  private linesInMemory(doc: Buffer, hits: HitSearch | undefined): number {
     this.room(this.base + doc.length + hitRoom(doc.length));
     this.bytes.set(doc, this.base);
     this.useHits(hits, this.base, this.base + doc.length);
-    const count = this.exports.recordsToLines(this.base, this.base + doc.length);
-    if (count >= 0) this.bytes.copy(doc, 0, this.base, this.base + doc.length);
-    return count;
+    return this.exports.recordsToLines(this.base, this.base + doc.length);
   }
 
   /** What the last trailPiece() left, at its end: [pieceLeft, pieceEnd); and whether the trail file's head is read. */
@@ -288,8 +321,9 @@ export class JsonChecker {
    */
   private useHits(hits: HitSearch | undefined, from: number, end: number): void {
     const most = Math.floor((end - from) / BYTES_A_HIT);
+    this.hitsUsed = false;
     if (!hits || most === 0) {
-      this.exports.useHits(0, -1);
+      this.exports.useHits(0, -1, 0);
       return;
     }
     const at = Math.ceil((end + READ_SLACK) / 4) * 4;
@@ -299,13 +333,20 @@ export class JsonChecker {
     let count = 0;
     for (let hit = hits.nextHit(0); hit >= 0; hit = hits.nextHit(hit + 1)) {
       if (count === most) {
-        this.exports.useHits(0, -1);
+        this.exports.useHits(0, -1, 0);
         return;
       }
       table[count++] = from + hit;
     }
-    this.exports.useHits(at, count);
+    // After the hits, the records found to hold them (see candidates in the module): three numbers each.
+    this.candidatesAt = at + 4 * most;
+    this.hitsUsed = true;
+    this.exports.useHits(at, count, this.candidatesAt);
   }
+
+  /** Whether the last trail file or piece was made lines with a filter's hits, and where the records that hold them are listed. */
+  private hitsUsed = false;
+  private candidatesAt = 0;
 
   /** Grows memory to hold `size` bytes; the old view is then detached, so a new one is made. */
   private room(size: number): void {
@@ -316,9 +357,9 @@ export class JsonChecker {
   }
 }
 
-/** Room after `size` bytes of a trail file: for reads past their end, and a table of hits (see useHits). */
+/** Room after `size` bytes of a trail file: for reads past their end, a table of hits and one of the records that hold them (see useHits). */
 function hitRoom(size: number): number {
-  return READ_SLACK + 4 + 4 * Math.floor(size / BYTES_A_HIT);
+  return READ_SLACK + 4 + 16 * Math.floor(size / BYTES_A_HIT);
 }
 
 function moduleAbort(): never {

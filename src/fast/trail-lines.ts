@@ -8,8 +8,9 @@
 //
 // A filter (ct-where) that reads only the lines its search finds a needle in gives that search:
 // then only the records that hold a hit are checked, the others only found by their strings and
-// brackets (a third of the check's time), as its NDJSON lines are only looked at; its lines are
-// then not vouched for.
+// brackets (a third of the check's time), as its NDJSON lines are only looked at, and a file read
+// whole gives only the lines of the records that hold a hit, numbered (the others are not copied
+// or scanned again); its lines are then not vouched for.
 import type { DocumentLines, LinePieces, PiecesLeft } from '../input/read-batches';
 import { JsonChecker, PIECE_CUT, PIECE_FAILED, type HitSearch } from './json-check';
 
@@ -20,7 +21,11 @@ export function trailLines(hits?: HitSearch): DocumentLines {
   const free: JsonChecker[] = [];
   return {
     vouches: !hits,
-    toLines: (doc) => (checker ??= new JsonChecker()).recordsToLines(doc, hits) >= 0,
+    toLines: (doc) => {
+      checker ??= new JsonChecker();
+      if (hits) return checker.recordsThatMayMatch(doc, hits);
+      return checker.recordsToLines(doc) >= 0 ? { lines: doc } : undefined;
+    },
     inPieces: () => new TrailPieces(() => free.pop() ?? new JsonChecker(), (done) => free.push(done), hits),
   };
 }

@@ -24,6 +24,8 @@ export interface LinesBatch {
   element?: string;
   /** With `element`: every line a record the check vouched for (see DocumentLines.vouches); all of it is UTF-8 either way. */
   vouched?: boolean;
+  /** With `element`: each line's number when only some of the file's records are given (see MadeLines). */
+  numbers?: Int32Array;
 }
 
 export interface ValuesBatch {
@@ -62,10 +64,21 @@ export interface DocumentLines {
    * fast path, see fast/trail-lines.ts); the lines are then not vouched for, only made.
    */
   readonly vouches: boolean;
-  /** A document read whole (valid UTF-8) made lines in place, if it certainly is a trail file. */
-  toLines(doc: Buffer): boolean;
+  /** A document read whole (valid UTF-8) made lines, if it certainly is a trail file (`doc` may be changed either way). */
+  toLines(doc: Buffer): MadeLines | undefined;
   /** For a trail file too large to be read whole (over TRAIL_LINES_LIMIT): made lines as its bytes come. */
   inPieces(): LinePieces;
+}
+
+/** A trail file read whole, made lines. */
+export interface MadeLines {
+  /** Whole lines, a record each: `doc` itself, or a buffer of their own. */
+  lines: Buffer;
+  /**
+   * Each line's number (1 for `Records[0]`) when only the records a filter may match are given
+   * (the others cannot match, and are not scanned again: see fast/trail-lines.ts); else 1, 2, 3...
+   */
+  numbers?: Int32Array;
 }
 
 /** A trail file made lines a piece at a time. */
@@ -184,7 +197,7 @@ interface ReadDocument {
   ended: boolean;
   /** Bytes of a BOM before the first part. */
   bom: number;
-  lines?: boolean;
+  lines?: MadeLines;
   /** A trail file too large to be read whole: made lines a piece at a time (in its turn). */
   pieces?: LinePieces;
   /** Lines made of it are records vouched for (see DocumentLines.vouches). */
@@ -231,7 +244,7 @@ async function startSource(raw: ByteStream, name: string, problem: ProblemSink, 
     // (an inflated member's pieces) are used as they are, others joined.
     const whole = joined(document.parts);
     document.parts = [whole];
-    document.lines = isUtf8(whole) && documentLines.toLines(whole);
+    document.lines = isUtf8(whole) ? documentLines.toLines(whole) : undefined;
   }
   return { chunks, head, document };
 }
@@ -608,7 +621,9 @@ async function* documentBatches(source: string, document: ReadDocument, rest: As
     return;
   }
   if (document.lines) {
-    yield { kind: 'lines', source, buf: parts[0], first: true, element: 'Records', vouched: document.vouched };
+    const { lines, numbers } = document.lines;
+    // A filter's file without a record that may match: no line at all.
+    if (lines.length > 0) yield { kind: 'lines', source, buf: lines, first: true, element: 'Records', vouched: document.vouched, numbers };
     return;
   }
   if (document.ended && document.size <= WHOLE_DOCUMENT_LIMIT) {

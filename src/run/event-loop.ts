@@ -138,7 +138,9 @@ export class EventLoop {
       for await (const batch of readBatches(inputs, this.io.stdin, problem, arena, this.maxLine, pruning, this.documentLines)) {
         source = batch.source;
         element = batch.kind === 'lines' ? batch.element : undefined;
-        if (batch.kind === 'lines' && threads && workers > 0 && !parallel && lineBytes <= PARALLEL_AFTER) {
+        // A trail file's lines that a filter may match, numbered (see MadeLines), stay on this thread.
+        const threadable = batch.kind === 'lines' && !batch.numbers;
+        if (threadable && threads && workers > 0 && !parallel && lineBytes <= PARALLEL_AFTER) {
           lineBytes += batch.buf.length;
           // Threads pay only where lines are parsed: not when the fast path skips most of them,
           // nor when a pipe brings lines slower than this thread reads them.
@@ -148,7 +150,7 @@ export class EventLoop {
             } else parallel = await startThreads(threads, workers, this.io, handler, (m, p) => this.problem(m, p), scanner.lineNumber);
           }
         }
-        if (parallel && batch.kind === 'lines') {
+        if (parallel && threadable) {
           await parallel.add(batch.source, batch.buf, batch.first, batch.element);
         } else {
           await parallel?.settle();
@@ -156,8 +158,9 @@ export class EventLoop {
             // A trail file made lines is one batch of up to TRAIL_LINES_LIMIT: handled in pieces of
             // whole lines, so a handler copies in (ct-explode's module) no more than a read's worth.
             for (let at = 0; at < batch.buf.length && !out.closed && !this.stopNow; ) {
-              const cut = at + 2 * PIECE >= batch.buf.length ? batch.buf.length : batch.buf.indexOf(10, at + PIECE) + 1 || batch.buf.length;
-              scanner.scanLines(batch.buf.subarray(at, cut), batch.first && at === 0, batch.element !== undefined, batch.vouched === true);
+              const whole = at + 2 * PIECE >= batch.buf.length || batch.numbers !== undefined;
+              const cut = whole ? batch.buf.length : batch.buf.indexOf(10, at + PIECE) + 1 || batch.buf.length;
+              scanner.scanLines(batch.buf.subarray(at, cut), batch.first && at === 0, batch.element !== undefined, batch.vouched === true, batch.numbers);
               handler.endBatch?.();
               await out.flushSoon();
               at = cut;

@@ -32,19 +32,24 @@ export class LineScanner {
     private readonly problem: ProblemSink,
   ) {}
 
+  /** The number of the line being looked at: its place in its source (see scanLines' `numbers`). */
   get lineNumber(): number {
-    return this.lineNo;
+    return (this.numbers && this.numbers[this.lineNo - 1]) ?? this.lineNo;
   }
+  /** The lines' numbers in the batch being scanned, when they are not 1, 2, 3... */
+  private numbers: Int32Array | undefined;
 
   /**
    * Handles the whole lines in `buf`; `first` starts a source's numbering again. When the fast
    * path lets most lines through (`readOnly=true` needs only "true", which nearly every line
    * holds), its searches cost more than they save, so it rests for a while; either way every
    * line that can match is evaluated. `utf8`: all of `buf` is known to be UTF-8 (a trail file
-   * made lines); `vouched`: every line is a record the check vouched for.
+   * made lines); `vouched`: every line is a record the check vouched for; `numbers`: each line's
+   * number in its source, when only some of its lines are given (with `first`: all of them).
    */
-  scanLines(buf: Buffer, first: boolean, utf8 = false, vouched = false): void {
+  scanLines(buf: Buffer, first: boolean, utf8 = false, vouched = false, numbers?: Int32Array): void {
     const handler = this.handler;
+    this.numbers = numbers;
     // Every line a record the reader vouched for (a trail file made lines): a handler may take them all at once.
     if (vouched && handler.recordLines?.(buf)) {
       if (first) this.lineNo = 0;

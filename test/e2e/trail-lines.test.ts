@@ -176,6 +176,20 @@ describe('ct-where reads only the records of a trail file that may match', () =>
     }
   });
 
+  test('of a file read whole only the records that may match are scanned: a problem is still placed by its element, and the output is that of the file parsed', async () => {
+    const folder = tempDir();
+    writeFileSync(path.join(folder, 't.json.gz'), gzipSync(trail(3000, 2500)));
+    writeFileSync(path.join(folder, 'pretty.json'), JSON.stringify(JSON.parse(trail(3000, 2500)), null, 1));
+    const told = 'Records[2500]: text read as U+FFFD: an escape of half a surrogate pair (\\ud800); the event is kept (a line written whole keeps its bytes)';
+    for (const expression of ['eventID=id-2500', 'eventID~id-25']) {
+      const lines_ = await sh(`ct-where '${expression}' t.json.gz`, { cwd: folder });
+      const parsed = await sh(`ct-where '${expression}' pretty.json`, { cwd: folder });
+      expect(lines(lines_.stdout).map((l) => JSON.parse(l))).toEqual(lines(parsed.stdout).map((l) => JSON.parse(l)));
+      expect(lines(lines_.stdout)).toHaveLength(expression.includes('~') ? 111 : 1);
+      expect(lines(lines_.stderr)).toEqual([`ct-where: t.json.gz: ${told}`]);
+    }
+  });
+
   test('damage in a record that may match is reported, placed by its byte, as before', async () => {
     const folder = tempDir();
     const text = doc(20);

@@ -233,6 +233,37 @@ describe('with a filter (ct-where): records that hold none of its hits are only 
     );
   });
 
+  test('a file read whole gives only the lines of the records that hold a hit, numbered: every record that holds the needle, each line as the file makes it', () => {
+    const withNeedle = tricky.map((t) => t.replace('"eventName":"X"', '"eventName":"XZqzqX"'));
+    const chosen = fc.array(fc.oneof({ arbitrary: fc.constantFrom(...records), weight: 4 }, { arbitrary: tricky, weight: 2 }, { arbitrary: withNeedle, weight: 1 }), { minLength: 8, maxLength: 40 });
+    let numbered = 0;
+    fc.assert(
+      fc.property(chosen, blank, fc.nat(70), (elements, b, shift) => {
+        const text = `${' '.repeat(shift)}{"Records":[${elements.join(`${b},`)}]}`;
+        const all = madeWith(text, undefined)!;
+        const given = checker.recordsThatMayMatch(Buffer.from(text), search('eventName~Zqzq'));
+        expect(given).toBeDefined();
+        if (!given!.numbers) {
+          // Too small a file, or hits too dense: every line, in place.
+          expect(given!.lines.toString('utf8').split('\n').slice(0, elements.length)).toEqual(all);
+          return;
+        }
+        numbered++;
+        const numbers = [...given!.numbers];
+        const lines = given!.lines.toString('utf8').split('\n');
+        expect(lines.pop()).toBe('');
+        // Without the spaces before the record that its line in the file has.
+        expect(lines).toEqual(numbers.map((n) => all[n - 1].trimStart()));
+        expect(numbers).toEqual([...numbers].sort((x, y) => x - y));
+        const holding = elements.flatMap((e, i) => (e.includes('Zqzq') || e.includes('\\u00') ? [i + 1] : []));
+        for (const n of holding) expect(numbers).toContain(n);
+      }),
+      { numRuns: 300 },
+    );
+    // Most files are large enough, and their hits sparse enough, to be given in part.
+    expect(numbered).toBeGreaterThan(150);
+  });
+
   test('damage in a record without a hit goes unseen, as in a skipped line; in a record with one, the file is left to the parser', () => {
     const [one, two] = records;
     const damaged = '{"eventName":"X","n":tru,"s":"a\\qb"}';

@@ -233,6 +233,14 @@ export function recordsPiece(start: usize, end: usize, last: bool): usize {
       pieceState = last ? PIECE_FAILED : PIECE_CUT;
       break;
     }
+    if (hitsOn && nextHit(i) < close) {
+      // A record that may match: where its line is, and its number in the piece.
+      const entry = candidatesAt + 12 * <usize>candidateCount;
+      candidateCount++;
+      store<u32>(entry, <u32>i);
+      store<u32>(entry + 4, <u32>close + 1);
+      store<u32>(entry + 8, <u32>pieceCount);
+    }
     fill(made, i);
     store<u8>(close, 0x0a);
     pieceCount++;
@@ -267,10 +275,22 @@ const NEAR_HIT: usize = 2048;
  * as ct-where's skipped NDJSON lines are; those that hold one are checked as before. A count
  * below 0: every element is checked.
  */
-export function useHits(at: usize, count: i32): void {
+export function useHits(at: usize, count: i32, candidates: usize): void {
   hitsOn = count >= 0;
   hitAt = at;
   hitEnd = count > 0 ? at + 4 * <usize>count : at;
+  candidatesAt = candidates;
+  candidateCount = 0;
+}
+
+/**
+ * The records recordsPiece found a hit in (each holds one, so there are no more than hits):
+ * [lineStart, lineEnd (after its newline), number in the piece from 0] each, at candidatesAt.
+ */
+let candidatesAt: usize = 0;
+let candidateCount: i32 = 0;
+export function candidates(): i32 {
+  return candidateCount;
 }
 
 /** The first hit at or after i, or the largest address when none is left. */
