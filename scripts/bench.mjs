@@ -1,6 +1,6 @@
 // npm run bench: ctpipe against jq and DuckDB on the same input, in the same run.
 // Generates BENCH_EVENTS (default 200,000) LookupEvents items with scripts/lib/synth.mjs into
-// bench-data/, then times each command (best of BENCH_RUNS, default 2) and records peak RSS per
+// bench-data/, then times each command (best of BENCH_RUNS, default 3, taken in turn) and records peak RSS per
 // process with GNU time. DuckDB runs each case as one SQL statement through @duckdb/node-api (a dev
 // dependency; scripts/lib/duckdb-run.mjs), its time including node's start. Prints a Markdown table
 // (the README's) and writes bench-data/results.md.
