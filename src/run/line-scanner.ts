@@ -87,6 +87,9 @@ export class LineScanner {
       passed++;
       this.line(buf, start, end);
     }
+    // What the fast path lets through, to rest it and to start threads: not told by lines that
+    // were chosen as ones that may match (numbered) before they came.
+    if (numbers) return;
     const seen = this.lineNo - firstLine;
     this.linesSeen += seen;
     this.linesParsed += passed;

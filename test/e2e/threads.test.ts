@@ -144,6 +144,21 @@ describe('ct-explode, ct-where, ct-count and ct-csv with a worker thread', () =>
     expect(lines(r.stdout)).toEqual([starved, count, one, count, one, count]);
   }, 60000);
 
+  test("a trail file's records chosen as ones that may match do not count as lines the fast path let through: NDJSON after it keeps the fast path, on one thread", async () => {
+    const dir = tempDir();
+    // 3,000 records, one in five AccessDenied: 600 lines handed on, every one evaluated.
+    const records = Array.from({ length: 3000 }, (_, i) =>
+      JSON.stringify({ eventVersion: '1.09', eventName: 'GetObject', errorCode: i % 5 ? undefined : 'AccessDenied', userAgent: 'x'.repeat(400), eventID: `t-${i}` }),
+    );
+    writeFileSync(path.join(dir, 'trail.json.gz'), gzipSync(`{"Records":[${records.join(',')}]}`));
+    // Then 6 MB of lines of which one in a hundred matches.
+    const ndjson = Array.from({ length: 3000 }, (_, i) => JSON.stringify({ eventName: 'PutObject', errorCode: i % 100 ? undefined : 'AccessDenied', pad: 'y'.repeat(2000) }));
+    writeFileSync(path.join(dir, 'after.ndjson'), `${ndjson.join('\n')}\n`);
+    const r = await sh('CTPIPE_DEBUG=1 ct-where -c errorCode~Denied trail.json.gz after.ndjson; CTPIPE_THREADS=0 ct-where -c errorCode~Denied trail.json.gz after.ndjson', { cwd: dir });
+    expect(lines(r.stdout)).toEqual(['630', '630']);
+    expect(r.stderr).toBe('');
+  }, 60000);
+
   test('output through a pipe made non-blocking (2>&1) to a slow reader: the same bytes as one thread', async () => {
     // Small outputs per batch (one line in ten) into a pipe that is full while the reader
     // sleeps: a buffer must not go back to the worker while a write still holds it.
