@@ -69,6 +69,12 @@ export interface TrailPiece {
   rest: Buffer;
   /** False while the file's head is not read (not UTF-8, or no trail file's head, or cut short): `rest` is then all its bytes. */
   looked: boolean;
+  /**
+   * With a filter's hits, when its lines are handed on in part: `lines` holds only those of the
+   * records that hold a hit (a buffer of its own), and these are their numbers in the piece (1 for
+   * its first record).
+   */
+  numbers?: Int32Array;
 }
 
 /** What checkLine found, when it is not an item whose record was written. */
@@ -237,6 +243,11 @@ export class JsonChecker {
       this.bytes.copy(doc, 0, this.base, this.base + doc.length);
       return { lines: doc };
     }
+    return this.chosenLines();
+  }
+
+  /** After recordsPiece with hits: the lines of the records that hold one, copied out, and their numbers (1 for the first record made). */
+  private chosenLines(): { lines: Buffer; numbers: Int32Array } {
     const found = this.exports.candidates();
     const table = new Int32Array(this.exports.memory.buffer, this.candidatesAt, 3 * found);
     let size = 0;
@@ -273,9 +284,10 @@ export class JsonChecker {
    * A trail file too large to be read whole, made lines a piece at a time (see recordsPiece in the
    * module): the parts' bytes go after what the last piece left (an element cut short), and the
    * records that end in them are made lines in place. One file at a time (see startTrail), in the
-   * memory lines use: an instance of its own. With `hits`, as recordsToLines.
+   * memory lines use: an instance of its own. With `hits`, as recordsThatMayMatch (`inPart`: the
+   * lines handed on in part where the hits allow; else all of them).
    */
-  trailPiece(parts: Buffer[], last: boolean, hits?: HitSearch): TrailPiece {
+  trailPiece(parts: Buffer[], last: boolean, hits?: HitSearch, inPart = true): TrailPiece {
     const left = this.pieceEnd - this.pieceLeft;
     let end = this.base + left;
     const size = left + parts.reduce((n, p) => n + p.length, 0);
@@ -311,6 +323,7 @@ export class JsonChecker {
     this.pieceEnd = end;
     const rest = state === PIECE_ENDED ? this.bytes.subarray(this.exports.pieceTailAt(), end) : this.bytes.subarray(made, end);
     const records = this.exports.pieceRecords();
+    if (this.hitsUsed && inPart) return { ...this.chosenLines(), records, end: state, rest, looked: true };
     // No record made: what is before `made` is spaces only (a file's head), no line.
     return { lines: records > 0 ? this.bytes.subarray(this.base, made) : EMPTY, records, end: state, rest, looked: true };
   }

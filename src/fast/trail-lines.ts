@@ -8,10 +8,10 @@
 //
 // A filter (ct-where) that reads only the lines its search finds a needle in gives that search:
 // then only the records that hold a hit are checked, the others only found by their strings and
-// brackets (a third of the check's time), as its NDJSON lines are only looked at, and a file read
-// whole gives only the lines of the records that hold a hit, numbered (the others are not copied
-// or scanned again); its lines are then not vouched for.
-import type { DocumentLines, LinePieces, PiecesLeft } from '../input/read-batches';
+// brackets (a third of the check's time), as its NDJSON lines are only looked at, and a file (or
+// each piece of a large one) gives only the lines of the records that hold a hit, numbered (the
+// others are not copied or scanned again); its lines are then not vouched for.
+import type { DocumentLines, LinePieces, MadeLines, PiecesLeft } from '../input/read-batches';
 import { JsonChecker, PIECE_CUT, PIECE_FAILED, type HitSearch } from './json-check';
 
 export function trailLines(hits?: HitSearch): DocumentLines {
@@ -43,6 +43,12 @@ class TrailPieces implements LinePieces {
   /** After the array's `]`: whether its object's `}` has been seen (then only white space may follow). */
   private tail: 'array' | 'object' | 'document' = 'array';
   private leftOver: PiecesLeft | undefined;
+  /**
+   * With a filter's hits: whether this file's lines are handed on in part, numbered. Decided at
+   * its first piece of records (in part if its hits were sparse), so a file's batches are numbered
+   * all or none; a later piece with dense hits then gives all its lines, numbered.
+   */
+  private inPart: boolean | undefined;
 
   constructor(
     private readonly take: () => JsonChecker,
@@ -50,24 +56,25 @@ class TrailPieces implements LinePieces {
     private readonly hits: HitSearch | undefined,
   ) {}
 
-  next(parts: Buffer[], last: boolean): Buffer {
+  next(parts: Buffer[], last: boolean): MadeLines {
     if (this.leftOver) throw new Error('TrailPieces: next() after the rest was left to the parser');
     if (this.tail !== 'array') {
       // As one: what is left must be all the bytes from the first one that is not white space.
       this.checkTail(parts.length === 1 ? parts[0] : Buffer.concat(parts), last);
-      return EMPTY;
+      return { lines: EMPTY };
     }
     if (!this.checker) {
       this.checker = this.take();
       this.checker.startTrail();
     }
-    const piece = this.checker.trailPiece(parts, last, this.hits);
+    const piece = this.checker.trailPiece(parts, last, this.hits, this.inPart !== false);
     if (last || piece.end !== PIECE_CUT) {
       // No piece follows: the checker goes to the next file, which uses it only in its turn,
       // after these lines (in its memory) have been handled.
       this.giveBack(this.checker);
     }
     const prefix = piece.looked ? IN_ARRAY : '';
+    const before = this.records;
     this.records += piece.records;
     if (piece.end === PIECE_FAILED) {
       // The lines made so far stand; the parser reads on from the element that is not certain.
@@ -76,7 +83,10 @@ class TrailPieces implements LinePieces {
       this.tail = 'object';
       this.checkTail(piece.rest, last);
     }
-    return piece.lines;
+    if (this.hits && piece.records > 0) this.inPart ??= piece.numbers !== undefined;
+    if (!this.inPart) return { lines: piece.lines };
+    const numbers = piece.numbers ?? Int32Array.from({ length: piece.records }, (_, k) => k + 1);
+    return { lines: piece.lines, numbers: numbers.map((n) => before + n) };
   }
 
   left(): PiecesLeft | undefined {

@@ -70,7 +70,7 @@ export interface DocumentLines {
   inPieces(): LinePieces;
 }
 
-/** A trail file read whole, made lines. */
+/** A trail file, or a piece of one, made lines. */
 export interface MadeLines {
   /** Whole lines, a record each: `doc` itself, or a buffer of their own. */
   lines: Buffer;
@@ -85,9 +85,10 @@ export interface MadeLines {
 export interface LinePieces {
   /**
    * The next bytes of the document (its start first; `last`: its end): the records made lines
-   * (whole lines, a view held until the next call). Once left() says so, the rest is not lines.
+   * (whole lines, a view held until the next call; numbered when handed on in part, see
+   * MadeLines). Once left() says so, the rest is not lines.
    */
-  next(parts: Buffer[], last: boolean): Buffer;
+  next(parts: Buffer[], last: boolean): MadeLines;
   /** What is not certainly trail records, from there on: for the parser, with what it needs before it. */
   left(): PiecesLeft | undefined;
 }
@@ -679,10 +680,10 @@ async function* pieceBatches(source: string, document: ReadDocument, pieces: Lin
   /** Document bytes given to `pieces`. */
   let pushed = 0;
   for (let last = false; ; ) {
-    const lines = pieces.next(window, last);
+    const { lines, numbers } = pieces.next(window, last);
     pushed += window.reduce((n, p) => n + p.length, 0);
     if (lines.length > 0) {
-      yield { kind: 'lines', source, buf: lines, first, element: 'Records', vouched: document.vouched };
+      yield { kind: 'lines', source, buf: lines, first, element: 'Records', vouched: document.vouched, numbers };
       first = false;
     }
     const left = pieces.left();

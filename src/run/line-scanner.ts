@@ -66,7 +66,8 @@ export class LineScanner {
     this.batchIsUtf8 = utf8 || isUtf8(buf);
     this.nextEscape = -2;
     handler.beginLines?.(buf, this.batchIsUtf8);
-    if (first) this.lineNo = 0;
+    // Numbered lines are counted from the batch's start: their numbers say where they are.
+    if (first || numbers) this.lineNo = 0;
     const firstLine = this.lineNo;
     let passed = 0;
     this.raw.buf = buf;

@@ -190,6 +190,21 @@ describe('ct-where reads only the records of a trail file that may match', () =>
     }
   });
 
+  test('of a file too large to read whole, too: each piece hands on only those records, numbered across pieces', async () => {
+    const folder = tempDir();
+    const text = trail(12000, 11000); // 5 MB: made lines a piece at a time
+    writeFileSync(path.join(folder, 'big.json.gz'), gzipSync(text));
+    writeFileSync(path.join(folder, 'pretty.json'), JSON.stringify(JSON.parse(text), null, 1));
+    const told = 'ct-where: big.json.gz: Records[11000]: text read as U+FFFD: an escape of half a surrogate pair (\\ud800); the event is kept (a line written whole keeps its bytes)';
+    for (const threads of ['', 'CTPIPE_THREADS=1 ']) {
+      const r = await sh(`${threads}ct-where 'eventID~id-110' big.json.gz`, { cwd: folder });
+      const parsed = await sh("ct-where 'eventID~id-110' pretty.json", { cwd: folder });
+      expect(lines(r.stdout)).toHaveLength(111);
+      expect(lines(r.stdout).map((l) => JSON.parse(l))).toEqual(lines(parsed.stdout).map((l) => JSON.parse(l)));
+      expect(lines(r.stderr)).toEqual([told]);
+    }
+  });
+
   test('damage in a record that may match is reported, placed by its byte, as before', async () => {
     const folder = tempDir();
     const text = doc(20);

@@ -96,7 +96,7 @@ function inPieces(text: string, cuts: number[]): { values: unknown[]; left?: str
   for (const [i, window] of windows.entries()) {
     // A window as one part or as two (a read's pieces).
     const half = window.length >> 1;
-    const lines = pieces.next(i % 2 ? [window.subarray(0, half), window.subarray(half)] : [window], i === windows.length - 1);
+    const { lines } = pieces.next(i % 2 ? [window.subarray(0, half), window.subarray(half)] : [window], i === windows.length - 1);
     // Whole lines: each a record; none holds a line break of its own.
     if (lines.length > 0) expect(lines[lines.length - 1]).toBe(0x0a);
     for (const line of lines.toString('utf8').split('\n').slice(0, -1)) values.push(JSON.parse(line));
@@ -300,23 +300,44 @@ describe('with a filter (ct-where): records that hold none of its hits are only 
     );
   });
 
-  test('made lines piece by piece, wherever cut: the same lines as the file made whole', () => {
+  test('made lines piece by piece, wherever cut: numbered all or none, each line the record its number says, every record that holds the needle given', () => {
     const filtered = trailLines(search('errorCode~Denied'));
+    const withNeedle = tricky.map((t) => t.replace('"eventName":"X"', '"eventName":"X","errorCode":"AccessDenied"'));
+    const chosen = fc.oneof({ arbitrary: fc.constantFrom(...records), weight: 4 }, { arbitrary: tricky, weight: 2 }, { arbitrary: withNeedle, weight: 1 });
+    let inPart = 0;
     fc.assert(
-      fc.property(fc.array(fc.oneof(fc.constantFrom(...records), tricky), { maxLength: 12 }), fc.array(fc.nat(), { maxLength: 12 }), (elements, cuts) => {
+      fc.property(fc.array(chosen, { maxLength: 40 }), fc.array(fc.nat(), { maxLength: 12 }), (elements, cuts) => {
         const text = `{"Records":[${elements.join(',')}]}`;
         const doc = Buffer.from(text);
         const at = [...new Set(cuts.map((c) => c % (doc.length + 1)))].sort((a, b) => a - b).filter((c) => c > 0 && c < doc.length);
         const pieces = filtered.inPieces();
-        const made: string[] = [];
+        const made: { line: string; number?: number }[] = [];
+        const numbered = new Set<boolean>();
         [0, ...at].forEach((from, i) => {
-          const lines = pieces.next([doc.subarray(from, i < at.length ? at[i] : doc.length)], i === at.length);
-          made.push(...lines.toString('utf8').split('\n').slice(0, -1));
+          const { lines, numbers } = pieces.next([doc.subarray(from, i < at.length ? at[i] : doc.length)], i === at.length);
+          const texts = lines.toString('utf8').split('\n').slice(0, -1);
+          if (texts.length > 0 || numbers) numbered.add(numbers !== undefined);
+          if (numbers) expect(numbers).toHaveLength(texts.length);
+          texts.forEach((line, k) => made.push({ line, number: numbers?.[k] }));
         });
         expect(pieces.left()).toBeUndefined();
-        expect(made.map((l) => JSON.parse(l) as unknown)).toEqual(elements.map((e) => JSON.parse(e) as unknown));
+        expect(numbered.size).toBeLessThanOrEqual(1);
+        const all = elements.map((e) => JSON.parse(e) as unknown);
+        if (!numbered.has(true)) {
+          expect(made.map((m) => JSON.parse(m.line) as unknown)).toEqual(all);
+          return;
+        }
+        inPart++;
+        const numbers = made.map((m) => m.number!);
+        expect(numbers).toEqual([...new Set(numbers)].sort((x, y) => x - y));
+        for (const m of made) expect(JSON.parse(m.line)).toEqual(all[m.number! - 1]);
+        elements.forEach((e, i) => {
+          if (e.includes('Denied') || e.includes('\\u00')) expect(numbers).toContain(i + 1);
+        });
       }),
-      { numRuns: 200 },
+      { numRuns: 300 },
     );
+    // Many files are handed on in part (one whose first piece of records is under 2 KiB is not).
+    expect(inPart).toBeGreaterThan(50);
   });
 });
