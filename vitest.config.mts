@@ -3,5 +3,5 @@
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
-  test: { testTimeout: 30_000, hookTimeout: 30_000 },
+  test: { testTimeout: 30_000, hookTimeout: 30_000, setupFiles: ['test/setup.ts'] },
 });

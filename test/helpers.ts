@@ -1,6 +1,6 @@
 // Shared by the tests: run the built bins in a real shell, and in-memory streams.
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, symlinkSync, existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { mkdirSync, symlinkSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
@@ -80,8 +80,19 @@ export function needs(program: string, pkg = program): string {
   return `(needs ${program}: apt-get install ${pkg})`;
 }
 
-export function tempDir(): string {
-  return mkdtempSync(path.join(tmpdir(), 'ctpipe-'));
+/** Folders made by tempDir() in this test file, removed after it (test/setup.ts). */
+const madeDirs: string[] = [];
+
+/** A new folder for a test's files, removed once its test file is done. */
+export function tempDir(prefix = 'ctpipe-'): string {
+  const dir = mkdtempSync(path.join(tmpdir(), prefix));
+  madeDirs.push(dir);
+  return dir;
+}
+
+/** Removes the folders tempDir() made (a suite run made gigabytes of them, left behind). */
+export function removeTempDirs(): void {
+  for (const dir of madeDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 }
 
 /** In-memory streams for driving a command's run() without a process. */

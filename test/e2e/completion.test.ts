@@ -2,10 +2,9 @@
 // the screen read back. Needs tmux, zsh and fish (.ci/run installs them).
 import { afterAll, describe, expect, test } from 'vitest';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, symlinkSync } from 'node:fs';
-import os from 'node:os';
+import { symlinkSync } from 'node:fs';
 import path from 'node:path';
-import { absent, binDir, lines, needs, sh } from '../helpers';
+import { absent, binDir, lines, needs, sh, tempDir } from '../helpers';
 
 const PATH_DIR = binDir();
 const sessions: string[] = [];
@@ -93,7 +92,7 @@ describe('the completion scripts', () => {
 
   test('answer Tab without node: only awk is on the PATH', async () => {
     const script = (await sh('ct-catalog completion bash')).stdout;
-    const onlyAwk = mkdtempSync(path.join(os.tmpdir(), 'ctpipe-path-'));
+    const onlyAwk = tempDir('ctpipe-path-');
     symlinkSync(execFileSync('sh', ['-c', 'command -v awk'], { encoding: 'utf8' }).trim(), path.join(onlyAwk, 'awk'));
     const body = `${script}
 COMP_LINE='ct-fetch -a EventSource=signi'; COMP_POINT=\${#COMP_LINE}; COMP_WORDS=(ct-fetch -a EventSource = signi); COMP_CWORD=4

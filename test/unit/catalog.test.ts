@@ -1,9 +1,8 @@
 import { describe, expect, test } from 'vitest';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
-import { RECORDS, LOOKUP, ROOT } from '../helpers';
+import { RECORDS, LOOKUP, ROOT, tempDir } from '../helpers';
 
 const CATALOG = path.join(ROOT, 'data/catalog.json');
 const EVENT_NAMES = path.join(ROOT, 'data/event-names.json');
@@ -31,7 +30,7 @@ describe('the generated catalogue', () => {
     const cli = /__version__ = '([^']+)'/.exec(existsSync(`${botocore}/../../__init__.py`) ? readFileSync(`${botocore}/../../__init__.py`, 'utf8') : '')?.[1];
     // The AWS CLI the file was made from (CI installs Debian's awscli, the same): the same bytes again.
     if (cli && committed._source.includes(`AWS CLI ${cli} `)) {
-      const out = path.join(mkdtempSync(path.join(tmpdir(), 'ctpipe-')), 'descriptions.json');
+      const out = path.join(tempDir(), 'descriptions.json');
       execFileSync('node', [path.join(ROOT, 'scripts/service-descriptions.mjs'), botocore, out], { stdio: 'ignore' });
       expect(readFileSync(out, 'utf8')).toBe(readFileSync(path.join(ROOT, 'data/service-descriptions.json'), 'utf8'));
     }

@@ -1,12 +1,11 @@
 // The completion rules (one awk program, run here as the shells run it) over command lines
 // that end at the cursor. The real shells pressing Tab are in test/e2e/completion.test.ts.
 import { describe, expect, test } from 'vitest';
-import { cpSync, mkdtempSync } from 'node:fs';
-import os from 'node:os';
+import { cpSync } from 'node:fs';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { complete, completionScript, COMPLETION_DATA } from '../../src/cli/completion';
-import { absent, needs } from '../helpers';
+import { absent, needs, tempDir } from '../helpers';
 import { allCommands } from '../../src/commands/all';
 
 const CASES: [string, string[]][] = [
@@ -55,7 +54,7 @@ describe('complete(line)', () => {
   });
 
   test.skipIf(absent('fish'))(`lists under a path with quotes, backslashes and spaces, in awk and in the bash and fish scripts ${needs('fish')}`, () => {
-    const dir = path.join(mkdtempSync(path.join(os.tmpdir(), 'ctpipe-')), `it's a "d\\ir"`);
+    const dir = path.join(tempDir(), `it's a "d\\ir"`);
     cpSync(COMPLETION_DATA, dir, { recursive: true });
     expect(complete('ct-fetch --region ap-northeast-1', dir)).toEqual(['ap-northeast-1']);
     const bash = `${completionScript('bash', dir)}
