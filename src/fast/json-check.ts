@@ -7,6 +7,7 @@ import { isUtf8 } from 'node:buffer';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { poison } from '../common/poison';
+import type { MadeLines } from '../input/read-batches';
 
 // The little of WebAssembly used here (TypeScript's ES and Node libraries do not declare it).
 interface WasmModule {
@@ -236,7 +237,7 @@ export class JsonChecker {
    * Where hits are too dense to be worth it, every line (in `doc`, no numbers). Undefined when
    * `doc` is not certainly a trail file (and as it was).
    */
-  recordsThatMayMatch(doc: Buffer, hits: HitSearch): { lines: Buffer; numbers?: Int32Array } | undefined {
+  recordsThatMayMatch(doc: Buffer, hits: HitSearch): MadeLines | undefined {
     const count = this.linesInMemory(doc, hits);
     if (count < 0) return undefined;
     if (!this.hitsUsed) {
@@ -247,7 +248,7 @@ export class JsonChecker {
   }
 
   /** After recordsPiece with hits: the lines of the records that hold one, copied out, and their numbers (1 for the first record made). */
-  private chosenLines(): { lines: Buffer; numbers: Int32Array } {
+  private chosenLines(): Required<MadeLines> {
     const found = this.exports.candidates();
     const table = new Int32Array(this.exports.memory.buffer, this.candidatesAt, 3 * found);
     let size = 0;
