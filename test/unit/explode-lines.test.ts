@@ -171,6 +171,24 @@ describe('ct-explode from bytes, against parsing', () => {
     expect(result.fromBytes).toBe(fromBytes);
   });
 
+  test('records dense with escaped quotes, at every alignment: unescaped as parsing does', () => {
+    // The module unescapes 16 bytes a step where every escape is \" (packing the bytes left);
+    // a backslash in a step's last byte, an escaped backslash, a \u or the string's end are
+    // taken one at a time. Short strings put escapes at every place of a step.
+    const values = ['', 'a', 'ab', 'a"b', 'c\\d', '\\"', '"\\', 'é"', '😀', 'x'.repeat(13), 'y'.repeat(14), 'z'.repeat(15), '\u0041', '/'];
+    const lines: string[] = [];
+    for (let pad = 0; pad < 32; pad++) {
+      for (let v = 0; v < values.length; v++) {
+        const record: Record<string, string> = { ['p'.repeat(pad)]: '' };
+        for (let k = 0; k < 12; k++) record[`k${k}`] = values[(v + k) % values.length].repeat(1 + (k % 3));
+        lines.push(JSON.stringify({ EventId: `${pad}-${v}`, CloudTrailEvent: JSON.stringify(record) }));
+      }
+    }
+    const result = bothWays(Buffer.from(lines.join('\n') + '\n'));
+    expect(result.fromBytes).toBe(lines.length);
+    expect(result.out.split('\n')).toHaveLength(lines.length + 1);
+  });
+
   test('a batch of several MB, and checks of texts between its lines, keep the module memory apart', () => {
     const good = JSON.stringify({ EventId: 'g', CloudTrailEvent: JSON.stringify({ a: 'x'.repeat(2000), b: 'Zoë' }) });
     // A pretty-printed record is parsed; its text is checked in module memory after the batch's.

@@ -42,6 +42,19 @@ let eventId = false;
 let eventKey = false;
 /** While recordsToLines checks a trail file's elements: a CloudTrailEvent key is not certain. */
 let recordsOnly = false;
+/**
+ * For each 8-bit mask of bytes to drop, the places of the bytes kept, in order: a swizzle packs
+ * them (unescapeRecord). The first 256 entries for bytes 0-7 of a step, the next 256 for 8-15.
+ */
+const KEEP: usize = memory.data(2 * 256 * 8);
+for (let half: u32 = 0; half < 2; half++) {
+  for (let mask: u32 = 0; mask < 256; mask++) {
+    const entry = KEEP + 2048 * <usize>half + 8 * <usize>mask;
+    let kept: usize = 0;
+    for (let b: u32 = 0; b < 8; b++) if (((mask >> b) & 1) == 0) store<u8>(entry + kept++, <u8>(8 * half + b));
+    while (kept < 8) store<u8>(entry + kept++, 0xff);
+  }
+}
 /** Where the record is to be written. */
 let outAt: usize = 0;
 /** Most top-level members recorded per object (see memberTable); past it none are. */
@@ -584,14 +597,24 @@ function unescapeRecord(i: usize, end: usize): usize {
     // the record (\", every key and string has two) are unescaped here without leaving the loop.
     while (i + 16 <= end) {
       const v = v128.load(i);
-      v128.store(o, v);
-      const mask = i8x16.bitmask(v128.or(i8x16.eq(v, i8x16.splat(<i8>QUOTE)), i8x16.eq(v, i8x16.splat(<i8>BACKSLASH))));
-      if (mask == 0) {
-        i += 16;
-        o += 16;
+      const backslashes = i8x16.bitmask(i8x16.eq(v, i8x16.splat(<i8>BACKSLASH)));
+      const quotes = i8x16.bitmask(i8x16.eq(v, i8x16.splat(<i8>QUOTE)));
+      // The usual step: every escape in these bytes is \" (a backslash before each quote, a
+      // quote after each backslash); the backslashes are dropped, the bytes packed, 8 at a time.
+      // A backslash in the last byte is left to the next step.
+      const n: usize = backslashes & 0x8000 ? 15 : 16;
+      const dropped = backslashes & 0x7fff;
+      if (dropped << 1 == quotes) {
+        const low = dropped & 0xff;
+        const high = dropped >> 8;
+        v128.store64_lane(o, i8x16.swizzle(v, v128.load64_zero(KEEP + 8 * <usize>low)), 0);
+        v128.store64_lane(o + 8 - <usize>popcnt(low), i8x16.swizzle(v, v128.load64_zero(KEEP + 2048 + 8 * <usize>high)), 0);
+        i += n;
+        o += n - <usize>popcnt(dropped);
         continue;
       }
-      const k = <usize>ctz(mask);
+      v128.store(o, v);
+      const k = <usize>ctz(backslashes | quotes);
       i += k;
       o += k;
       if (i + 1 >= end || at(i) != BACKSLASH) break;
