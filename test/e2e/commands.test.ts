@@ -339,14 +339,22 @@ describe('every command', () => {
     writeFileSync(path.join(dir, 'empty'), '');
     // Input from a file, output into a pipe, errors into a file, as in a shell (the test's own
     // streams are sockets, for which node loads node:net).
-    const r = await sh(`LOADED=${dir}/out.json node -r ${dir}/loaded.js ${ROOT}/dist/bin/ct-where.js errorCode~Denied < empty 2> err | cat; cat err`, { cwd: dir });
-    expect(r.stdout).toBe('');
-    const loaded: string[] = JSON.parse(readFileSync(path.join(dir, 'out.json'), 'utf8'));
+    const loadedBy = async (command: string, output: RegExp = /^(0\n)?$/): Promise<string[]> => {
+      const r = await sh(`LOADED=${dir}/out.json node -r ${dir}/loaded.js ${ROOT}/dist/bin/${command} < empty 2> err | cat; cat err`, { cwd: dir });
+      expect(r.stdout, command).toMatch(output);
+      return JSON.parse(readFileSync(path.join(dir, 'out.json'), 'utf8'));
+    };
+    const loaded = await loadedBy('ct-where.js errorCode~Denied');
     expect(loaded).toContain('NativeModule fs');
     for (const heavy of ['NativeModule net', 'NativeModule tty', 'NativeModule zlib', 'NativeModule worker_threads', 'NativeModule internal/fs/promises']) {
       expect(loaded, heavy).not.toContain(heavy);
     }
     expect(loaded.filter((m) => m.includes('node_modules'))).toEqual([]);
+    // Options given plainly do not load yargs either (see cli/plain-args.ts); --help does.
+    for (const command of ['ct-where.js -c --region us-east-1 errorCode~Denied', 'ct-csv.js -f eventTime,errorCode --no-header', 'ct-explode.js --start-time 2024-07-01']) {
+      expect((await loadedBy(command)).filter((m) => m.includes('yargs')), command).toEqual([]);
+    }
+    expect((await loadedBy('ct-csv.js --help', /^Usage: ct-csv/)).filter((m) => m.includes('yargs')).length).toBeGreaterThan(0);
   });
 
   test('npx runs the bins from the project folder', async () => {
