@@ -22,8 +22,12 @@ export interface PipeWriterData {
   control: SharedArrayBuffer;
 }
 
-/** 1 MiB: as fast as 4 MiB in the pipeline, and each MiB counts against 100 MB of peak RSS. */
-const RING_BYTES = 1024 * 1024;
+/**
+ * In `ct-explode | ct-where | ct-csv` on the bench's items, 1 MiB took 0.85 s, 4 MiB 0.76 s, 8 MiB
+ * 0.73 s, 16 MiB 0.71 s (PERFORMANCE.md, session 14): the command runs ahead of a reader that
+ * lags at times. Each MiB is touched, and counts against ct-explode --keep-lookup's 100 MB.
+ */
+const RING_BYTES = 4 * 1024 * 1024;
 
 export class PipeWriter {
   private readonly bytes: Buffer;
