@@ -43,7 +43,16 @@ interface Exports {
   pieceRecords(): number;
   useHits(at: number, count: number, candidates: number): void;
   candidates(): number;
+  wantedTable(): number;
+  wantedBytes(): number;
+  wantKeys(count: number): void;
+  slots(): number;
+  heldEscapedMember(): number;
 }
+
+/** Most keys wantKeys() takes, and the room for their bytes (as in the module). */
+const MAX_WANTED = 32;
+const WANTED_BYTES = 1024;
 
 /**
  * Where in some bytes a filter's match may be (ct-where's prefilter: a needle, an escape), so a
@@ -185,6 +194,35 @@ export class JsonChecker {
   members(): Int32Array | undefined {
     const count = this.exports.members();
     return count < 0 ? undefined : new Int32Array(this.exports.memory.buffer, this.exports.memberTable(), count * 4);
+  }
+
+  /**
+   * With the member table recorded, the last member of each of these top-level keys is found by
+   * its key too (see wantedMembers); false, and none are, when they are too many or too long.
+   */
+  wantKeys(keys: readonly string[]): boolean {
+    const bytes = keys.map((k) => Buffer.from(k, 'utf8'));
+    if (bytes.length > MAX_WANTED || bytes.reduce((n, b) => n + b.length, 0) > WANTED_BYTES) return false;
+    const table = new Int32Array(this.exports.memory.buffer, this.exports.wantedTable(), 2 * bytes.length);
+    let at = this.exports.wantedBytes();
+    bytes.forEach((b, w) => {
+      this.bytes.set(b, at);
+      table[2 * w] = at;
+      table[2 * w + 1] = b.length;
+      at += b.length;
+    });
+    this.exports.wantKeys(bytes.length);
+    return true;
+  }
+
+  /**
+   * For each key given to wantKeys, the index in members() of its last member in the record
+   * checkLine last vouched for, or -1; undefined when a key there holds an escape (it may be a
+   * wanted key written otherwise: look at every member then).
+   */
+  wantedMembers(count: number): Int32Array | undefined {
+    if (this.exports.heldEscapedMember() !== 0) return undefined;
+    return new Int32Array(this.exports.memory.buffer, this.exports.slots(), count);
   }
 
   /** The module's memory, where lines are checked and records written (valid until it grows). */

@@ -66,10 +66,15 @@ export class RecordFields {
     if (paths.some((p) => p.steps[0]?.kind !== 'key')) throw new RangeError('every path must start with a key');
   }
 
+  /** The nodes of the top-level keys asked for, in the order the checker was given them (see wantKeys); empty when it was not. */
+  private wanted: KeyNode[] = [];
+
   private get checker(): JsonChecker {
     if (!this.checkerMade) {
       this.checkerMade = new JsonChecker();
       this.checkerMade.recordMembers();
+      const keys = [...this.tree.below.keys()];
+      if (this.checkerMade.wantKeys(keys)) this.wanted = keys.map((k) => this.tree.below.get(k)!);
     }
     return this.checkerMade;
   }
@@ -113,8 +118,16 @@ export class RecordFields {
     return values;
   }
 
-  /** The top-level members from the checker's table; the last of a duplicate key wins. */
+  /**
+   * The top-level members from the checker's table; the last of a duplicate key wins. The
+   * checker found those of the keys asked for, unless a key held an escape: then each is looked at.
+   */
   private fromTable(table: Int32Array, values: unknown[]): void {
+    const found = this.wanted.length ? this.checker.wantedMembers(this.wanted.length) : undefined;
+    if (found) {
+      for (let w = 0; w < found.length; w++) if (found[w] >= 0) this.settle(this.wanted[w], table[4 * found[w] + 2], values);
+      return;
+    }
     const buf = this.buf;
     const nodes: KeyNode[] = [];
     const starts: number[] = [];

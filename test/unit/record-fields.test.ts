@@ -6,6 +6,7 @@ import { describe, expect, test } from 'vitest';
 import fc from 'fast-check';
 import { parsePath, resolveSteps } from '../../src/events/field-path';
 import { RecordFields } from '../../src/fast/record-fields';
+import { JsonChecker, PLAIN_RECORD } from '../../src/fast/json-check';
 
 const KEYS = ['eventName', 'errorCode', 'userIdentity', 'type', 'a', 'b', '__proto__', 'é', 'ev"q', '田'];
 const PATHS = ['eventName', 'errorCode', 'userIdentity', 'userIdentity.type', 'userIdentity.a.b', 'a', 'a[]', 'a.b', 'a[0].b', 'a.b.type', '__proto__', '"é"', '"ev\\"q"', '"田".a'];
@@ -81,6 +82,34 @@ describe('RecordFields', () => {
     expect(readLine(fields, record)).toEqual(['A', 'Late', 't1099', 'v1098']);
     expect(readLine(fields, JSON.stringify({ EventId: 'e', CloudTrailEvent: record }))).toEqual(['A', 'Late', 't1099', 'v1098']);
     expect(fields.fromItem).toBe(true);
+  });
+
+  test('the checker finds the last member of each key asked for, unless a key holds an escape', () => {
+    const checker = new JsonChecker();
+    checker.recordMembers();
+    expect(checker.wantKeys(['b', 'a', 'zz'])).toBe(true);
+    const check = (line: string): number => {
+      checker.loadLines(Buffer.from(`${line}\n`));
+      return checker.checkLine(0, Buffer.byteLength(line));
+    };
+    expect(check('{"eventName":"x","a":1,"b":{"a":0},"a":3}')).toBe(PLAIN_RECORD);
+    expect([...checker.wantedMembers(3)!]).toEqual([2, 3, -1]);
+    expect(check('{"eventName":"y","ab":1}')).toBe(PLAIN_RECORD);
+    expect([...checker.wantedMembers(3)!]).toEqual([-1, -1, -1]);
+    // \u0061 is "a": found only by decoding every key (in an item's record: a record line with
+    // an escaped key is the parser's anyway).
+    expect(check(JSON.stringify({ EventId: 'e', CloudTrailEvent: '{"eventName":"z","\\u0061":1}' }))).toBe(0);
+    expect(checker.wantedMembers(3)).toBeUndefined();
+    expect(check(JSON.stringify({ EventId: 'e', CloudTrailEvent: '{"eventName":"z","b":1}' }))).toBe(0);
+    expect([...checker.wantedMembers(3)!]).toEqual([1, -1, -1]);
+    expect(checker.wantKeys(Array.from({ length: 33 }, (_, i) => `k${i}`))).toBe(false);
+  });
+
+  test('more top-level keys than the checker takes (32) are read all the same', () => {
+    const names = Array.from({ length: 40 }, (_, i) => `k${i}`);
+    const record = `{"eventName":"A",${names.map((k, i) => `"${k}":${i}`).join(',')}}`;
+    const fields = new RecordFields(names.map((k) => parsePath(k, 't')));
+    expect(readLine(fields, record)).toEqual(names.map((_, i) => i));
   });
 
   test('lines the checker cannot vouch for are left to the parser', () => {

@@ -68,6 +68,41 @@ let recordMembers = false;
 export function recordMemberTable(on: bool): void {
   recordMembers = on;
 }
+
+/** Most keys wantKeys() takes, and the room for their bytes. */
+const MAX_WANTED: i32 = 32;
+const WANTED_BYTES: usize = 1024;
+/** [start, length] of each wanted key's bytes (in WANTED_KEYS), set by the caller. */
+const WANTED: usize = memory.data(8 * MAX_WANTED);
+const WANTED_KEYS: usize = memory.data(<i32>WANTED_BYTES);
+/** For each wanted key, the index in the member table of its last member in the object checked last, or -1. */
+const SLOTS: usize = memory.data(4 * MAX_WANTED);
+let wantedCount: i32 = 0;
+/** A top-level member of the object checked last has a key with an escape: it may be a wanted key, written otherwise. */
+let escapedMember = false;
+
+/** Where the caller writes the wanted keys' [start, length] pairs, and their bytes (see wantKeys). */
+export function wantedTable(): usize {
+  return WANTED;
+}
+export function wantedBytes(): usize {
+  return WANTED_KEYS;
+}
+export function slots(): usize {
+  return SLOTS;
+}
+export function heldEscapedMember(): bool {
+  return escapedMember;
+}
+
+/**
+ * From now on, while the member table is recorded, the last member of each of these `count` keys
+ * (written in wantedTable()) is also found by its key (see SLOTS): a reader of a few fields need
+ * not look at every member's key. Keys with an escape are not compared (see heldEscapedMember).
+ */
+export function wantKeys(count: i32): void {
+  wantedCount = count;
+}
 /** Where the key just read starts and ends (its quotes included), for the member table. */
 let keyStart: usize = 0;
 let keyEnd: usize = 0;
@@ -429,6 +464,10 @@ function check(start: usize, end: usize, top: bool): bool {
 function objectEnd(i: usize, end: usize, top: bool): usize {
   pendingRecord = false;
   memberCount = 0;
+  if (wantedCount > 0) {
+    memory.fill(SLOTS, 0xff, 4 * <usize>wantedCount);
+    escapedMember = false;
+  }
   if (i >= end || at(i) != OPEN_OBJECT) return 0;
   let depth: i32 = 0;
   while (true) {
@@ -490,6 +529,19 @@ function member(valueStart: usize): void {
   store<u32>(at, <u32>keyStart | escaped);
   store<u32>(at + 4, <u32>keyEnd);
   store<u32>(at + 8, <u32>valueStart);
+  if (wantedCount > 0) {
+    if (stringEscaped) escapedMember = true;
+    else {
+      const length = keyEnd - keyStart - 2;
+      for (let w: i32 = 0; w < wantedCount; w++) {
+        const entry = WANTED + 8 * <usize>w;
+        if (<usize>load<u32>(entry + 4) == length && memory.compare(<usize>load<u32>(entry), keyStart + 1, length) == 0) {
+          store<i32>(SLOTS + 4 * <usize>w, memberCount);
+          break;
+        }
+      }
+    }
+  }
   memberCount++;
 }
 
