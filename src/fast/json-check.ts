@@ -50,6 +50,8 @@ interface Exports {
   heldEscapedMember(): number;
 }
 
+/** Most top-level members recorded per object (as in the module). */
+const MAX_MEMBERS = 1024;
 /** Most keys wantKeys() takes, and the room for their bytes (as in the module). */
 const MAX_WANTED = 32;
 const WANTED_BYTES = 1024;
@@ -119,6 +121,7 @@ export class JsonChecker {
   /** The records written since the last takeRecords(): [taken, written). */
   private taken: number;
   private written: number;
+  private tableViews: { members: Int32Array; slots: Int32Array } | undefined;
 
   constructor() {
     compiled ??= new WebAssembly.Module(readFileSync(wasmFile()));
@@ -189,11 +192,25 @@ export class JsonChecker {
   /**
    * The top-level members of the record checkLine last vouched for (an item's record, or the line
    * itself): [keyStart, keyEnd, valueStart, valueEnd] each, as offsets in memory(), the key with
-   * its quotes, keyStart with its top bit set when the key holds an escape; undefined when it had too many to record.
+   * its quotes, keyStart with its top bit set when the key holds an escape (in memberTable()): how
+   * many, or -1 when it had too many to record.
    */
-  members(): Int32Array | undefined {
-    const count = this.exports.members();
-    return count < 0 ? undefined : new Int32Array(this.exports.memory.buffer, this.exports.memberTable(), count * 4);
+  memberCount(): number {
+    return this.exports.members();
+  }
+
+  /** The member table (see memberCount): a view kept from call to call. */
+  memberTable(): Int32Array {
+    return this.views().members;
+  }
+
+  /** Views of the member table and of the wanted keys' slots, made once (again only when memory grows: see room). */
+  private views(): { members: Int32Array; slots: Int32Array } {
+    const buffer = this.exports.memory.buffer;
+    return (this.tableViews ??= {
+      members: new Int32Array(buffer, this.exports.memberTable(), 4 * MAX_MEMBERS),
+      slots: new Int32Array(buffer, this.exports.slots(), MAX_WANTED),
+    });
   }
 
   /**
@@ -216,13 +233,12 @@ export class JsonChecker {
   }
 
   /**
-   * For each key given to wantKeys, the index in members() of its last member in the record
+   * For each key given to wantKeys (in order; the rest unused), the index in memberTable() of its last member in the record
    * checkLine last vouched for, or -1; undefined when a key there holds an escape (it may be a
    * wanted key written otherwise: look at every member then).
    */
-  wantedMembers(count: number): Int32Array | undefined {
-    if (this.exports.heldEscapedMember() !== 0) return undefined;
-    return new Int32Array(this.exports.memory.buffer, this.exports.slots(), count);
+  wantedMembers(): Int32Array | undefined {
+    return this.exports.heldEscapedMember() !== 0 ? undefined : this.views().slots;
   }
 
   /** The module's memory, where lines are checked and records written (valid until it grows). */
@@ -406,6 +422,7 @@ export class JsonChecker {
     if (size <= memory.buffer.byteLength) return;
     memory.grow(Math.ceil((size - memory.buffer.byteLength) / PAGE));
     this.bytes = Buffer.from(memory.buffer);
+    this.tableViews = undefined;
   }
 }
 

@@ -104,10 +104,10 @@ export class RecordFields {
     // An item's record (and its "\n"), in the module's memory until the next batch.
     const record = this.fromItem ? this.checker.takeRecords(true)! : undefined;
     // Its top-level members as the checker found them; past 1,024 of them, found here.
-    const table = this.checker.members();
-    if (table) {
+    const count = this.checker.memberCount();
+    if (count >= 0) {
       this.buf = this.checker.memory();
-      this.fromTable(table, values);
+      this.fromTable(this.checker.memberTable(), count, values);
     } else if (record) {
       this.buf = record;
       this.members(this.tree, skipSpace(record, 0), values);
@@ -122,16 +122,16 @@ export class RecordFields {
    * The top-level members from the checker's table; the last of a duplicate key wins. The
    * checker found those of the keys asked for, unless a key held an escape: then each is looked at.
    */
-  private fromTable(table: Int32Array, values: unknown[]): void {
-    const found = this.wanted.length ? this.checker.wantedMembers(this.wanted.length) : undefined;
+  private fromTable(table: Int32Array, count: number, values: unknown[]): void {
+    const found = this.wanted.length ? this.checker.wantedMembers() : undefined;
     if (found) {
-      for (let w = 0; w < found.length; w++) if (found[w] >= 0) this.settle(this.wanted[w], table[4 * found[w] + 2], values);
+      for (let w = 0; w < this.wanted.length; w++) if (found[w] >= 0) this.settle(this.wanted[w], table[4 * found[w] + 2], values);
       return;
     }
     const buf = this.buf;
     const nodes: KeyNode[] = [];
     const starts: number[] = [];
-    for (let m = 0; m < table.length; m += 4) {
+    for (let m = 0; m < 4 * count; m += 4) {
       // The checker marks a key holding an escape with the top bit of its start: childFor decodes it.
       const keyStart = table[m] & 0x7fffffff;
       escaped = table[m] < 0;

@@ -93,15 +93,15 @@ describe('RecordFields', () => {
       return checker.checkLine(0, Buffer.byteLength(line));
     };
     expect(check('{"eventName":"x","a":1,"b":{"a":0},"a":3}')).toBe(PLAIN_RECORD);
-    expect([...checker.wantedMembers(3)!]).toEqual([2, 3, -1]);
+    expect([...checker.wantedMembers()!].slice(0, 3)).toEqual([2, 3, -1]);
     expect(check('{"eventName":"y","ab":1}')).toBe(PLAIN_RECORD);
-    expect([...checker.wantedMembers(3)!]).toEqual([-1, -1, -1]);
+    expect([...checker.wantedMembers()!].slice(0, 3)).toEqual([-1, -1, -1]);
     // \u0061 is "a": found only by decoding every key (in an item's record: a record line with
     // an escaped key is the parser's anyway).
     expect(check(JSON.stringify({ EventId: 'e', CloudTrailEvent: '{"eventName":"z","\\u0061":1}' }))).toBe(0);
-    expect(checker.wantedMembers(3)).toBeUndefined();
+    expect(checker.wantedMembers()).toBeUndefined();
     expect(check(JSON.stringify({ EventId: 'e', CloudTrailEvent: '{"eventName":"z","b":1}' }))).toBe(0);
-    expect([...checker.wantedMembers(3)!]).toEqual([1, -1, -1]);
+    expect([...checker.wantedMembers()!].slice(0, 3)).toEqual([1, -1, -1]);
     expect(checker.wantKeys(Array.from({ length: 33 }, (_, i) => `k${i}`))).toBe(false);
   });
 
