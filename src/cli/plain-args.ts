@@ -6,9 +6,9 @@ import type { OptionTable, PlainArguments } from './command';
 /**
  * The options yargs would give for `argv`, when they are certain without it: positional
  * arguments, and the command's options each given once as `--name VALUE`, `--name=VALUE`, `-n
- * VALUE`, `--flag`, `-f` or `--no-flag`. Anything else (an unknown option, `--`, a lone `-`, an
- * option given twice, a value that starts with `-` or that its option refuses, grouped short
- * options, --help, --version) is left to yargs, undefined here. A test checks that both give the
+ * VALUE`, `--flag`, `-f` or `--no-flag` (a number option's value a number). Anything else (an
+ * unknown option, `--`, a lone `-`, an option given twice, a value that starts with `-` or that
+ * its option refuses, grouped short options, --help, --version) is left to yargs, undefined here. A test checks that both give the
  * same options.
  */
 export function plainOptions(plain: PlainArguments, table: OptionTable, argv: readonly string[]): Record<string, unknown> | undefined {
@@ -32,9 +32,12 @@ export function plainOptions(plain: PlainArguments, table: OptionTable, argv: re
     } else {
       const text = option.inline ?? argv[++i];
       if (option.negated || text === undefined || text === '' || text.startsWith('-')) return undefined;
-      if (spec.type !== 'string' || (spec.choices && !([] as unknown[]).concat(spec.choices).includes(text))) return undefined;
+      // yargs gives Number(text) for a number option, and NaN for what is none, which is refused after it.
+      const given = spec.type === 'number' ? Number(text) : spec.type === 'string' ? text : undefined;
+      if (given === undefined || (typeof given === 'number' && !Number.isFinite(given))) return undefined;
+      if (spec.choices && !([] as unknown[]).concat(spec.choices).includes(given)) return undefined;
       try {
-        value = spec.coerce ? spec.coerce(text) : text;
+        value = spec.coerce ? spec.coerce(given) : given;
       } catch {
         return undefined; // yargs says what is wrong, with the usage hint
       }

@@ -10,6 +10,9 @@ describe('option values', () => {
     ['ct-fetch --region us-east-1 --max-attempts abc', "ct-fetch: --max-attempts: expected a number, not 'abc' (e.g. --max-attempts 8)"],
     ['ct-fetch --region us-east-1 --rate=1x', "ct-fetch: --rate: expected a number, not '1x' (e.g. --rate 2)"],
     ['ct-serve --port http', "ct-serve: --port: expected a number, not 'http' (e.g. --port 0)"],
+    // Commands whose plain options skip yargs (cli/plain-args.ts) refuse them the same way.
+    ['ct-count --top many eventSource', "ct-count: --top: expected a number, not 'many' (e.g. --top 1)"],
+    ['ct-show --width wide', "ct-show: --width: expected a number, not 'wide' (e.g. --width 1)"],
     ['ct-fetch --region us-east-1 --starting-token a --starting-token b', 'ct-fetch: --starting-token was given 2 times; give it once'],
     ['ct-fetch --region us-east-1 --startingToken a --starting-token b', 'ct-fetch: --starting-token was given 2 times; give it once'],
     ['ct-csv --tz UTC --tz Asia/Tokyo', 'ct-csv: --tz was given 2 times; give it once'],

@@ -74,12 +74,12 @@ describe('options given plainly', () => {
         if (spec.type === 'boolean') return [[`--${name}`], [`--no-${name}`], ...aliases.map((a) => [a]), [`--${name}=false`], [`--${name}`, 'true']];
         return [`--${name}`, ...aliases].flatMap((flag) => VALUES.map((v) => [flag, v])).concat(VALUES.map((v) => [`--${name}=${v}`]), [[`--${name}`]]);
       });
-    const VALUES = ['eventTime,errorCode', 'x', '2024-07-01', '16M', 'nope', '-1d', '', 'us-east-1', '123456789012', 'Asia/Tokyo', '5', 'always', 'AKID:SECRET'];
+    const VALUES = ['eventTime,errorCode', 'x', '2024-07-01', '16M', 'nope', '-1d', '', 'us-east-1', '123456789012', 'Asia/Tokyo', '5', '0.5', '1e3', '0x10', ' 7', 'always', 'AKID:SECRET'];
     const ODD = [['-'], ['--'], ['-cv'], ['--unknown'], ['--help'], ['--version'], ['-x'], ['--max-lines', '1']];
     const POSITIONALS = [['errorCode~Denied'], ['events.ndjson'], ['2024'], ['a b'], ['readOnly=true'], ['']];
     let plainly = 0;
     let withOptions = 0;
-    // Every command with a plain path (number options always go to yargs: it gives NaN, refused later).
+    // Every command with a plain path.
     for (const command of [whereCommand, csvCommand, explodeCommand, countCommand, reportCommand, serveCommand, showCommand] as Command<unknown>[]) {
       const token = fc.oneof({ weight: 4, arbitrary: fc.constantFrom(...forms(command)) }, { weight: 3, arbitrary: fc.constantFrom(...POSITIONALS) }, fc.constantFrom(...ODD));
       await fc.assert(
@@ -87,6 +87,10 @@ describe('options given plainly', () => {
           const argv = tokens.flat();
           const plain = plainOptions(command.plain!, command.optionTable, argv);
           if (!plain) return;
+          // What yargs lets through and the yargs path refuses after it (NaN) is never taken here.
+          for (const [name, spec] of Object.entries(command.optionTable)) {
+            if (spec.type === 'number' && plain[name] !== undefined) expect(Number.isFinite(plain[name]), `${name} in ${JSON.stringify(argv)}`).toBe(true);
+          }
           const fromYargs = await yargsOptions(command, argv);
           expect(fromYargs, JSON.stringify(argv)).toBeDefined();
           expectSame(command, plain, fromYargs!, argv);
