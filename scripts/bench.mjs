@@ -283,6 +283,12 @@ if (process.env.BENCH_ONLY === 'plan') {
   process.exit(0);
 }
 await generate();
+if (process.env.BENCH_ONLY === 'data') {
+  // The input files and DuckDB's queries alone, to measure by hand: BENCH_ONLY=data npm run bench.
+  for (const [index, c] of cases.entries()) duckdb(c[4], index);
+  console.log(`bench: data in ${dataDir}`);
+  process.exit(0);
+}
 const rows = [];
 const rate = (mb, m) => `${(mb / m.seconds).toFixed(0)} MB/s, ${(events / m.seconds / 1000).toFixed(0)}k ev/s`;
 for (const [index, [name, ours, theirs, input, sql]] of cases.entries()) {
