@@ -45,7 +45,7 @@ describe('streaming', () => {
     writeFileSync(path.join(dir, 'big.ndjson'), `${line}\n`.repeat(6000));
     const r = await sh(
       `start=$(date +%s%N); { cat big.ndjson; sleep 3; echo '${line}'; } | CTPIPE_DEBUG=1 ct-where readOnly=true 2> err |
-       { head -n 6000 > /dev/null; echo $(( ($(date +%s%N) - start) / 1000000 )); wc -l; }; cat err`,
+       { head -n 6000 > /dev/null; echo $(( ($(date +%s%N) - start) / 1000000 )); wc -l; }; grep worker err`,
       { cwd: dir },
     );
     const [ms, rest, debug] = lines(r.stdout);
@@ -86,14 +86,39 @@ describe('streaming', () => {
     expect(Number(count)).toBe(3000);
   }, 60000);
 
-  test('past its first MiB a pipe is written by a thread: a reader that stops early still ends it quietly, exit 0', async () => {
+  test('past its first MiB a pipe whose reader lags is written by a thread: a reader that stops early still ends it quietly, exit 0', async () => {
     const dir = tempDir();
     const item = JSON.stringify({ EventId: 'e', CloudTrailEvent: JSON.stringify({ eventID: 'e', pad: 'p'.repeat(1500) }) });
     writeFileSync(path.join(dir, 'line'), `${item}\n`);
     // `yes` never ends: the test ends only if ct-explode sees that its reader is gone.
-    const r = await sh('{ yes "$(cat line)" | ct-explode; echo $? > status; } | head -c 3000000 | wc -c; cat status', { cwd: dir });
+    const r = await sh('{ yes "$(cat line)" | CTPIPE_DEBUG=1 ct-explode 2> err; echo $? > status; } | { sleep 0.3; head -c 3000000; } | wc -c; cat status err', { cwd: dir });
     expect(r.stderr).toBe('');
-    expect(lines(r.stdout)).toEqual(['3000000', '0']);
+    const [count, status, debug, ...rest] = lines(r.stdout);
+    expect([count, status, rest]).toEqual(['3000000', '0', []]);
+    expect(debug).toMatch(/^ct-explode: debug: a thread writes the pipe from here: \d+\.\d MB written, writes waited \d+ ms for the reader$/);
+  }, 60000);
+
+  test('a pipe whose reader keeps up is written without a thread (ct-where handing a trickle of matches on); one that lags gets it; the bytes are the same', async () => {
+    const dir = tempDir();
+    const item = (i: number) =>
+      JSON.stringify({ EventId: `e${i}`, CloudTrailEvent: JSON.stringify({ eventID: `e${i}`, eventName: i % 2 ? 'GetObject' : 'PutObject', pad: 'p'.repeat(1500) }) });
+    writeFileSync(path.join(dir, 'a.ndjson'), `${Array.from({ length: 8000 }, (_, i) => item(i)).join('\n')}\n`);
+    // 32 KB of whole lines a millisecond (some 30 MB/s): ct-where writes its 6 MB of matches in small
+    // pieces, each taken at once by cat.
+    const slow = `node -e 'const d = require("fs").readFileSync("a.ndjson"); let at = 0; const t = setInterval(() => { const end = d.indexOf(10, at + 32768) + 1 || d.length; process.stdout.write(d.subarray(at, end)); at = end; if (at >= d.length) clearInterval(t); }, 1)'`;
+    const r = await sh(
+      `ct-where eventName=GetObject a.ndjson > file.out; md5sum < file.out; wc -c < file.out
+       ${slow} | CTPIPE_DEBUG=1 ct-where eventName=GetObject 2> keeps-up.err | cat | md5sum
+       CTPIPE_DEBUG=1 ct-where eventName=GetObject a.ndjson 2> lags.err | { sleep 0.5; cat; } | md5sum
+       grep -c 'a thread writes' keeps-up.err; grep 'a thread writes' lags.err`,
+      { cwd: dir },
+    );
+    const [sum, size, keepsUp, lags, keepsUpThreads, lagsThread, ...rest] = lines(r.stdout);
+    expect(Number(size)).toBeGreaterThan(5e6);
+    expect([keepsUp, lags]).toEqual([sum, sum]);
+    expect(keepsUpThreads).toBe('0');
+    expect(lagsThread).toMatch(/^ct-where: debug: a thread writes the pipe from here: 1\.\d MB written, writes waited \d+ ms for the reader$/);
+    expect(rest).toEqual([]);
   }, 60000);
 
   test('a 10 MB event goes through explode, where and csv', async () => {
