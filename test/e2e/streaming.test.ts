@@ -4,7 +4,7 @@ import { describe, expect, test } from 'vitest';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import path from 'node:path';
-import { lines, RECORDS, sh, tempDir } from '../helpers';
+import { lines, RECORDS, ROOT, sh, tempDir } from '../helpers';
 
 describe('streaming', () => {
   test('ct-where keeps its memory flat over 150 MB fed to a slow reader', async () => {
@@ -96,6 +96,31 @@ describe('streaming', () => {
     const [count, status, debug, ...rest] = lines(r.stdout);
     expect([count, status, rest]).toEqual(['3000000', '0', []]);
     expect(debug).toMatch(/^ct-explode: debug: a thread writes the pipe from here: \d+\.\d MB written, writes waited \d+ ms for the reader$/);
+  }, 60000);
+
+  test("the writer thread's ring takes chunks at every alignment, larger than its scratch buffer and across its end, byte for byte", async () => {
+    // Chunks of 1 byte to 700 KB starting at offsets 0 to 12 (a copy into shared memory is done a
+    // word at a time only when source and target are equally aligned): 70 MB through a 4 MiB
+    // ring to a reader that starts late, against the same chunks' md5.
+    const dir = tempDir();
+    const script = `
+      const { PipeWriter } = require(${JSON.stringify(path.join(ROOT, 'dist/output/pipe-writer.js'))});
+      const hash = require('node:crypto').createHash('md5');
+      const src = Buffer.alloc(800000);
+      for (let i = 0, x = 1; i < src.length; i++) src[i] = (x = (x * 1103515245 + 12345) >>> 0) >>> 24;
+      const writer = new PipeWriter(1);
+      for (let i = 0; i < 200; i++) {
+        const at = i % 13, n = ((i * 7919) % 700000) + 1;
+        writer.write(src.subarray(at, at + n));
+        hash.update(src.subarray(at, at + n));
+      }
+      writer.finish();
+      process.stderr.write(hash.digest('hex') + '\\n');`;
+    writeFileSync(path.join(dir, 'write.js'), script);
+    const r = await sh('node write.js 2> expected | { sleep 0.3; md5sum; } | cut -d" " -f1; cat expected', { cwd: dir });
+    const [got, expected] = lines(r.stdout);
+    expect(expected).toMatch(/^[0-9a-f]{32}$/);
+    expect(got).toBe(expected);
   }, 60000);
 
   test('a pipe whose reader keeps up is written without a thread (ct-where handing a trickle of matches on); one that lags gets it; the bytes are the same', async () => {
