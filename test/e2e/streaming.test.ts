@@ -55,11 +55,11 @@ describe('streaming', () => {
   }, 30000);
 
   test('lines read into a reused buffer, from a file or a pipe, come out every one, whole, in order', async () => {
-    // Lengths that straddle every read; a line of 300 KB (longer than the buffer) in the middle.
+    // Lengths that straddle every read; a line of 1.5 MB (longer than the 1 MiB buffer) in the middle.
     const dir = tempDir();
     const event = (i: number, pad: number) => JSON.stringify({ eventName: `E${i}`, pad: 'x'.repeat(pad) });
     const all = Array.from({ length: 6000 }, (_, i) => event(i, (i * 7919) % 1500));
-    all.splice(3000, 0, event(-1, 300_000));
+    all.splice(3000, 0, event(-1, 1_500_000));
     const text = `${all.join('\n')}\n`;
     writeFileSync(path.join(dir, 'in.ndjson'), text);
     const r = await sh('ct-where eventName~E < in.ndjson > file.out; cat in.ndjson | ct-where eventName~E > pipe.out; cat in.ndjson | ct-where -c eventName~E', { cwd: dir });
