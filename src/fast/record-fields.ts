@@ -265,8 +265,9 @@ function keyText(buf: Buffer, start: number, end: number): string {
   return buf.toString('utf8', start + 1, end - 1);
 }
 
+/** The value at buf[start, end), just skipped by skipValue (whose skipString said whether a string held an escape). */
 function parseValue(buf: Buffer, start: number, end: number): unknown {
-  if (buf[start] === QUOTE) return keyText(buf, start, end);
+  if (buf[start] === QUOTE && !escaped) return buf.toString('utf8', start + 1, end - 1);
   return parseText(buf.toString('utf8', start, end));
 }
 
