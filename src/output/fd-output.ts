@@ -22,8 +22,9 @@ const WAITED_MS = 1;
  * before write() returns. process.stdout makes a pipe non-blocking: a write puts 64 KiB (what
  * the pipe holds) in, and the rest waits for the event loop to see room, one turn per 64 KiB,
  * while the command waits for 'drain' instead of working. A pipe past the first MiB whose reader
- * lags (writes wait for room) is written by a thread (see PipeWriter). A pipe made non-blocking anyway is made blocking again (see
- * makeStdoutBlocking); if that fails, what is left goes to the thread, which waits for room.
+ * lags (writes wait for room) is written by a thread (see PipeWriter). A pipe made non-blocking
+ * anyway is made blocking again (see makeStdoutBlocking); if that fails, what is left goes to
+ * the thread, which waits for room.
  */
 export class FdOutput extends Writable {
   private written = 0;
