@@ -57,7 +57,8 @@ describe('CTPIPE_POISON_BUFFERS=1', () => {
 
   test('a handler that keeps line bytes past its batch writes # under poisoning, while one that obeys the rule does not', async () => {
     const { EventLoop, OutputWriter, FdOutput, writeLine, whereHandler } = await load(true);
-    const file = ndjsonFile(3000);
+    // 3 MB: several batches of the loop's 1 MiB arena.
+    const file = ndjsonFile(12000);
     const run = async (makeHandler: (out: InstanceType<typeof OutputWriter>) => Parameters<InstanceType<typeof EventLoop>['run']>[1]): Promise<string> => {
       const target = path.join(tempDir(), 'out.ndjson');
       const fd = openSync(target, 'w');
@@ -69,7 +70,7 @@ describe('CTPIPE_POISON_BUFFERS=1', () => {
       return readFileSync(target, 'utf8');
     };
     const obeying = await run((out) => whereHandler({ terms: ['eventName=Put'], now: 0, invert: false, count: false }, out));
-    expect(obeying.split('\n').filter(Boolean)).toHaveLength(1000);
+    expect(obeying.split('\n').filter(Boolean)).toHaveLength(4000);
     expect(obeying).not.toContain('#');
     const breaking = await run((out) => {
       // Holds the first line of each batch and writes it at the end of the next: the rule broken.
