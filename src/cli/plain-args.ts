@@ -8,8 +8,8 @@ import type { OptionTable, PlainArguments } from './command';
  * arguments, and the command's options each given once as `--name VALUE`, `--name=VALUE`, `-n
  * VALUE`, `--flag`, `-f` or `--no-flag` (a number option's value a number). Anything else (an
  * unknown option, `--`, a lone `-`, an option given twice, a value that starts with `-` or that
- * its option refuses, grouped short options, --help, --version) is left to yargs, undefined here. A test checks that both give the
- * same options.
+ * its option refuses, grouped short options, --help, --version) is left to yargs, undefined
+ * here. A test checks that both give the same options.
  */
 export function plainOptions(plain: PlainArguments, table: OptionTable, argv: readonly string[]): Record<string, unknown> | undefined {
   const options: Record<string, unknown> = {};
