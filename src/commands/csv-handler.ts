@@ -1,14 +1,17 @@
 // What ct-csv does with each event, built on the main thread and on worker threads alike: the
-// row of its columns, and each batch's rows as CSV text at the batch's end. Where every column
-// is one of the record's fields, lines are read from their bytes (see fast/projection.ts).
+// row of its columns, and each batch's rows as CSV at the batch's end. Where every column is one
+// of the record's fields, lines are read from their bytes (see fast/projection.ts), and a row
+// whose every cell is plain (a name, a time, an address) is written as bytes, its strings copied
+// from the line (output/csv-rows.ts); every other row goes through csv-stringify, in order.
 import { stringify, type Options } from 'csv-stringify/sync';
 import { CtError } from '../common/errors';
 import { cell, isTimeField, zoneRenderer } from '../events/cells';
 import { EventView } from '../events/event-view';
 import { parsePath } from '../events/field-path';
 import { compileWhere } from '../expr/where-program';
-import { Projection } from '../fast/projection';
+import { Projection, STRING_BYTES } from '../fast/projection';
 import { neutraliseFormulas, QUOTE_CELLS_MATCHING } from '../output/csv-cells';
+import { CsvRowWriter } from '../output/csv-rows';
 import type { OutputWriter } from '../output/output-writer';
 import type { EventHandler, RawLine } from '../run/handler';
 
@@ -24,11 +27,9 @@ export interface CsvPlan {
   where?: { terms: string[]; now: number };
 }
 
-export function csvHandler(plan: CsvPlan, out: OutputWriter): EventHandler {
-  const columns = plan.fields.map((text) => parsePath(text, '--fields'));
-  const renderTime = plan.tz ? zoneRenderer(plan.tz) : undefined;
-  const inZone = columns.map((p) => (renderTime && isTimeField(p) ? renderTime : undefined));
-  const options: Options = {
+/** csv-stringify's options for the plan's format: what every row not written as bytes goes through. */
+export function stringifyOptions(plan: Pick<CsvPlan, 'tsv' | 'excel' | 'escapeFormulas'>): Options {
+  return {
     delimiter: plan.tsv ? '\t' : ',',
     record_delimiter: plan.excel ? 'windows' : 'unix',
     quoted_match: QUOTE_CELLS_MATCHING,
@@ -37,6 +38,14 @@ export function csvHandler(plan: CsvPlan, out: OutputWriter): EventHandler {
       string: (text: string) => (plan.escapeFormulas ? neutraliseFormulas(text) : text),
     },
   };
+}
+
+export function csvHandler(plan: CsvPlan, out: OutputWriter): EventHandler {
+  const columns = plan.fields.map((text) => parsePath(text, '--fields'));
+  const renderTime = plan.tz ? zoneRenderer(plan.tz) : undefined;
+  const inZone = columns.map((p) => (renderTime && isTimeField(p) ? renderTime : undefined));
+  const options = stringifyOptions(plan);
+  // Rows csv-stringify is to write, after those already in `written`.
   let rows: unknown[][] = plan.header ? [plan.fields] : [];
   const row = (fields: Pick<EventView, 'resolve'>): unknown[] =>
     columns.map((path, i) => {
@@ -45,7 +54,36 @@ export function csvHandler(plan: CsvPlan, out: OutputWriter): EventHandler {
       return cell(render ? render(value) : value);
     });
   const filter = plan.where?.terms.length ? compileWhere(plan.where.terms, { now: plan.where.now }) : undefined;
-  const bytes = Projection.for([...columns, ...(filter?.paths ?? [])]);
+  // A column's string is copied from the line's bytes, unless its time is shown in a zone.
+  const bytes = Projection.for(
+    [...(filter?.paths ?? []), ...columns.filter((_, i) => inZone[i])],
+    columns.filter((_, i) => !inZone[i]),
+  );
+  const at = bytes ? columns.map((path) => bytes.indexOf(path)) : [];
+  const written = new CsvRowWriter({ delimiter: plan.tsv ? '\t' : ',', recordDelimiter: plan.excel ? '\r\n' : '\n', escapeFormulas: plan.escapeFormulas });
+  const writeRows = (): void => {
+    if (rows.length) written.text(stringify(rows, options));
+    rows = [];
+  };
+  /** The line's row, written as bytes when every cell can be (see CsvRowWriter); false leaves it to csv-stringify. */
+  const rowAsBytes = (found: Projection): boolean => {
+    if (rows.length) writeRows();
+    written.startRow();
+    for (let i = 0; i < at.length; i++) {
+      const value = found.rawAt(at[i]);
+      const render = inZone[i];
+      const done =
+        value === STRING_BYTES
+          ? written.bytesCell(found.source, found.textStart(at[i]), found.textEnd(at[i]))
+          : written.valueCell(render ? render(value) : value);
+      if (!done) {
+        written.dropRow();
+        return false;
+      }
+    }
+    written.endRow();
+    return true;
+  };
   return {
     beginLines: bytes && ((buf: Buffer, utf8: boolean) => bytes.beginLines(buf, utf8)),
     line: bytes && ((raw: RawLine) => {
@@ -53,10 +91,13 @@ export function csvHandler(plan: CsvPlan, out: OutputWriter): EventHandler {
       if (!found) return false;
       if (filter && !filter.matches(found)) return true;
       try {
-        rows.push(row(found));
+        if (!rowAsBytes(bytes)) rows.push(row(found));
       } catch (err) {
         // A time no calendar holds: the parser's path reports it with the line's place.
-        if (err instanceof CtError) return false;
+        if (err instanceof CtError) {
+          written.dropRow();
+          return false;
+        }
         throw err;
       }
       return true;
@@ -67,8 +108,9 @@ export function csvHandler(plan: CsvPlan, out: OutputWriter): EventHandler {
       rows.push(row(view));
     },
     endBatch() {
-      if (rows.length) out.write(stringify(rows, options));
-      rows = [];
+      writeRows();
+      const text = written.take();
+      if (text) out.write(text);
     },
   };
 }

@@ -7,7 +7,9 @@ import type { FieldPath } from '../events/field-path';
 import { parsePath } from '../events/field-path';
 import { CONSOLE_URL, userOfIdentity, VIRTUAL_USER } from '../events/who';
 import type { RawLine } from '../run/handler';
-import { RecordFields } from './record-fields';
+import { RecordFields, STRING_BYTES } from './record-fields';
+
+export { STRING_BYTES };
 
 const USER_IDENTITY = parsePath('userIdentity', 'userIdentity');
 
@@ -24,22 +26,55 @@ export class Projection {
   private readonly values: FieldValues;
   private current: unknown[] = [];
 
-  /** Undefined when a path needs the parser: a field of the item itself (capitalised: Username, EventTime...) or consoleUrl. */
-  static for(paths: readonly FieldPath[]): Projection | undefined {
+  /**
+   * Reads `paths`, and `textPaths` too: a string among those (not also among `paths`) without
+   * escapes may be left in the bytes (see rawAt). Undefined when a path needs the parser: a field
+   * of the item itself (capitalised: Username, EventTime...) or consoleUrl.
+   */
+  static for(paths: readonly FieldPath[], textPaths: readonly FieldPath[] = []): Projection | undefined {
     const needsItem = (p: FieldPath): boolean => p.steps[0]?.kind !== 'key' || /^[A-Z]/.test(p.steps[0].name) || p.text === CONSOLE_URL;
-    return paths.some(needsItem) ? undefined : new Projection(paths);
+    return paths.some(needsItem) || textPaths.some(needsItem) ? undefined : new Projection(paths, textPaths);
   }
 
-  private constructor(paths: readonly FieldPath[]) {
+  private constructor(paths: readonly FieldPath[], textPaths: readonly FieldPath[]) {
     const unique: FieldPath[] = [];
-    for (const path of paths) {
+    for (const path of [...paths, ...textPaths]) {
       const at = this.index.get(path.text) ?? unique.push(path) - 1;
       this.index.set(path, at);
       this.index.set(path.text, at);
     }
+    const asValues = new Set(paths.map((p) => p.text));
     this.users = unique.map((p, i) => (p.text === VIRTUAL_USER ? i : -1)).filter((i) => i >= 0);
-    this.reader = new RecordFields(this.users.length ? [...unique, USER_IDENTITY] : unique);
-    this.values = { resolve: (path) => this.current[this.index.get(path) ?? this.index.get(path.text)!] };
+    this.reader = new RecordFields(this.users.length ? [...unique, USER_IDENTITY] : unique, unique.map((p) => !asValues.has(p.text)));
+    this.values = { resolve: (path) => this.valueAt(this.indexOf(path)) };
+  }
+
+  /** Where `path`'s value is among a read's values (for rawAt and valueAt). */
+  indexOf(path: FieldPath): number {
+    return this.index.get(path) ?? this.index.get(path.text)!;
+  }
+
+  /** Value `i` of the last read, or STRING_BYTES: its text is then source[textStart(i), textEnd(i)). */
+  rawAt(i: number): unknown {
+    return this.current[i];
+  }
+
+  valueAt(i: number): unknown {
+    const value = this.current[i];
+    return value === STRING_BYTES ? this.reader.source.toString('utf8', this.reader.textAt[2 * i], this.reader.textAt[2 * i + 1]) : value;
+  }
+
+  /** The bytes of the last read's STRING_BYTES texts, until the next read. */
+  get source(): Buffer {
+    return this.reader.source;
+  }
+
+  textStart(i: number): number {
+    return this.reader.textAt[2 * i];
+  }
+
+  textEnd(i: number): number {
+    return this.reader.textAt[2 * i + 1];
   }
 
   beginLines(buf: Buffer, utf8: boolean): void {

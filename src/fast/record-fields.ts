@@ -50,6 +50,9 @@ function keyTree(paths: readonly FieldPath[]): KeyNode {
   return root;
 }
 
+/** A value read as the bytes of its text: a string without escapes, for a path that asked (see RecordFields.textAt). */
+export const STRING_BYTES: unique symbol = Symbol('string bytes');
+
 /** The fields `paths` name, read from the bytes of records. */
 export class RecordFields {
   private readonly tree: KeyNode;
@@ -61,8 +64,19 @@ export class RecordFields {
   /** Whether the last record read came from a LookupEvents item. */
   fromItem = false;
 
-  constructor(private readonly paths: readonly FieldPath[]) {
+  /** For each value read as STRING_BYTES: where its text starts and ends in `source` (2 numbers a path). */
+  readonly textAt: Int32Array;
+
+  /**
+   * `asBytes[i]`: path i's value, when it is a string without escapes, is left in the bytes
+   * (STRING_BYTES) instead of being made a string.
+   */
+  constructor(
+    private readonly paths: readonly FieldPath[],
+    private readonly asBytes: readonly boolean[] = [],
+  ) {
     this.tree = keyTree(paths);
+    this.textAt = new Int32Array(2 * paths.length);
     if (paths.some((p) => p.steps[0]?.kind !== 'key')) throw new RangeError('every path must start with a key');
   }
 
@@ -176,16 +190,36 @@ export class RecordFields {
     for (let k = 0; k < nodes.length; k++) this.settle(nodes[k], starts[k], values);
   }
 
+  /** The bytes the values of the last read are in: a STRING_BYTES value's text is there (see textAt), until the next read. */
+  get source(): Buffer {
+    return this.buf;
+  }
+
   private settle(child: KeyNode, start: number, values: unknown[]): void {
     if (child.ends.length > 0) {
-      const value = parseValue(this.buf, start, skipValue(this.buf, start));
-      for (const end of child.ends) values[end.index] = end.rest.length === 0 ? value : resolveSteps(value, end.rest);
+      const end = skipValue(this.buf, start);
+      const plainString = this.buf[start] === QUOTE && !escaped;
+      let value: unknown;
+      let parsed = false;
+      for (const { index, rest } of child.ends) {
+        if (rest.length === 0 && plainString && this.asBytes[index]) {
+          values[index] = STRING_BYTES;
+          this.textAt[2 * index] = start + 1;
+          this.textAt[2 * index + 1] = end - 1;
+          continue;
+        }
+        if (!parsed) {
+          value = parseValue(this.buf, start, end, plainString);
+          parsed = true;
+        }
+        values[index] = rest.length === 0 ? value : resolveSteps(value, rest);
+      }
     }
     if (child.below.size === 0) return;
     if (this.buf[start] === OPEN_OBJECT) this.members(child, start, values);
     else if (this.buf[start] === OPEN_ARRAY) {
       // Through an array a key step maps over its items: the parser's way, as resolveSteps does.
-      const value = parseValue(this.buf, start, skipValue(this.buf, start));
+      const value = parseValue(this.buf, start, skipValue(this.buf, start), false);
       this.resolveBelow(child, value, [], values);
     }
   }
@@ -265,9 +299,9 @@ function keyText(buf: Buffer, start: number, end: number): string {
   return buf.toString('utf8', start + 1, end - 1);
 }
 
-/** The value at buf[start, end), just skipped by skipValue (whose skipString said whether a string held an escape). */
-function parseValue(buf: Buffer, start: number, end: number): unknown {
-  if (buf[start] === QUOTE && !escaped) return buf.toString('utf8', start + 1, end - 1);
+/** The value at buf[start, end), just skipped by skipValue; `plainString`: a string without escapes. */
+function parseValue(buf: Buffer, start: number, end: number, plainString: boolean): unknown {
+  if (plainString) return buf.toString('utf8', start + 1, end - 1);
   return parseText(buf.toString('utf8', start, end));
 }
 

@@ -12,9 +12,14 @@ export const QUOTE_CELLS_MATCHING = /[\r\n]/;
 /** First characters that may start a formula line: = + - @ space tab CR and the full-width forms. */
 const MAY_START = new Set([0x3d, 0x2b, 0x2d, 0x40, 0x20, 0x09, 0x0d, 0xff1d, 0xff0b, 0xff0d, 0xff20]);
 
+/** Whether a cell starting with this character (a UTF-16 code) might need a ' (see neutraliseFormulas). */
+export function mayStartFormula(code: number): boolean {
+  return MAY_START.has(code);
+}
+
 /** `text` with a ' before every line that a spreadsheet would run as a formula. */
 export function neutraliseFormulas(text: string): string {
   // The usual cell (a time, a name, an address) is one line starting with a letter or digit.
-  if (!MAY_START.has(text.charCodeAt(0)) && text.indexOf('\n') < 0 && text.indexOf('\r') < 0) return text;
+  if (!mayStartFormula(text.charCodeAt(0)) && text.indexOf('\n') < 0 && text.indexOf('\r') < 0) return text;
   return text.replace(FORMULA_LINE, (_, lineStart: string, first: string) => `${lineStart}'${first}`);
 }
