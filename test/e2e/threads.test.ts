@@ -133,8 +133,10 @@ describe('ct-explode, ct-where, ct-count and ct-csv with a worker thread', () =>
   test('a pipe that brings lines slower than one thread reads them starts no worker (the command before is the slower), unless CTPIPE_THREADS asks', async () => {
     const dir = tempDir();
     writeFileSync(path.join(dir, 'a.ndjson'), `${mixedLines('a')}\n`);
-    // 32 KB of whole lines a millisecond: some 30 MB/s, a tenth of what one thread parses.
-    const slow = `node -e 'const d = require("fs").readFileSync("a.ndjson"); let at = 0; const t = setInterval(() => { const end = d.indexOf(10, at + 32768) + 1 || d.length; process.stdout.write(d.subarray(at, end)); at = end; if (at >= d.length) clearInterval(t); }, 1)'`;
+    // 8 KB of whole lines a millisecond: some 8 MB/s, a thirtieth of what one thread parses, so
+    // that ct-where keeps up even on a loaded machine (at 32 KB it fell behind there, and rightly
+    // started a thread).
+    const slow = `node -e 'const d = require("fs").readFileSync("a.ndjson"); let at = 0; const t = setInterval(() => { const end = d.indexOf(10, at + 8192) + 1 || d.length; process.stdout.write(d.subarray(at, end)); at = end; if (at >= d.length) clearInterval(t); }, 1)'`;
     const runs = [`${slow} | ct-where -c readOnly=true`, `${slow} | CTPIPE_THREADS=1 ct-where -c readOnly=true`, 'cat a.ndjson | ct-where -c readOnly=true'];
     const r = await sh(runs.map((c) => `(export CTPIPE_DEBUG=1; ${c} 2>&1 | grep -o 'debug: .*\\|^[0-9]*$')`).join('; '), { cwd: dir });
     const [count] = lines((await sh('CTPIPE_THREADS=0 ct-where -c readOnly=true a.ndjson', { cwd: dir })).stdout);
