@@ -7,6 +7,7 @@ import { trailLines } from '../fast/trail-lines';
 import { EventLoop } from '../run/event-loop';
 import { warn, type Io } from '../run/io';
 import { explodeHandler } from './explode-handler';
+import { SMALL_BATCH_BYTES } from '../run/threads/thread-plan';
 import { threadPlan } from './handlers';
 import { scopeOf, type ScopeOptions } from './scope';
 
@@ -57,7 +58,7 @@ async function runExplode(options: ExplodeOptions, io: Io): Promise<number> {
   const plan = { 'keep-lookup': options['keep-lookup'], where: { terms: scope.terms, now } };
   // Lines are read from their bytes faster than a worker thread pays for itself (see
   // LineExploder); with --keep-lookup or --start-time... every line is parsed, and a thread shares the parsing.
-  const threads = options['keep-lookup'] || scope.terms.length ? threadPlan('explode', plan) : undefined;
+  const threads = options['keep-lookup'] || scope.terms.length ? threadPlan('explode', plan, SMALL_BATCH_BYTES) : undefined;
   const handler = explodeHandler(plan, io.out);
   const status = await loop.run((options.files ?? []).map(String), handler, threads);
   if (handler.passedOver > 0) {

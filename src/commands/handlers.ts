@@ -15,8 +15,10 @@ export const HANDLERS = {
 export type HandlerName = keyof typeof HANDLERS;
 type OptionsOf<N extends HandlerName> = Parameters<Awaited<ReturnType<(typeof HANDLERS)[N]>>>[0];
 
-export function threadPlan<N extends HandlerName>(handler: N, options: OptionsOf<N>): ThreadPlan {
+/** `batchBytes`: see ThreadPlan. */
+export function threadPlan<N extends HandlerName>(handler: N, options: OptionsOf<N>, batchBytes?: number): ThreadPlan {
   return {
+    batchBytes,
     // The built file: threads run from dist/ only (tests reach them through the bins).
     entry: path.join(__dirname, 'handler-thread.js'),
     handler,

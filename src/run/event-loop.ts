@@ -209,8 +209,8 @@ async function startThreads(
  * The buffer lines are read into when the handler has no arena of its own: 1 MiB, as ct-explode's
  * (see LINE_AREA). A filter whose fast path passes over most lines spends per batch what it
  * saves per line: ct-where errorCode~Denied on the bench's records, medians of 13, 0.34 s with
- * 128 KiB, 0.32 with 512 KiB, 0.31 with 1 MiB, 0.32 with 2 MiB. Worker threads still get batches
- * of about 128 KiB (see ThreadedLines).
+ * 128 KiB, 0.32 with 512 KiB, 0.31 with 1 MiB, 0.32 with 2 MiB. Worker threads get batches of
+ * about 512 KiB (see ThreadedLines).
  */
 const ARENA_BYTES = 1024 * 1024;
 

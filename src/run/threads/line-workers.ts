@@ -14,13 +14,11 @@ import { poison, POISONING } from '../../common/poison';
 import { warn, type Io } from '../io';
 import { BatchRunner, type BatchOutput } from './batch-runner';
 import type { HandlerFactory } from '../handler';
-import type { ThreadPlan } from './thread-plan';
+import { BATCH_BYTES, type ThreadPlan } from './thread-plan';
 import type { BatchReply, BatchRequest, WorkerStart } from './messages';
 
 /** Batches in a worker's hands: one being handled, one waiting, so it never idles. */
 const PER_WORKER = 2;
-/** Room for a batch (about two 128 KiB reads) and the lines that straddled them: batches never grow. */
-const BUFFER_SIZE = 512 * 1024;
 /**
  * Batches the main thread may handle before the oldest one a worker holds is back: without
  * this room it waited for the worker instead of working, and handled a third of the batches.
@@ -35,6 +33,10 @@ interface Waiting {
 export class LineWorkers {
   /** How many batches may be in flight before the caller should wait for the oldest. */
   readonly capacity: number;
+  /** Bytes of lines to gather into a batch (see ThreadedLines). */
+  readonly batchBytes: number;
+  /** Room for a batch (up to three times batchBytes: see ThreadedLines.add) and its output: batches never grow. */
+  private readonly bufferSize: number;
   private readonly workers: Worker[];
   private readonly busy = new Map<Worker, number>();
   /** Where each worker's replies arrive; read without waiting too (see poll). */
@@ -59,6 +61,8 @@ export class LineWorkers {
 
   private constructor(plan: ThreadPlan, factory: HandlerFactory<unknown>, count: number) {
     this.capacity = count * PER_WORKER + MAIN_AHEAD;
+    this.batchBytes = plan.batchBytes ?? BATCH_BYTES;
+    this.bufferSize = 4 * this.batchBytes;
     this.local = new BatchRunner(factory, plan.options);
     this.workers = [];
     for (let i = 0; i < count; i++) {
@@ -86,7 +90,7 @@ export class LineWorkers {
    * keeps every batch large (a batch of one line kept a worker waiting).
    */
   append(buf: Buffer): void {
-    if (!this.open) this.open = this.inputs.pop() ?? new ArrayBuffer(BUFFER_SIZE);
+    if (!this.open) this.open = this.inputs.pop() ?? new ArrayBuffer(this.bufferSize);
     if (this.open.byteLength < this.openLength + buf.length) {
       const bigger = new ArrayBuffer(this.openLength + buf.length);
       Buffer.from(this.open, 0, this.openLength).copy(Buffer.from(bigger));
@@ -104,12 +108,12 @@ export class LineWorkers {
     this.open = undefined;
     this.openLength = 0;
     this.poll();
-    const output = this.outputs.pop() ?? new ArrayBuffer(BUFFER_SIZE);
+    const output = this.outputs.pop() ?? new ArrayBuffer(this.bufferSize);
     let worker = this.workers[0];
     for (const w of this.workers) if (this.busy.get(w)! < this.busy.get(worker)!) worker = w;
     if (this.busy.get(worker)! >= PER_WORKER) {
       const result = this.local.run(Buffer.from(input, 0, length), Buffer.from(output));
-      reuse(this.inputs, input);
+      this.reuse(this.inputs, input);
       return Promise.resolve(result);
     }
     this.busy.set(worker, this.busy.get(worker)! + 1);
@@ -126,7 +130,7 @@ export class LineWorkers {
    * for output that went to the process's own stdout: a stream in memory may keep the chunk.
    */
   recycle(result: BatchOutput): void {
-    reuse(this.outputs, result.output.buffer as ArrayBuffer);
+    this.reuse(this.outputs, result.output.buffer as ArrayBuffer);
   }
 
   /** Stops the workers; batches still in flight are dropped (their promises never settle). */
@@ -157,7 +161,7 @@ export class LineWorkers {
       waiting.reject(new Error(reply.error));
       return;
     }
-    reuse(this.inputs, reply.input);
+    this.reuse(this.inputs, reply.input);
     const { problems, lines, matched, passedOver } = reply;
     waiting.resolve({ output: Buffer.from(reply.output, 0, reply.outputLength), problems, lines, matched, passedOver });
   }
@@ -168,11 +172,11 @@ export class LineWorkers {
     for (const w of this.waiting.values()) w.reject(err);
     this.waiting.clear();
   }
-}
 
-/** Keeps a buffer for the next batch, unless a huge line made it larger than batches need. */
-function reuse(pool: ArrayBuffer[], buffer: ArrayBuffer): void {
-  if (buffer.byteLength > BUFFER_SIZE) return;
-  if (POISONING) poison(new Uint8Array(buffer));
-  pool.push(buffer);
+  /** Keeps a buffer for the next batch, unless a huge line made it larger than batches need. */
+  private reuse(pool: ArrayBuffer[], buffer: ArrayBuffer): void {
+    if (buffer.byteLength > this.bufferSize) return;
+    if (POISONING) poison(new Uint8Array(buffer));
+    pool.push(buffer);
+  }
 }

@@ -1,13 +1,11 @@
 // Hands NDJSON batches to LineWorkers and writes their results in the order the batches were
 // read: the output, the problems with their line numbers, the counts. Lines are gathered into
-// batches of about two reads; a new source starts a batch of its own, so line numbers restart.
+// batches (ThreadPlan.batchBytes); a new source starts a batch of its own, so line numbers restart.
 import type { OutputWriter } from '../../output/output-writer';
 import type { EventHandler } from '../handler';
 import type { BatchOutput } from './batch-runner';
 import type { LineWorkers } from './line-workers';
 
-/** Batches for worker threads are sent once this much is gathered (about two reads). */
-const BATCH_BYTES = 128 * 1024;
 
 /** Reports a problem at a place ("file:17"). */
 export type PlacedProblem = (message: string, place: string) => void;
@@ -44,7 +42,7 @@ export class ThreadedLines {
    */
   async add(source: string, buf: Buffer, first: boolean, element?: string): Promise<void> {
     for (let at = 0; at < buf.length; ) {
-      const cut = at + 2 * BATCH_BYTES >= buf.length ? buf.length : buf.indexOf(10, at + BATCH_BYTES) + 1 || buf.length;
+      const cut = at + 2 * this.workers.batchBytes >= buf.length ? buf.length : buf.indexOf(10, at + this.workers.batchBytes) + 1 || buf.length;
       await this.addPiece(source, buf.subarray(at, cut), first && at === 0, element);
       at = cut;
     }
@@ -55,7 +53,7 @@ export class ThreadedLines {
     if (gathering && (first || source !== gathering.source)) this.send();
     this.workers.append(buf);
     this.gathering ??= { source, first, element };
-    if (this.workers.gathered >= BATCH_BYTES) this.send();
+    if (this.workers.gathered >= this.workers.batchBytes) this.send();
     if (this.inFlight.length >= this.workers.capacity) await this.emit();
   }
 
