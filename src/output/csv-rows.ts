@@ -15,7 +15,7 @@ export interface CsvFormat {
 const QUOTE = 0x22;
 const CR = 0x0d;
 const LF = 0x0a;
-/** The first byte of U+FF01-U+FF5E in UTF-8: the full-width = + - @ among them. */
+/** The first byte of U+F000-U+FFFF in UTF-8, the full-width = + - @ among them: such a cell is csv-stringify's. */
 const FULL_WIDTH_LEAD = 0xef;
 /** Bytes copied one at a time below this length; Buffer.copy's call costs more for short cells. */
 const SHORT_CELL = 32;
