@@ -91,4 +91,33 @@ describe('CTPIPE_POISON_BUFFERS=1', () => {
     });
     expect(breaking).toContain('###');
   });
+
+  test.each([true, false])("poisoning %s: a chunk a flush joined in the reused buffer, kept past its write, reads # only when poisoning; the file gets every byte", async (poisoning) => {
+    const { OutputWriter, FdOutput } = await load(poisoning);
+    const target = path.join(tempDir(), 'out.txt');
+    const fd = openSync(target, 'w');
+    const kept: Buffer[] = [];
+    // An output that breaks the rule FdOutput keeps (it takes each chunk before write() returns).
+    class KeepingOutput extends FdOutput {
+      override _write(chunk: Buffer, encoding: BufferEncoding, done: (err?: Error | null) => void): void {
+        kept.push(chunk);
+        super._write(chunk, encoding, done);
+      }
+    }
+    const out = new OutputWriter(new KeepingOutput(fd, false));
+    const expected: string[] = [];
+    for (let flush = 0; flush < 3; flush++) {
+      for (const part of [`first ${flush}\n`, `second ${flush}\n`]) {
+        out.write(Buffer.from(part));
+        expected.push(part);
+      }
+      await out.flush();
+    }
+    closeSync(fd);
+    expect(readFileSync(target, 'utf8')).toBe(expected.join(''));
+    expect(kept).toHaveLength(3);
+    // The last chunk shares the buffer every flush joined into.
+    expect(kept.every((chunk) => chunk.buffer === kept[2].buffer && chunk.byteOffset === kept[2].byteOffset)).toBe(true);
+    expect(kept.every((chunk) => chunk.every((b) => b === 0x23))).toBe(poisoning);
+  });
 });

@@ -6,7 +6,6 @@ import type { EventHandler } from '../handler';
 import type { BatchOutput } from './batch-runner';
 import type { LineWorkers } from './line-workers';
 
-
 /** Reports a problem at a place ("file:17"). */
 export type PlacedProblem = (message: string, place: string) => void;
 
