@@ -77,13 +77,26 @@ export class EventLoop {
   }
 
   /**
-   * Whether stdin, a pipe, was found empty at more than half of its reads: lines come slower
-   * than this thread handles them (`ct-where errorCode~Denied | ct-csv`), so a worker, some 60 ms
-   * of CPU to start, would only wait beside it. Unless CTPIPE_THREADS asks for threads.
+   * Threads pay only where lines are read: not when the fast path skips most of them. Stdin, a
+   * pipe, has a command before it that keeps a core busy: there a worker pays only where lines
+   * are parsed (lines read from their bytes were done sooner on one thread: PERFORMANCE.md,
+   * session 17), and not when the pipe was empty at more than half of its reads (lines come
+   * slower than this thread handles them, as in `ct-where errorCode~Denied | ct-csv`, and a
+   * worker, some 60 ms of CPU to start, would only wait beside it). CTPIPE_THREADS asks past the
+   * pipe's rules.
    */
-  private starved(): boolean {
+  private async threadsIfWorth(scanner: LineScanner, fromStdin: boolean, start: () => Promise<ThreadedLines>): Promise<ThreadedLines | undefined> {
+    if (scanner.linesPassed * 4 <= scanner.linesSeen) return undefined;
     const stdin = this.io.stdin;
-    return stdin instanceof PipeReader && !threadSetting(this.io).asked && stdin.stalls * 2 > stdin.reads;
+    if (fromStdin && stdin instanceof PipeReader && !threadSetting(this.io).asked) {
+      const none = (why: string): undefined => {
+        if (process.env.CTPIPE_DEBUG) warn(this.io, `debug: no worker thread: ${why}`);
+        return undefined;
+      };
+      if (scanner.linesParsed * 4 <= scanner.linesSeen) return none('lines from a pipe are read from their bytes, sooner on one thread while the command before has the other core');
+      if (stdin.stalls * 2 > stdin.reads) return none('the pipe was empty at most reads (the command before is the slower)');
+    }
+    return start();
   }
 
   /** Reports bad data at a place; with --strict, stops the run. */
@@ -142,13 +155,8 @@ export class EventLoop {
         const threadable = batch.kind === 'lines' && !batch.numbers;
         if (threadable && threads && workers > 0 && !parallel && lineBytes <= PARALLEL_AFTER) {
           lineBytes += batch.buf.length;
-          // Threads pay only where lines are parsed: not when the fast path skips most of them,
-          // nor when a pipe brings lines slower than this thread reads them.
-          if (lineBytes > PARALLEL_AFTER && scanner.linesParsed * 4 > scanner.linesSeen) {
-            if (batch.source === 'stdin' && this.starved()) {
-              if (process.env.CTPIPE_DEBUG) warn(this.io, 'debug: no worker thread: the pipe was empty at most reads (the command before is the slower)');
-            } else parallel = await startThreads(threads, workers, this.io, handler, (m, p) => this.problem(m, p), scanner.lineNumber);
-          }
+          if (lineBytes > PARALLEL_AFTER) parallel = await this.threadsIfWorth(scanner, batch.source === 'stdin', () =>
+            startThreads(threads, workers, this.io, handler, (m, p) => this.problem(m, p), scanner.lineNumber));
         }
         if (parallel && threadable) {
           await parallel.add(batch.source, batch.buf, batch.first, batch.element);

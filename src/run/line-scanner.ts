@@ -14,9 +14,15 @@ export type ProblemSink = (message: string, label?: string) => void;
 const UNFILTERED_SPAN = 8 * 1024 * 1024;
 
 export class LineScanner {
-  /** NDJSON lines seen, and those parsed (not ruled out by the fast path): worth threads? */
+  /**
+   * NDJSON lines seen, those the fast path let through, and those of them parsed (JSON.parse;
+   * the rest the handler read from their bytes): are threads worth it? (see EventLoop.run)
+   */
   linesSeen = 0;
+  linesPassed = 0;
   linesParsed = 0;
+  /** Lines of the batch being scanned that were parsed. */
+  private parsedInBatch = 0;
   /** The number of the line being looked at; every line is visited once, by the scan or the skip check. */
   private lineNo = 0;
   /** Bytes left to read without the fast path (see scanLines). */
@@ -70,6 +76,7 @@ export class LineScanner {
     if (first || numbers) this.lineNo = 0;
     const firstLine = this.lineNo;
     let passed = 0;
+    this.parsedInBatch = 0;
     this.raw.buf = buf;
     let pos = 0;
     while (pos < buf.length) {
@@ -93,7 +100,8 @@ export class LineScanner {
     if (numbers) return;
     const seen = this.lineNo - firstLine;
     this.linesSeen += seen;
-    this.linesParsed += passed;
+    this.linesPassed += passed;
+    this.linesParsed += this.parsedInBatch;
     if (filter && seen >= 16 && passed * 4 > seen * 3) this.unfilteredBytes = UNFILTERED_SPAN;
   }
 
@@ -125,6 +133,7 @@ export class LineScanner {
     this.raw.end = stop;
     // A line handled from its bytes keeps them: nothing is lost, so nothing is said.
     if (this.handler.line?.(this.raw)) return;
+    this.parsedInBatch++;
     if (!this.batchIsUtf8) {
       const bad = firstInvalidUtf8(buf.subarray(start, stop));
       if (bad >= 0) this.lineProblem(`${LOSSY} bytes that are not UTF-8 (from byte ${bad} of the line)${KEPT}`, buf, start, stop);

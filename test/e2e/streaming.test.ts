@@ -38,13 +38,13 @@ describe('streaming', () => {
   }, 30000);
 
   test('input that stalls while a worker thread holds batches: their matches are written before the read waits', async () => {
-    // 6 MB of lines that match (ct-where starts its thread past 2 MiB of parsed lines), then the
+    // 6 MB of lines that match (asked for, ct-where starts its thread past 2 MiB of lines), then the
     // input waits 3 s: every match must reach the reader before the last line comes.
     const dir = tempDir();
     const line = JSON.stringify({ eventName: 'A', readOnly: true, pad: 'x'.repeat(1000) });
     writeFileSync(path.join(dir, 'big.ndjson'), `${line}\n`.repeat(6000));
     const r = await sh(
-      `start=$(date +%s%N); { cat big.ndjson; sleep 3; echo '${line}'; } | CTPIPE_DEBUG=1 ct-where readOnly=true 2> err |
+      `start=$(date +%s%N); { cat big.ndjson; sleep 3; echo '${line}'; } | CTPIPE_THREADS=1 CTPIPE_DEBUG=1 ct-where readOnly=true 2> err |
        { head -n 6000 > /dev/null; echo $(( ($(date +%s%N) - start) / 1000000 )); wc -l; }; grep worker err`,
       { cwd: dir },
     );

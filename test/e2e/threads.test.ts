@@ -3,13 +3,17 @@
 // (ct-explode without --keep-lookup reads lines from their bytes, on one thread). Whatever the
 // split, the output bytes, the problems and their file:line places must be those of a single
 // thread. CTPIPE_THREADS=0 is the single-threaded reference; CTPIPE_THREADS=1 starts the worker
-// whatever the input's size (files known to be under 96 MiB are otherwise read on one thread);
-// CTPIPE_DEBUG=1 makes a run say whether it started a worker.
+// whatever the input's source and size (files known to be under 96 MiB, and pipes of lines read
+// from their bytes, are otherwise read on one thread); CTPIPE_DEBUG=1 makes a run say whether it
+// started a worker.
 import { describe, expect, test } from 'vitest';
 import { statSync, writeFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import path from 'node:path';
 import { lines, sh, tempDir } from '../helpers';
+
+/** What CTPIPE_DEBUG says of a pipe whose lines are read from their bytes. */
+const BYTES = 'debug: no worker thread: lines from a pipe are read from their bytes, sooner on one thread while the command before has the other core';
 
 /** ~7 MB of NDJSON with every kind of line a reader meets, bad ones spread over the file. */
 function mixedLines(tag: string): string {
@@ -100,15 +104,16 @@ describe('ct-explode, ct-where, ct-count and ct-csv with a worker thread', () =>
   test('CTPIPE_THREADS that is not a number: one warning, and the default thread', async () => {
     const dir = tempDir();
     writeFileSync(path.join(dir, 'a.ndjson'), `${mixedLines('a')}\n`);
-    // From a pipe: the input's size is not known, so the default thread starts (see the test below).
-    const r = await sh('cat a.ndjson | CTPIPE_THREADS=two CTPIPE_DEBUG=1 ct-where -c eventName=GetObject; CTPIPE_THREADS=0 ct-where -c eventName=GetObject -i a.ndjson 2> /dev/null', { cwd: dir });
+    writeFileSync(path.join(dir, 'a.ndjson.gz'), gzipSync(`${mixedLines('a')}\n`));
+    // A gzipped file: the input's size is not known, so the default thread starts (see the test below).
+    const r = await sh('CTPIPE_THREADS=two CTPIPE_DEBUG=1 ct-where -c eventName=GetObject a.ndjson.gz; CTPIPE_THREADS=0 ct-where -c eventName=GetObject -i a.ndjson 2> /dev/null', { cwd: dir });
     const [threaded, single] = lines(r.stdout);
     expect(threaded).toBe(single);
     const warnings = lines(r.stderr).filter((l) => !/invalid JSON|CloudTrailEvent/.test(l));
     expect(warnings).toEqual(['ct-where: CTPIPE_THREADS=two is not a number of threads; using 1', 'ct-where: debug: 1 worker thread(s)']);
   }, 60000);
 
-  test('a file known to be small is read on one thread; a pipe, a gzipped file, files adding up to 96 MiB or CTPIPE_THREADS=1 start the worker', async () => {
+  test('a file known to be small is read on one thread, and a pipe of lines read from their bytes; a pipe of lines to parse, a gzipped file, files adding up to 96 MiB or CTPIPE_THREADS=1 start the worker', async () => {
     const dir = tempDir();
     writeFileSync(path.join(dir, 'a.ndjson'), `${mixedLines('a')}\n`);
     writeFileSync(path.join(dir, 'a.ndjson.gz'), gzipSync(`${mixedLines('a')}\n`));
@@ -117,6 +122,8 @@ describe('ct-explode, ct-where, ct-count and ct-csv with a worker thread', () =>
       'ct-where readOnly=true a.ndjson',
       'ct-where readOnly=true < a.ndjson',
       'cat a.ndjson | ct-where readOnly=true',
+      'cat a.ndjson | ct-where Username=alice',
+      'cat a.ndjson | CTPIPE_THREADS=1 ct-where readOnly=true',
       'ct-where readOnly=true a.ndjson.gz',
       `ct-where readOnly=true ${sixteen}`,
       'CTPIPE_THREADS=1 ct-where readOnly=true a.ndjson',
@@ -127,19 +134,20 @@ describe('ct-explode, ct-where, ct-count and ct-csv with a worker thread', () =>
     const size = (statSync(path.join(dir, 'a.ndjson')).size / 1e6).toFixed(1);
     const small = `debug: no worker thread: ${size} MB of input is read sooner on one`;
     const one = 'debug: 1 worker thread(s)';
-    expect(lines(r.stdout)).toEqual([small, small, one, one, one, one, small, small]);
+    expect(lines(r.stdout)).toEqual([small, small, BYTES, one, one, one, one, one, small, small]);
   }, 60000);
 
-  test('a pipe that brings lines slower than one thread reads them starts no worker (the command before is the slower), unless CTPIPE_THREADS asks', async () => {
+  test('a pipe that brings lines to parse slower than one thread reads them starts no worker (the command before is the slower), unless CTPIPE_THREADS asks', async () => {
     const dir = tempDir();
     writeFileSync(path.join(dir, 'a.ndjson'), `${mixedLines('a')}\n`);
     // 8 KB of whole lines a millisecond: some 8 MB/s, a thirtieth of what one thread parses, so
     // that ct-where keeps up even on a loaded machine (at 32 KB it fell behind there, and rightly
     // started a thread).
     const slow = `node -e 'const d = require("fs").readFileSync("a.ndjson"); let at = 0; const t = setInterval(() => { const end = d.indexOf(10, at + 8192) + 1 || d.length; process.stdout.write(d.subarray(at, end)); at = end; if (at >= d.length) clearInterval(t); }, 1)'`;
-    const runs = [`${slow} | ct-where -c readOnly=true`, `${slow} | CTPIPE_THREADS=1 ct-where -c readOnly=true`, 'cat a.ndjson | ct-where -c readOnly=true'];
+    // Username is the item's own field: every line is parsed (readOnly=true is read from the bytes: see the test above).
+    const runs = [`${slow} | ct-where -c Username=alice`, `${slow} | CTPIPE_THREADS=1 ct-where -c Username=alice`, 'cat a.ndjson | ct-where -c Username=alice'];
     const r = await sh(runs.map((c) => `(export CTPIPE_DEBUG=1; ${c} 2>&1 | grep -o 'debug: .*\\|^[0-9]*$')`).join('; '), { cwd: dir });
-    const [count] = lines((await sh('CTPIPE_THREADS=0 ct-where -c readOnly=true a.ndjson', { cwd: dir })).stdout);
+    const [count] = lines((await sh('CTPIPE_THREADS=0 ct-where -c Username=alice a.ndjson', { cwd: dir })).stdout);
     expect(Number(count)).toBeGreaterThan(0);
     const starved = 'debug: no worker thread: the pipe was empty at most reads (the command before is the slower)';
     const one = 'debug: 1 worker thread(s)';
