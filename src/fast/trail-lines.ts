@@ -60,7 +60,7 @@ class TrailPieces implements LinePieces {
     if (this.leftOver) throw new Error('TrailPieces: next() after the rest was left to the parser');
     if (this.tail !== 'array') {
       // As one: what is left must be all the bytes from the first one that is not white space.
-      this.checkTail(parts.length === 1 ? parts[0] : Buffer.concat(parts), last);
+      this.checkTail(parts.length === 1 ? parts[0] : Buffer.concat(parts), last, parts);
       return { lines: EMPTY };
     }
     if (!this.checker) {
@@ -78,10 +78,10 @@ class TrailPieces implements LinePieces {
     this.records += piece.records;
     if (piece.end === PIECE_FAILED) {
       // The lines made so far stand; the parser reads on from the element that is not certain.
-      this.leftOver = { bytes: Buffer.from(piece.rest), records: this.records, prefix };
+      this.leftOver = { parts: tailOf(parts, piece.rest), records: this.records, prefix };
     } else if (piece.end !== PIECE_CUT) {
       this.tail = 'object';
-      this.checkTail(piece.rest, last);
+      this.checkTail(piece.rest, last, parts);
     }
     if (this.hits && piece.records > 0) this.inPart ??= piece.numbers !== undefined;
     if (!this.inPart) return { lines: piece.lines };
@@ -93,8 +93,11 @@ class TrailPieces implements LinePieces {
     return this.leftOver;
   }
 
-  /** The bytes after the array: its object's `}` and white space, else they are left to the parser. */
-  private checkTail(bytes: Buffer, last: boolean): void {
+  /**
+   * The bytes after the array: its object's `}` and white space, else they are left to the
+   * parser. `bytes` are the last of `parts` (or all of them).
+   */
+  private checkTail(bytes: Buffer, last: boolean, parts: Buffer[]): void {
     for (let i = 0; i < bytes.length; i++) {
       const c = bytes[i];
       if (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) continue;
@@ -102,9 +105,29 @@ class TrailPieces implements LinePieces {
         this.tail = 'document';
         continue;
       }
-      this.leftOver = { bytes: Buffer.from(bytes.subarray(i)), records: this.records, prefix: this.tail === 'object' ? AFTER_ARRAY : '' };
+      // After the document, what follows is read from its start: a later array is numbered from 0.
+      const after = this.tail === 'document';
+      this.leftOver = { parts: tailOf(parts, bytes.subarray(i)), records: after ? 0 : this.records, prefix: after ? '' : AFTER_ARRAY };
       return;
     }
-    if (last && this.tail === 'object') this.leftOver = { bytes: EMPTY, records: this.records, prefix: AFTER_ARRAY };
+    if (last && this.tail === 'object') this.leftOver = { parts: [], records: this.records, prefix: AFTER_ARRAY };
   }
+}
+
+/**
+ * `rest`, the last bytes pushed (often a view of the module's memory, which the next piece
+ * reuses), as views of the parts they came in, which are the source's own; a copy only where
+ * they began before these parts (an element cut short at the piece before). Trail files one
+ * after another in a source leave most of a piece at each one's end, and a fresh buffer for
+ * each (its pages faulted in) cost more than making its lines.
+ */
+function tailOf(parts: Buffer[], rest: Buffer): Buffer[] {
+  const views: Buffer[] = [];
+  let n = rest.length;
+  for (let i = parts.length - 1; i >= 0 && n > 0; i--) {
+    const part = parts[i];
+    views.push(part.length > n ? part.subarray(part.length - n) : part);
+    n -= Math.min(n, part.length);
+  }
+  return n > 0 ? [Buffer.from(rest)] : views.reverse();
 }

@@ -94,9 +94,9 @@ export interface LinePieces {
 }
 
 export interface PiecesLeft {
-  /** The bytes pushed last that are not made lines, as they came (what follows them is still to be read). */
-  bytes: Buffer;
-  /** The records made lines before them. */
+  /** The bytes pushed last that are not made lines, as they came, in parts (what follows them is still to be read). */
+  parts: Buffer[];
+  /** The records made lines before them: the index the parser numbers the array's elements on from. */
   records: number;
   /** JSON for the parser before them, to read them in context (`{"Records":[`). */
   prefix: string;
@@ -199,8 +199,11 @@ interface ReadDocument {
   /** Bytes of a BOM before the first part. */
   bom: number;
   lines?: MadeLines;
-  /** A trail file too large to be read whole: made lines a piece at a time (in its turn). */
-  pieces?: LinePieces;
+  /**
+   * A trail file too large to be read whole: made lines a piece at a time (in its turn), and so
+   * is each trail file that follows it in the same source (`zcat *.json.gz`).
+   */
+  pieces?: () => LinePieces;
   /** Lines made of it are records vouched for (see DocumentLines.vouches). */
   vouched?: boolean;
 }
@@ -236,10 +239,10 @@ async function startSource(raw: ByteStream, name: string, problem: ProblemSink, 
   const head = await readHead(chunks, maxLine);
   if (head.shape !== 'document') return { chunks, head };
   const text = hasBom(head.bytes) ? head.bytes.subarray(3) : head.bytes;
-  const trail = documentLines !== undefined && TRAIL_START.test(text.toString('latin1', 0, 64));
+  const trail = documentLines !== undefined && TRAIL_START.test(text.toString('latin1', 0, TRAIL_HEAD));
   const document = await readUpTo(text, hasBom(head.bytes) ? 3 : 0, chunks.iterator, trail ? TRAIL_LINES_LIMIT : WHOLE_DOCUMENT_LIMIT);
   if (trail) document.vouched = documentLines.vouches;
-  if (trail && !document.ended) document.pieces = documentLines.inPieces();
+  if (trail && !document.ended) document.pieces = () => documentLines.inPieces();
   if (trail && document.ended) {
     // The parts are this reader's own (fresh reads, or inflated): adjacent views of one buffer
     // (an inflated member's pieces) are used as they are, others joined.
@@ -618,7 +621,7 @@ async function* arenaBatches(
 async function* documentBatches(source: string, document: ReadDocument, rest: AsyncIterator<Buffer>, problem: ProblemSink): AsyncGenerator<Batch> {
   const { parts, bom } = document;
   if (document.pieces) {
-    collectAfterLines(yield* pieceBatches(source, document, document.pieces, rest, problem));
+    yield* pieceBatches(source, document, document.pieces, rest, problem);
     return;
   }
   if (document.lines) {
@@ -662,7 +665,8 @@ async function* documentBatches(source: string, document: ReadDocument, rest: As
 }
 
 /**
- * A collection (see collectSoon) after every 32 MiB of large trail files made lines. Small ones
+ * A collection (see collectSoon) after every 32 MiB of large trail files made lines (counted as
+ * their pieces are made: one source may hold many, `zcat *.json.gz`). Small ones
  * are left to node's own pace: their buffers are collected young, and counting them too cost 8%
  * of the time.
  */
@@ -671,27 +675,41 @@ const collectAfterLines = everyBytes(32 * 1024 * 1024, collectSoon);
 /**
  * A trail file made lines a piece at a time: its lines as they are made; from where its bytes
  * are not certainly trail records on (a damaged or unusual file), its values, as the parser reads
- * them in context (numbered on from the records before, placed in the source's bytes). Returns
- * the bytes made lines or given to the parser.
+ * them in context (numbered on from the records before, placed in the source's bytes). Trail files
+ * one after another in the source (`zcat *.json.gz`, `cat *.json.gz`) are each made lines in
+ * turn, their records numbered from Records[0] again.
  */
-async function* pieceBatches(source: string, document: ReadDocument, pieces: LinePieces, rest: AsyncIterator<Buffer>, problem: ProblemSink): AsyncGenerator<Batch, number> {
+async function* pieceBatches(source: string, document: ReadDocument, piecesOf: () => LinePieces, rest: AsyncIterator<Buffer>, problem: ProblemSink): AsyncGenerator<Batch> {
+  let pieces = piecesOf();
   let first = true;
   let window = document.parts;
   /** Document bytes given to `pieces`. */
   let pushed = 0;
   for (let last = false; ; ) {
     const { lines, numbers } = pieces.next(window, last);
-    pushed += window.reduce((n, p) => n + p.length, 0);
+    const windowBytes = window.reduce((n, p) => n + p.length, 0);
+    pushed += windowBytes;
+    collectAfterLines(windowBytes);
     if (lines.length > 0) {
       yield { kind: 'lines', source, buf: lines, first, element: 'Records', vouched: document.vouched, numbers };
       first = false;
     }
     const left = pieces.left();
     if (left) {
-      yield* parsedBatches(source, document.bom + pushed - left.bytes.length, left, last ? undefined : rest, problem);
-      return pushed;
+      const leftBytes = left.parts.reduce((n, p) => n + p.length, 0);
+      const next: { parts: Buffer[]; last: boolean } | undefined = left.prefix === '' ? await nextTrailFile(left.parts, last ? undefined : rest) : undefined;
+      if (next) {
+        pieces = piecesOf();
+        first = true;
+        pushed -= leftBytes;
+        window = next.parts;
+        last = next.last;
+        continue;
+      }
+      yield* parsedBatches(source, document.bom + pushed - leftBytes, left, last ? undefined : rest, problem);
+      return;
     }
-    if (last) return pushed;
+    if (last) return;
     window = [];
     for (let size = 0; size < TRAIL_PIECE; ) {
       const r = await rest.next();
@@ -705,6 +723,27 @@ async function* pieceBatches(source: string, document: ReadDocument, pieces: Lin
   }
 }
 
+/**
+ * After a trail file, the bytes that follow it (`after`, from the first that is not white space):
+ * when they start another trail file, those bytes and as many more as it took to tell, and
+ * whether the source ended there.
+ */
+async function nextTrailFile(after: Buffer[], rest: AsyncIterator<Buffer> | undefined): Promise<{ parts: Buffer[]; last: boolean } | undefined> {
+  const parts = [...after];
+  let size = after.reduce((n, p) => n + p.length, 0);
+  let last = rest === undefined;
+  while (size < TRAIL_HEAD && !last) {
+    const r = await rest!.next();
+    if (r.done) last = true;
+    else {
+      parts.push(r.value);
+      size += r.value.length;
+    }
+  }
+  const head = Buffer.concat(parts, Math.min(size, TRAIL_HEAD)).toString('latin1');
+  return TRAIL_START.test(head) ? { parts, last } : undefined;
+}
+
 /** The values of the bytes `left` and the rest of the source, at `offset` in it (see pieceBatches). */
 async function* parsedBatches(source: string, offset: number, left: PiecesLeft, rest: AsyncIterator<Buffer> | undefined, problem: ProblemSink): AsyncGenerator<ValuesBatch> {
   const prefix = Buffer.from(left.prefix);
@@ -715,7 +754,7 @@ async function* parsedBatches(source: string, offset: number, left: PiecesLeft, 
     return values.length ? { kind: 'values', source, values, labels } : undefined;
   };
   doc.write(prefix);
-  doc.write(left.bytes);
+  for (const part of left.parts) doc.write(part);
   let batch = take();
   if (batch) yield batch;
   while (rest && !doc.failed) {
@@ -740,8 +779,9 @@ function joined(parts: Buffer[]): Buffer {
   return Buffer.from(parts[0].buffer, parts[0].byteOffset, end - parts[0].byteOffset);
 }
 
-/** How a trail file starts: its first key is Records. */
+/** How a trail file starts: its first key is Records (told from its first TRAIL_HEAD bytes). */
 const TRAIL_START = /^\s*\{\s*"Records"\s*:/;
+const TRAIL_HEAD = 64;
 
 const ENTRY_BATCH = 1000;
 

@@ -158,6 +158,56 @@ describe('gzip past what is inflated at once (8 MiB of output): the inflate stre
   });
 });
 
+describe('trail files one after another in one source (zcat *.json.gz, cat *.json.gz)', () => {
+  // Records written with a number as `1.0`: kept so where made lines, written `1` where parsed.
+  const recordText = (i: number, bad: boolean): string => {
+    const text = JSON.stringify({ ...record(i), n: 0 }).replace('"n":0', '"n":1.0');
+    return bad ? text.replace('"eventName":"', '"eventName":"\\ud800') : text;
+  };
+  const docOf = (from: number, count: number, bad = -1): string =>
+    `{"Records":[${Array.from({ length: count }, (_, i) => recordText(from + i, i === bad)).join(',')}]}`;
+  const folder = tempDir();
+  // 9 files of 300 to 1,900 records (0.1-0.9 MB): 4.5 MB in all, past what a source holds whole.
+  const sizes = [1900, 300, 1200, 700, 1600, 450, 1000, 1800, 600];
+  const starts = sizes.map((_, k) => sizes.slice(0, k).reduce((a, b) => a + b, 0) * 10);
+  sizes.forEach((count, k) => writeFileSync(path.join(folder, `f${k}.json.gz`), gzipSync(`${docOf(starts[k], count, k === 6 ? 999 : -1)}${k % 2 ? '\n' : ''}`)));
+  const names = sizes.map((_, k) => `f${k}.json.gz`).join(' ');
+
+  test('each is made lines, its records written as they are; the output and problems are those of the files named one by one', async () => {
+    const named = await sh(`ct-explode ${names}`, { cwd: folder });
+    expect(lines(named.stdout)).toHaveLength(sizes.reduce((a, b) => a + b, 0));
+    expect(named.stdout).not.toContain('"n":1,');
+    const csv = await sh(`ct-csv -f eventID,eventName ${names}`, { cwd: folder });
+    expect(lines(csv.stderr)).toEqual([expect.stringMatching(/^ct-csv: f6\.json\.gz: Records\[999\]: text read as U\+FFFD/)]);
+    for (const feed of [`zcat ${names}`, `cat ${names}`]) {
+      const piped = await sh(`${feed} | ct-explode`, { cwd: folder });
+      expect(piped.stdout === named.stdout).toBe(true);
+      expect(piped.stderr).toBe('');
+      const pipedCsv = await sh(`${feed} | ct-csv -f eventID,eventName`, { cwd: folder });
+      expect(pipedCsv.stdout === csv.stdout).toBe(true);
+      expect(pipedCsv.stderr).toBe(csv.stderr.replace('f6.json.gz', 'stdin'));
+    }
+  });
+
+  test("ct-where, handed only the records that may match, numbers them within their own file", async () => {
+    for (const expression of ['eventID~id-1', 'readOnly=false']) {
+      const named = await sh(`ct-where '${expression}' ${names}`, { cwd: folder });
+      const piped = await sh(`zcat ${names} | ct-where '${expression}'`, { cwd: folder });
+      expect(lines(named.stdout).length).toBeGreaterThan(100);
+      expect(piped.stdout === named.stdout).toBe(true);
+      expect(piped.stderr).toBe(named.stderr.replace('f6.json.gz', 'stdin'));
+    }
+  });
+
+  test('a document after them that is no trail file is read by the parser, its events numbered from its own start', async () => {
+    const other = JSON.stringify({ Events: [{ EventId: 'x', CloudTrailEvent: '{"eventID":' }, { EventId: 'y', CloudTrailEvent: JSON.stringify(record(1)) }] });
+    writeFileSync(path.join(folder, 'events.json'), other);
+    const r = await sh(`{ zcat ${names}; cat events.json; } | ct-explode | tail -1`, { cwd: folder });
+    expect(JSON.parse(r.stdout).eventID).toBe('id-1');
+    expect(lines(r.stderr).filter((l) => !l.includes('Records[999]'))).toEqual([expect.stringMatching(/^ct-explode: stdin: Events\[0\]: /)]);
+  });
+});
+
 describe('ct-where reads only the records of a trail file that may match', () => {
   // 30 records of some 400 bytes; only the 21st holds `id-20`, the needle of eventID=id-20.
   const doc = (damaged: number): string =>

@@ -103,7 +103,7 @@ function inPieces(text: string, cuts: number[]): { values: unknown[]; left?: str
     const left = pieces.left();
     if (left) {
       const unfed = Buffer.concat(windows.slice(i + 1)).toString('utf8');
-      return { values, left: left.prefix + left.bytes.toString('utf8') + unfed };
+      return { values, left: left.prefix + Buffer.concat(left.parts).toString('utf8') + unfed };
     }
   }
   return { values };
