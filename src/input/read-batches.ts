@@ -94,7 +94,10 @@ export interface LinePieces {
 }
 
 export interface PiecesLeft {
-  /** The bytes pushed last that are not made lines, as they came, in parts (what follows them is still to be read). */
+  /**
+   * The bytes pushed last that are not made lines, as they came, in parts (what follows them is
+   * still to be read): views of the parts pushed, to be used before the source is read on.
+   */
   parts: Buffer[];
   /** The records made lines before them: the index the parser numbers the array's elements on from. */
   records: number;
