@@ -256,10 +256,10 @@ async function startSource(raw: ByteStream, name: string, problem: ProblemSink, 
   return { chunks, head, document };
 }
 
-/** A document's bytes from `first` on, until they end or pass `limit`. */
-async function readUpTo(first: Buffer, bom: number, rest: AsyncIterator<Buffer>, limit: number): Promise<ReadDocument> {
-  const parts = [first];
-  let size = first.length;
+/** A document's bytes from `first` (one part or more) on, until they end or pass `limit`. */
+async function readUpTo(first: Buffer | Buffer[], bom: number, rest: AsyncIterator<Buffer>, limit: number): Promise<ReadDocument> {
+  const parts = Array.isArray(first) ? [...first] : [first];
+  let size = bytesOf(parts);
   while (size <= limit) {
     const r = await rest.next();
     if (r.done) return { parts, size, ended: true, bom };
@@ -705,7 +705,7 @@ async function* pieceBatches(
   let pushed = 0;
   for (let last = false; ; ) {
     const { lines, numbers } = pieces.next(window, last);
-    const windowBytes = window.reduce((n, p) => n + p.length, 0);
+    const windowBytes = bytesOf(window);
     pushed += windowBytes;
     collectAfterLines(windowBytes);
     if (lines.length > 0) {
@@ -714,7 +714,7 @@ async function* pieceBatches(
     }
     const left = pieces.left();
     if (left) {
-      const leftBytes = left.parts.reduce((n, p) => n + p.length, 0);
+      const leftBytes = bytesOf(left.parts);
       const next: { parts: Buffer[]; last: boolean } | undefined = left.prefix === '' ? await nextTrailFile(left.parts, last ? undefined : rest) : undefined;
       if (next) {
         pieces = piecesOf();
@@ -778,19 +778,15 @@ class PieceWindows {
  * whether the source ended there.
  */
 async function nextTrailFile(after: Buffer[], rest: AsyncIterator<Buffer> | undefined): Promise<{ parts: Buffer[]; last: boolean } | undefined> {
-  const parts = [...after];
-  let size = after.reduce((n, p) => n + p.length, 0);
-  let last = rest === undefined;
-  while (size < TRAIL_HEAD && !last) {
-    const r = await rest!.next();
-    if (r.done) last = true;
-    else {
-      parts.push(r.value);
-      size += r.value.length;
-    }
-  }
+  const { parts, size, ended } = rest ? await readUpTo(after, 0, rest, TRAIL_HEAD - 1) : { parts: after, size: bytesOf(after), ended: true };
   const head = Buffer.concat(parts, Math.min(size, TRAIL_HEAD)).toString('latin1');
-  return TRAIL_START.test(head) ? { parts, last } : undefined;
+  return TRAIL_START.test(head) ? { parts, last: ended } : undefined;
+}
+
+function bytesOf(parts: readonly Buffer[]): number {
+  let size = 0;
+  for (const part of parts) size += part.length;
+  return size;
 }
 
 /** The values of the bytes `left` and the rest of the source, at `offset` in it (see pieceBatches). */
