@@ -237,6 +237,21 @@ describe('streaming', () => {
     120000,
   );
 
+  test.each(['cat', 'zcat'])(
+    'the same 20 MB trail file 12 times in one stream (%s ... |): every row, and peak RSS under 150 MB (a collection every 32 MiB made lines)',
+    async (feed) => {
+      const dir = tempDir();
+      const real = readFileSync(RECORDS, 'utf8').split('\n').filter(Boolean);
+      const many = Array.from({ length: 20_000_000 / 1500 }, (_, i) => real[i % real.length]);
+      writeFileSync(path.join(dir, 'big.json.gz'), gzipSync(`{"Records":[${many.join(',')}]}`));
+      const r = await sh(`${feed} ${Array(12).fill('big.json.gz').join(' ')} | /usr/bin/time -f %M -o rss ct-csv -f eventID,eventName > out; cat rss`, { cwd: dir });
+      expect(r.stderr).toBe('');
+      expect(lines(readFileSync(path.join(dir, 'out'), 'utf8'))).toHaveLength(12 * many.length + 1);
+      expect(Number(r.stdout.trim()) / 1024).toBeLessThan(150);
+    },
+    120000,
+  );
+
   test.each(["ct-where 'EventId exists'", 'ct-explode', 'ct-csv'])(
     '%s < FILE | head -1 stops reading the file (regular files are read synchronously)',
     async (command) => {
