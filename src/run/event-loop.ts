@@ -4,7 +4,7 @@
 // reader has gone away.
 import { existsSync } from 'node:fs';
 import { CtError, EXIT } from '../common/errors';
-import { DEFAULT_MAX_LINE, readBatches, type DocumentLines, type LineArena } from '../input/read-batches';
+import { DEFAULT_MAX_LINE, readBatches, type DocumentLines, type LineArena, type LinesBatch } from '../input/read-batches';
 import { knownInputBytes } from '../input/sources';
 import { PipeReader } from '../input/readers';
 import type { PathScope } from '../input/trail-layout';
@@ -49,6 +49,8 @@ export class EventLoop {
   scope: PathScope | undefined;
   /** Makes trail files NDJSON, one record a line, so their records take the fast paths (set by the command). */
   documentLines: DocumentLines | undefined;
+  /** CTPIPE_THREADS=N asked for threads: started whatever the input (see workersFor). */
+  private threadsAsked = false;
   private interrupted = false;
   private stopNow = false;
 
@@ -69,6 +71,7 @@ export class EventLoop {
    */
   private workersFor(inputs: readonly string[]): number {
     const setting = threadSetting(this.io);
+    this.threadsAsked = setting.asked;
     if (setting.count === 0 || setting.asked) return setting.count;
     const known = knownInputBytes(inputs, this.io.stdin);
     if (known === undefined || known >= THREADS_FROM) return setting.count;
@@ -77,25 +80,29 @@ export class EventLoop {
   }
 
   /**
-   * Threads pay only where lines are read: not when the fast path skips most of them. Stdin, a
-   * pipe, has a command before it that keeps a core busy: there a worker pays only where lines
-   * are parsed (lines read from their bytes were done sooner on one thread: PERFORMANCE.md,
-   * session 17), and not when the pipe was empty at more than half of its reads (lines come
-   * slower than this thread handles them, as in `ct-where errorCode~Denied | ct-csv`, and a
-   * worker, some 60 ms of CPU to start, would only wait beside it). CTPIPE_THREADS asks past the
-   * pipe's rules.
+   * Threads pay only where lines are read: not when the fast path skips most of them. Where
+   * something else keeps a core busy making the lines, a worker pays only where lines are parsed
+   * (lines read from their bytes were done as soon or sooner on one thread, with a fifth less
+   * CPU: PERFORMANCE.md, session 17): stdin, a pipe, whose command before runs beside this one,
+   * and trail files made lines (`element`), inflated on the thread pool and checked whole here.
+   * Nor does a pipe get one when it was empty at more than half of its reads (lines come slower
+   * than this thread handles them, as in `ct-where errorCode~Denied | ct-csv`, and a worker, some
+   * 60 ms of CPU to start, would only wait beside it). CTPIPE_THREADS asks past these rules.
    */
-  private async threadsIfWorth(scanner: LineScanner, fromStdin: boolean, start: () => Promise<ThreadedLines>): Promise<ThreadedLines | undefined> {
+  private async threadsIfWorth(scanner: LineScanner, batch: LinesBatch, start: () => Promise<ThreadedLines>): Promise<ThreadedLines | undefined> {
     if (scanner.linesPassed * 4 <= scanner.linesSeen) return undefined;
+    if (this.threadsAsked) return start();
+    const none = (why: string): undefined => {
+      if (process.env.CTPIPE_DEBUG) warn(this.io, `debug: no worker thread: ${why}`);
+      return undefined;
+    };
     const stdin = this.io.stdin;
-    if (fromStdin && stdin instanceof PipeReader && !threadSetting(this.io).asked) {
-      const none = (why: string): undefined => {
-        if (process.env.CTPIPE_DEBUG) warn(this.io, `debug: no worker thread: ${why}`);
-        return undefined;
-      };
-      if (scanner.linesParsed * 4 <= scanner.linesSeen) return none('lines from a pipe are read from their bytes, sooner on one thread while the command before has the other core');
-      if (stdin.stalls * 2 > stdin.reads) return none('the pipe was empty at most reads (the command before is the slower)');
+    const pipe = batch.source === 'stdin' && stdin instanceof PipeReader ? stdin : undefined;
+    if (scanner.linesParsed * 4 <= scanner.linesSeen) {
+      if (pipe) return none('lines from a pipe are read from their bytes, sooner on one thread while the command before has the other core');
+      if (batch.element) return none("a trail file's lines are read from their bytes, sooner on one thread while the next files are inflated");
     }
+    if (pipe && pipe.stalls * 2 > pipe.reads) return none('the pipe was empty at most reads (the command before is the slower)');
     return start();
   }
 
@@ -124,6 +131,8 @@ export class EventLoop {
     );
     let parallel: ThreadedLines | undefined;
     let lineBytes = 0;
+    /** Whether worker threads were started or not, once (see threadsIfWorth). */
+    let decided = false;
     const workers = threads && !this.strict ? this.workersFor(inputs) : 0;
     const onInterrupt = (): void => {
       if (this.interrupted) process.exit(INTERRUPTED);
@@ -153,10 +162,15 @@ export class EventLoop {
         element = batch.kind === 'lines' ? batch.element : undefined;
         // A trail file's lines that a filter may match, numbered (see MadeLines), stay on this thread.
         const threadable = batch.kind === 'lines' && !batch.numbers;
-        if (threadable && threads && workers > 0 && !parallel && lineBytes <= PARALLEL_AFTER) {
+        if (threadable && threads && workers > 0 && !decided) {
           lineBytes += batch.buf.length;
-          if (lineBytes > PARALLEL_AFTER) parallel = await this.threadsIfWorth(scanner, batch.source === 'stdin', () =>
-            startThreads(threads, workers, this.io, handler, (m, p) => this.problem(m, p), scanner.lineNumber));
+          // Decided once, past 2 MiB, on what the lines scanned so far took (a trail file's first
+          // batch may hold more than that: it is scanned here first).
+          if (lineBytes > PARALLEL_AFTER && scanner.linesSeen > 0) {
+            decided = true;
+            parallel = await this.threadsIfWorth(scanner, batch, () =>
+              startThreads(threads, workers, this.io, handler, (m, p) => this.problem(m, p), scanner.lineNumber));
+          }
         }
         if (parallel && threadable) {
           await parallel.add(batch.source, batch.buf, batch.first, batch.element);

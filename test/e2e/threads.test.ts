@@ -3,9 +3,9 @@
 // (ct-explode without --keep-lookup reads lines from their bytes, on one thread). Whatever the
 // split, the output bytes, the problems and their file:line places must be those of a single
 // thread. CTPIPE_THREADS=0 is the single-threaded reference; CTPIPE_THREADS=1 starts the worker
-// whatever the input's source and size (files known to be under 96 MiB, and pipes of lines read
-// from their bytes, are otherwise read on one thread); CTPIPE_DEBUG=1 makes a run say whether it
-// started a worker.
+// whatever the input's source and size (files known to be under 96 MiB, and pipes and trail
+// files of lines read from their bytes, are otherwise read on one thread); CTPIPE_DEBUG=1 makes
+// a run say whether it started a worker.
 import { describe, expect, test } from 'vitest';
 import { statSync, writeFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
@@ -14,6 +14,9 @@ import { lines, sh, tempDir } from '../helpers';
 
 /** What CTPIPE_DEBUG says of a pipe whose lines are read from their bytes. */
 const BYTES = 'debug: no worker thread: lines from a pipe are read from their bytes, sooner on one thread while the command before has the other core';
+
+/** What CTPIPE_DEBUG says of a trail file whose lines are read from their bytes. */
+const TRAIL = "debug: no worker thread: a trail file's lines are read from their bytes, sooner on one thread while the next files are inflated";
 
 /** ~7 MB of NDJSON with every kind of line a reader meets, bad ones spread over the file. */
 function mixedLines(tag: string): string {
@@ -113,10 +116,14 @@ describe('ct-explode, ct-where, ct-count and ct-csv with a worker thread', () =>
     expect(warnings).toEqual(['ct-where: CTPIPE_THREADS=two is not a number of threads; using 1', 'ct-where: debug: 1 worker thread(s)']);
   }, 60000);
 
-  test('a file known to be small is read on one thread, and a pipe of lines read from their bytes; a pipe of lines to parse, a gzipped file, files adding up to 96 MiB or CTPIPE_THREADS=1 start the worker', async () => {
+  test('a file known to be small is read on one thread, and a pipe or trail file of lines read from their bytes; lines to parse there, a gzipped file, files adding up to 96 MiB or CTPIPE_THREADS=1 start the worker', async () => {
     const dir = tempDir();
     writeFileSync(path.join(dir, 'a.ndjson'), `${mixedLines('a')}\n`);
     writeFileSync(path.join(dir, 'a.ndjson.gz'), gzipSync(`${mixedLines('a')}\n`));
+    // A trail file of 6 MB, its first batch of lines past 2 MiB alone: made lines, its records read
+    // from their bytes unless a field needs the parser (consoleUrl).
+    const records = Array.from({ length: 4000 }, (_, i) => JSON.stringify({ eventVersion: '1.09', eventID: `t${i}`, readOnly: i % 2 === 0, pad: 'p'.repeat(1500) }));
+    writeFileSync(path.join(dir, 'trail.json.gz'), gzipSync(`{"Records":[${records.join(',')}]}`));
     const sixteen = Array(16).fill('a.ndjson').join(' '); // over 96 MiB
     const runs = [
       'ct-where readOnly=true a.ndjson',
@@ -129,12 +136,15 @@ describe('ct-explode, ct-where, ct-count and ct-csv with a worker thread', () =>
       'CTPIPE_THREADS=1 ct-where readOnly=true a.ndjson',
       'ct-count eventName a.ndjson',
       'ct-csv -f eventID a.ndjson',
+      'ct-csv -f eventID trail.json.gz',
+      'ct-csv -f eventID,consoleUrl trail.json.gz',
+      'CTPIPE_THREADS=1 ct-csv -f eventID trail.json.gz',
     ];
     const r = await sh(runs.map((c) => `(export CTPIPE_DEBUG=1; ${c} 2>&1 >/dev/null | grep -o 'debug: .*')`).join('; '), { cwd: dir });
     const size = (statSync(path.join(dir, 'a.ndjson')).size / 1e6).toFixed(1);
     const small = `debug: no worker thread: ${size} MB of input is read sooner on one`;
     const one = 'debug: 1 worker thread(s)';
-    expect(lines(r.stdout)).toEqual([small, small, BYTES, one, one, one, one, one, small, small]);
+    expect(lines(r.stdout)).toEqual([small, small, BYTES, one, one, one, one, one, small, small, TRAIL, one, one]);
   }, 60000);
 
   test('a pipe that brings lines to parse slower than one thread reads them starts no worker (the command before is the slower), unless CTPIPE_THREADS asks', async () => {
