@@ -224,14 +224,11 @@ describe('streaming', () => {
   test.each(['ct-csv -f eventID,eventName', 'ct-count eventName', 'ct-where readOnly=true'])(
     '%s over a 20 MB trail file named 12 times: peak RSS stays under 150 MB (dead buffers are collected as it reads)',
     async (command) => {
-      // Real records (as compressible as a trail file is), over and over: 20 MB.
       const dir = tempDir();
-      const real = readFileSync(RECORDS, 'utf8').split('\n').filter(Boolean);
-      const many = Array.from({ length: 20_000_000 / 1500 }, (_, i) => real[i % real.length]);
-      writeFileSync(path.join(dir, 'big.json.gz'), gzipSync(`{"Records":[${many.join(',')}]}`));
+      const records = bigTrailFile(dir);
       const r = await sh(`/usr/bin/time -f %M -o rss ${command} ${Array(12).fill('big.json.gz').join(' ')} > out; cat rss`, { cwd: dir });
       expect(r.stderr).toBe('');
-      if (command.startsWith('ct-csv')) expect(lines(readFileSync(path.join(dir, 'out'), 'utf8'))).toHaveLength(12 * many.length + 1);
+      if (command.startsWith('ct-csv')) expect(lines(readFileSync(path.join(dir, 'out'), 'utf8'))).toHaveLength(12 * records + 1);
       expect(Number(r.stdout.trim()) / 1024).toBeLessThan(150);
     },
     120000,
@@ -241,12 +238,10 @@ describe('streaming', () => {
     'the same 20 MB trail file 12 times in one stream (%s ... |): every row, and peak RSS under 150 MB (a collection every 32 MiB made lines)',
     async (feed) => {
       const dir = tempDir();
-      const real = readFileSync(RECORDS, 'utf8').split('\n').filter(Boolean);
-      const many = Array.from({ length: 20_000_000 / 1500 }, (_, i) => real[i % real.length]);
-      writeFileSync(path.join(dir, 'big.json.gz'), gzipSync(`{"Records":[${many.join(',')}]}`));
+      const records = bigTrailFile(dir);
       const r = await sh(`${feed} ${Array(12).fill('big.json.gz').join(' ')} | /usr/bin/time -f %M -o rss ct-csv -f eventID,eventName > out; cat rss`, { cwd: dir });
       expect(r.stderr).toBe('');
-      expect(lines(readFileSync(path.join(dir, 'out'), 'utf8'))).toHaveLength(12 * many.length + 1);
+      expect(lines(readFileSync(path.join(dir, 'out'), 'utf8'))).toHaveLength(12 * records + 1);
       expect(Number(r.stdout.trim()) / 1024).toBeLessThan(150);
     },
     120000,
@@ -269,3 +264,11 @@ describe('streaming', () => {
     30000,
   );
 });
+
+/** big.json.gz in `dir`: real records (as compressible as a trail file is), over and over, 20 MB; how many. */
+function bigTrailFile(dir: string): number {
+  const real = readFileSync(RECORDS, 'utf8').split('\n').filter(Boolean);
+  const many = Array.from({ length: 20_000_000 / 1500 }, (_, i) => real[i % real.length]);
+  writeFileSync(path.join(dir, 'big.json.gz'), gzipSync(`{"Records":[${many.join(',')}]}`));
+  return many.length;
+}
