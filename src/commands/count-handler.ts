@@ -91,6 +91,7 @@ export function countHandler(plan: CountPlan, out: OutputWriter, groups = new Co
   const bytes = Projection.for([...fields, ...(distinct ? [distinct] : []), eventTime]);
   return {
     groups,
+    lineArena: bytes,
     beginLines: bytes && ((buf: Buffer, utf8: boolean) => bytes.beginLines(buf, utf8)),
     line: bytes && ((raw: RawLine) => {
       if (groups.over) return true;

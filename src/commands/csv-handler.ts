@@ -85,6 +85,7 @@ export function csvHandler(plan: CsvPlan, out: OutputWriter): EventHandler {
     return true;
   };
   return {
+    lineArena: bytes,
     beginLines: bytes && ((buf: Buffer, utf8: boolean) => bytes.beginLines(buf, utf8)),
     line: bytes && ((raw: RawLine) => {
       const found = bytes.read(raw);

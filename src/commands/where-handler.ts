@@ -23,6 +23,7 @@ export function whereHandler(
   return {
     matched: 0,
     lineFilter: plan.invert ? undefined : program.lineFilter,
+    lineArena: bytes,
     beginLines: bytes && ((buf: Buffer, utf8: boolean) => bytes.beginLines(buf, utf8)),
     line: bytes && function (this: { matched: number }, raw: RawLine): boolean {
       const found = bytes.read(raw);

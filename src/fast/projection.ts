@@ -6,6 +6,7 @@
 import type { FieldPath } from '../events/field-path';
 import { parsePath } from '../events/field-path';
 import { CONSOLE_URL, userOfIdentity, VIRTUAL_USER } from '../events/who';
+import type { LineArena } from '../input/read-batches';
 import type { RawLine } from '../run/handler';
 import { RecordFields, STRING_BYTES } from './record-fields';
 
@@ -18,7 +19,7 @@ export interface FieldValues {
   resolve(path: FieldPath): unknown;
 }
 
-export class Projection {
+export class Projection implements LineArena {
   private readonly reader: RecordFields;
   /** Where each path's value is, by the path object and by its text. */
   private readonly index = new Map<FieldPath | string, number>();
@@ -75,6 +76,11 @@ export class Projection {
 
   textEnd(i: number): number {
     return this.reader.textAt[2 * i + 1];
+  }
+
+  /** Lines are read straight into the checker's memory (see RecordFields.area). */
+  area(): Buffer {
+    return this.reader.area();
   }
 
   beginLines(buf: Buffer, utf8: boolean): void {

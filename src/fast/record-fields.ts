@@ -93,6 +93,15 @@ export class RecordFields {
     return this.checkerMade;
   }
 
+  /**
+   * Where lines are read to (see LineArena): the checker's line area, so a batch is checked where
+   * it was read, not copied into the module first (ct-where spent as much copying its input in as
+   * searching it).
+   */
+  area(): Buffer {
+    return this.checker.lineArea();
+  }
+
   beginLines(buf: Buffer, utf8: boolean): void {
     this.loaded = buf.length <= LARGEST_BATCH;
     if (!this.loaded) return;
