@@ -1,6 +1,6 @@
 // Shared by the tests: run the built bins in a real shell, and in-memory streams.
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, symlinkSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, symlinkSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
@@ -82,6 +82,28 @@ export function needs(program: string, pkg = program): string {
 
 /** Folders made by tempDir() in this test file, removed after it (test/setup.ts). */
 const madeDirs: string[] = [];
+
+/**
+ * A PATH for `sh` (ct-* first, as sh() gives it) without the named programs: a folder of links to
+ * every other program on it. For runs as on a system without them (ctpipe asks perl to enlarge
+ * pipes, see src/common/pipe-size.ts).
+ */
+export function pathWithout(programs: string[]): string {
+  const dir = tempDir('ctpipe-path-');
+  for (const from of [binDir(), ...(process.env.PATH ?? '').split(':')]) {
+    let names: string[];
+    try {
+      names = readdirSync(from);
+    } catch {
+      continue;
+    }
+    for (const name of names) {
+      if (programs.includes(name) || existsSync(path.join(dir, name))) continue;
+      symlinkSync(path.join(from, name), path.join(dir, name));
+    }
+  }
+  return dir;
+}
 
 /** A new folder for a test's files, removed once its test file is done. */
 export function tempDir(prefix = 'ctpipe-'): string {

@@ -4,7 +4,7 @@ import { describe, expect, test } from 'vitest';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import path from 'node:path';
-import { lines, RECORDS, ROOT, sh, tempDir } from '../helpers';
+import { absent, lines, needs, pathWithout, RECORDS, ROOT, sh, tempDir } from '../helpers';
 
 describe('streaming', () => {
   test('ct-where keeps its memory flat over 150 MB fed to a slow reader', async () => {
@@ -86,16 +86,70 @@ describe('streaming', () => {
     expect(Number(count)).toBe(3000);
   }, 60000);
 
-  test('past its first MiB a pipe whose reader lags is written by a thread: a reader that stops early still ends it quietly, exit 0', async () => {
+  test('past its first MiB a pipe whose reader lags, and that cannot be enlarged (no perl), is written by a thread: a reader that stops early still ends it quietly, exit 0', async () => {
     const dir = tempDir();
+    const noPerl = pathWithout(['perl']);
     const item = JSON.stringify({ EventId: 'e', CloudTrailEvent: JSON.stringify({ eventID: 'e', pad: 'p'.repeat(1500) }) });
     writeFileSync(path.join(dir, 'line'), `${item}\n`);
     // `yes` never ends: the test ends only if ct-explode sees that its reader is gone.
-    const r = await sh('{ yes "$(cat line)" | CTPIPE_DEBUG=1 ct-explode 2> err; echo $? > status; } | { sleep 0.3; head -c 3000000; } | wc -c; cat status err', { cwd: dir });
+    const r = await sh(`export PATH=${noPerl}; { yes "$(cat line)" | CTPIPE_DEBUG=1 ct-explode 2> err; echo $? > status; } | { sleep 0.3; head -c 3000000; } | wc -c; cat status err`, { cwd: dir });
     expect(r.stderr).toBe('');
-    const [count, status, debug, ...rest] = lines(r.stdout);
-    expect([count, status, rest]).toEqual(['3000000', '0', []]);
+    const [count, status, enlarge, debug, ...rest] = lines(r.stdout);
+    expect([count, status, enlarge, rest]).toEqual(['3000000', '0', 'ct-explode: debug: the pipe could not be made to hold more (perl: ENOENT)', []]);
     expect(debug).toMatch(/^ct-explode: debug: a thread writes the pipe from here: \d+\.\d MB written, writes waited \d+ ms for the reader$/);
+  }, 60000);
+
+  test.skipIf(absent('perl'))(`a pipe that carries much is made to hold 1 MiB, by the command writing it or else the one reading it; no thread, the same bytes; without perl both are left as they were ${needs('perl', 'perl-base')}`, async () => {
+    const dir = tempDir();
+    const item = (i: number) => JSON.stringify({ EventId: `e${i}`, CloudTrailEvent: JSON.stringify({ eventID: `e${i}`, eventName: i % 2 ? 'GetObject' : 'PutObject', pad: 'p'.repeat(1500) }) });
+    writeFileSync(path.join(dir, 'a.ndjson'), `${Array.from({ length: 12000 }, (_, i) => item(i)).join('\n')}\n`);
+    // What the pipe holds, as the reader at its other end sees it (F_GETPIPE_SZ), once all is read.
+    const size = (handle: string) => `perl -e 'my $c = 0; if ("${handle}" eq "STDIN") { $c += length while <STDIN>; } print STDERR "holds ", fcntl(${handle}, 1032, 0), " after $c\\n"'`;
+    const run = `ct-explode a.ndjson > ref; ct-where eventName=GetObject ref | md5sum; cat ref ref | md5sum; wc -c < ref
+      CTPIPE_DEBUG=1 ct-explode a.ndjson 2> out.err | { sleep 0.3; ${size('STDIN')}; } 2> out.size
+      CTPIPE_DEBUG=1 ct-explode a.ndjson 2> twice.err | CTPIPE_DEBUG=1 ct-where eventName=GetObject 2> in.err | md5sum
+      cat a.ndjson a.ndjson | CTPIPE_DEBUG=1 ct-explode 2> cat.err | md5sum
+      { cat a.ndjson; ${size('STDOUT')}; } 2> cat.size | ct-explode | wc -c
+      for f in out.err out.size twice.err in.err cat.err cat.size; do sed "s/^/$f /" $f; done`;
+    // Each in a folder of its own: the files they write are named alike.
+    for (const sub of ['perl', 'none']) mkdirSync(path.join(dir, sub));
+    const script = run.replaceAll('a.ndjson', '../a.ndjson');
+    const [withPerl, without] = await Promise.all([
+      sh(script, { cwd: path.join(dir, 'perl') }),
+      sh(`export PATH=${pathWithout(['perl'])}; ${script}`, { cwd: path.join(dir, 'none') }),
+    ]);
+    expect(withPerl.stderr).toBe('');
+    const [where, twice, bytes, piped, catted, catBytes, ...said] = lines(withPerl.stdout);
+    expect(Number(bytes)).toBeGreaterThan(18e6);
+    expect([piped, catted, catBytes]).toEqual([where, twice, bytes]);
+    // ct-explode asks once past its first MiB (its reader sleeps, or is ct-where), and ct-where,
+    // reading a pipe that holds 1 MiB, does not; read from cat, ct-explode asks itself past 8 MiB. No
+    // thread: the pipe holds enough. (Whether a command's pipe to md5sum waits enough to be asked for
+    // depends on the machine: those lines are not looked at.)
+    const about = (l: string): boolean => /debug: the pipe|holds|thread writes/.test(l);
+    const toMd5sum = /^(in|cat)\.err ct-\w+: debug: the pipe (holds|could not)/;
+    expect(said.filter((l) => about(l) && !toMd5sum.test(l))).toEqual([
+      expect.stringMatching(/^out\.err ct-explode: debug: the pipe holds 1024 KiB from here \(it held 64\): \d+\.\d MB written, writes waited \d+ ms for the reader$/),
+      expect.stringMatching(/^out\.size holds 1048576 after \d{8}$/),
+      expect.stringMatching(/^twice\.err ct-explode: debug: the pipe holds 1024 KiB from here/),
+      expect.stringMatching(/^cat\.err ct-explode: debug: the pipe read holds 1024 KiB from here \(it held 64\): \d+\.\d MB read$/),
+      'cat.size holds 1048576 after 0',
+    ]);
+    // Without perl: the same bytes, pipes left at 64 KiB, a thread where the reader lags (the reader
+    // that ends unread here, with no perl, ends ct-explode quietly).
+    const plain = lines(without.stdout);
+    expect(plain.slice(0, 6)).toEqual([where, twice, bytes, where, twice, bytes]);
+    const none = plain.slice(6).filter((l) => about(l) && !toMd5sum.test(l));
+    expect(none).toEqual(
+      expect.arrayContaining([
+        'twice.err ct-explode: debug: the pipe could not be made to hold more (perl: ENOENT)',
+        expect.stringMatching(/^twice\.err ct-explode: debug: a thread writes the pipe from here/),
+        // A pipe still at 64 KiB past 8 MiB: its reader asks in turn.
+        'in.err ct-where: debug: the pipe read could not be made to hold more (perl: ENOENT)',
+        'cat.err ct-explode: debug: the pipe read could not be made to hold more (perl: ENOENT)',
+      ]),
+    );
+    expect(none.filter((l) => l.includes(' holds '))).toEqual([]);
   }, 60000);
 
   test("the writer thread's ring takes chunks at every alignment, larger than its scratch buffer and across its end, byte for byte", async () => {
@@ -123,8 +177,9 @@ describe('streaming', () => {
     expect(got).toBe(expected);
   }, 60000);
 
-  test('a pipe whose reader keeps up is written without a thread (ct-where handing a trickle of matches on); one that lags gets it; the bytes are the same', async () => {
+  test('a pipe whose reader keeps up is written without a thread (ct-where handing a trickle of matches on); one that lags, and cannot be enlarged (no perl), gets it; the bytes are the same', async () => {
     const dir = tempDir();
+    const noPerl = pathWithout(['perl']);
     const item = (i: number) =>
       JSON.stringify({ EventId: `e${i}`, CloudTrailEvent: JSON.stringify({ eventID: `e${i}`, eventName: i % 2 ? 'GetObject' : 'PutObject', pad: 'p'.repeat(1500) }) });
     writeFileSync(path.join(dir, 'a.ndjson'), `${Array.from({ length: 8000 }, (_, i) => item(i)).join('\n')}\n`);
@@ -132,7 +187,7 @@ describe('streaming', () => {
     // pieces, each taken at once by cat.
     const slow = `node -e 'const d = require("fs").readFileSync("a.ndjson"); let at = 0; const t = setInterval(() => { const end = d.indexOf(10, at + 32768) + 1 || d.length; process.stdout.write(d.subarray(at, end)); at = end; if (at >= d.length) clearInterval(t); }, 1)'`;
     const r = await sh(
-      `ct-where eventName=GetObject a.ndjson > file.out; md5sum < file.out; wc -c < file.out
+      `export PATH=${noPerl}; ct-where eventName=GetObject a.ndjson > file.out; md5sum < file.out; wc -c < file.out
        ${slow} | CTPIPE_DEBUG=1 ct-where eventName=GetObject 2> keeps-up.err | cat | md5sum
        CTPIPE_DEBUG=1 ct-where eventName=GetObject a.ndjson 2> lags.err | { sleep 0.5; cat; } | md5sum
        grep -c 'a thread writes' keeps-up.err; grep 'a thread writes' lags.err`,

@@ -70,7 +70,8 @@ describe('ct-explode, ct-where, ct-count and ct-csv with a worker thread', () =>
     expect(problems.length).toBeGreaterThanOrEqual(5);
     expect(problems.some((p) => /:4985: invalid JSON/.test(p))).toBe(true); // far past the first 2 MiB
     const second = lines(two.stdout);
-    const debug = second.filter((l) => l.includes('debug:'));
+    // Pipes made to hold more (see streaming.test.ts) are not this test's business.
+    const debug = second.filter((l) => l.includes('debug:') && !l.includes('debug: the pipe'));
     expect(debug).toEqual(threaded ? [`${command.match(/ct-\w+/)![0]}: debug: 1 worker thread(s)`] : []);
     expect(second.filter((l) => !l.includes('debug:'))).toEqual([status, count, sum, ...problems]);
     // ct-explode passes over the 4 lines per file that are not CloudTrail, counted across threads.
