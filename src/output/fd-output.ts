@@ -26,9 +26,8 @@ const WAITED_MS = 1;
  * the pipe holds) in, and the rest waits for the event loop to see room, one turn per 64 KiB,
  * while the command waits for 'drain' instead of working. A pipe past the first MiB whose reader
  * lags (writes wait for room) is made to hold 1 MiB (see enlarge), or else written by a thread
- * (see PipeWriter). A pipe made non-blocking
- * anyway is made blocking again (see makeStdoutBlocking); if that fails, what is left goes to
- * the thread, which waits for room.
+ * (see PipeWriter). A pipe made non-blocking anyway is made blocking again (see
+ * makeStdoutBlocking); if that fails, what is left goes to the thread, which waits for room.
  */
 export class FdOutput extends Writable {
   private written = 0;
