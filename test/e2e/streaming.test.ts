@@ -110,7 +110,8 @@ describe('streaming', () => {
       CTPIPE_DEBUG=1 ct-explode a.ndjson 2> twice.err | CTPIPE_DEBUG=1 ct-where eventName=GetObject 2> in.err | md5sum
       cat a.ndjson a.ndjson | CTPIPE_DEBUG=1 ct-explode 2> cat.err | md5sum
       { cat a.ndjson; ${size('STDOUT')}; } 2> cat.size | ct-explode | wc -c
-      for f in out.err out.size twice.err in.err cat.err cat.size; do sed "s/^/$f /" $f; done`;
+      { CTPIPE_DEBUG=1 ct-explode a.ndjson 2> head.err; echo $? > head.status; } | { sleep 0.3; head -c 3000000; } | wc -c
+      for f in out.err out.size twice.err in.err cat.err cat.size head.status head.err; do sed "s/^/$f /" $f; done`;
     // Each in a folder of its own: the files they write are named alike.
     for (const sub of ['perl', 'none']) mkdirSync(path.join(dir, sub));
     const script = run.replaceAll('a.ndjson', '../a.ndjson');
@@ -119,7 +120,10 @@ describe('streaming', () => {
       sh(`export PATH=${pathWithout(['perl'])}; ${script}`, { cwd: path.join(dir, 'none') }),
     ]);
     expect(withPerl.stderr).toBe('');
-    const [where, twice, bytes, piped, catted, catBytes, ...said] = lines(withPerl.stdout);
+    const [where, twice, bytes, piped, catted, catBytes, cut, ...said] = lines(withPerl.stdout);
+    // A reader that stops early, once the pipe holds 1 MiB: a quiet end, exit 0.
+    expect(cut).toBe('3000000');
+    expect(said.filter((l) => l.startsWith('head.'))).toEqual(['head.status 0', expect.stringMatching(/^head\.err ct-explode: debug: the pipe holds 1024 KiB from here/)]);
     expect(Number(bytes)).toBeGreaterThan(18e6);
     expect([piped, catted, catBytes]).toEqual([where, twice, bytes]);
     // ct-explode asks once past its first MiB (its reader sleeps, or is ct-where), and ct-where,
@@ -128,7 +132,7 @@ describe('streaming', () => {
     // depends on the machine: those lines are not looked at.)
     const about = (l: string): boolean => /debug: the pipe|holds|thread writes/.test(l);
     const toMd5sum = /^(in|cat)\.err ct-\w+: debug: the pipe (holds|could not)/;
-    expect(said.filter((l) => about(l) && !toMd5sum.test(l))).toEqual([
+    expect(said.filter((l) => about(l) && !toMd5sum.test(l) && !l.startsWith('head.'))).toEqual([
       expect.stringMatching(/^out\.err ct-explode: debug: the pipe holds 1024 KiB from here \(it held 64\): \d+\.\d MB written, writes waited \d+ ms for the reader$/),
       expect.stringMatching(/^out\.size holds 1048576 after \d{8}$/),
       expect.stringMatching(/^twice\.err ct-explode: debug: the pipe holds 1024 KiB from here/),
@@ -138,8 +142,8 @@ describe('streaming', () => {
     // Without perl: the same bytes, pipes left at 64 KiB, a thread where the reader lags (the reader
     // that ends unread here, with no perl, ends ct-explode quietly).
     const plain = lines(without.stdout);
-    expect(plain.slice(0, 6)).toEqual([where, twice, bytes, where, twice, bytes]);
-    const none = plain.slice(6).filter((l) => about(l) && !toMd5sum.test(l));
+    expect(plain.slice(0, 7)).toEqual([where, twice, bytes, where, twice, bytes, cut]);
+    const none = plain.slice(7).filter((l) => about(l) && !toMd5sum.test(l));
     expect(none).toEqual(
       expect.arrayContaining([
         'twice.err ct-explode: debug: the pipe could not be made to hold more (perl: ENOENT)',
